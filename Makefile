@@ -1,0 +1,60 @@
+# Alliance: `make run` sets up and serves the demo on SQLite; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-sqlite test-postgres test-browser lint migrations-check deploy-check demo install clean worker
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=1 ALLIANCE_DEMO=1 $(BIN)/alliance migrate --noinput
+	DEBUG=1 ALLIANCE_DEMO=1 $(BIN)/alliance demo --if-empty
+	DEBUG=1 ALLIANCE_DEMO=1 $(BIN)/alliance runserver 127.0.0.1:8000
+
+demo: $(STAMP)
+	DEBUG=1 ALLIANCE_DEMO=1 $(BIN)/alliance migrate --noinput
+	DEBUG=1 ALLIANCE_DEMO=1 $(BIN)/alliance demo
+
+worker: $(STAMP)
+	DEBUG=1 $(BIN)/alliance db_worker
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: $(STAMP)
+	DEBUG=1 ALLIANCE_VAR_DIR=$$(mktemp -d) $(BIN)/alliance makemigrations --check --dry-run
+
+deploy-check: $(STAMP)
+	@# Production settings: DEBUG off, real secret and hosts, HTTPS.
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=alliance.example.org ALLIANCE_VAR_DIR=$$(mktemp -d) \
+	  $(BIN)/alliance check --deploy --fail-level WARNING
+
+test: lint migrations-check deploy-check test-sqlite test-postgres test-browser
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -m "not browser" -q
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python scripts/pg_available.py; then \
+	  DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser" -q; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but not reachable" >&2; exit 1; \
+	else echo "SKIPPED: PostgreSQL tests (no server reachable at 127.0.0.1:5432)"; fi
+
+test-browser: $(STAMP)
+	@if [ -x /usr/bin/chromium ]; then $(BIN)/pytest -m browser -q; \
+	elif [ -n "$$CI" ]; then echo "Chromium is required in CI but /usr/bin/chromium is missing" >&2; exit 1; \
+	else echo "SKIPPED: browser tests (install Debian's chromium: apt-get install -y chromium)"; fi
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

@@ -1,0 +1,1 @@
+"""Alliance: an open platform for the whole course of psychotherapy."""

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from alliance.accounts.models import Practice, User
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="6-digit code from your authenticator app",
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9]{6}",
+            }
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip()
+        if not token.isdigit():
+            raise forms.ValidationError("The code is six digits.")
+        return token
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    role = forms.ChoiceField(
+        choices=[
+            (r.value, r.label)
+            for r in (User.Role.CLINICIAN, User.Role.SUPERVISOR, User.Role.ADMIN)
+        ]
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                "Someone with this email already has an account."
+            )
+        return email
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    password1 = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.email, full_name=data.get("full_name", ""))
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SupervisionForm(forms.Form):
+    supervisor = forms.ModelChoiceField(queryset=User.objects.none())
+    supervisee = forms.ModelChoiceField(queryset=User.objects.none(), label="Clinician")
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(practice=practice, is_active=True)
+        self.fields["supervisor"].queryset = staff.filter(role=User.Role.SUPERVISOR)
+        self.fields["supervisee"].queryset = staff.filter(role__in=User.CLINICAL_ROLES)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("supervisor") and data.get("supervisor") == data.get("supervisee"):
+            raise forms.ValidationError("A supervisor cannot supervise themselves.")
+        return data
+
+
+class PracticeForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["name", "letterhead", "crisis_lines", "time_zone"]
+
+    def clean_time_zone(self) -> str:
+        import zoneinfo
+
+        tz = self.cleaned_data["time_zone"]
+        if tz not in zoneinfo.available_timezones():
+            raise forms.ValidationError("Choose a time zone such as Europe/London.")
+        return tz

@@ -1,0 +1,214 @@
+"""The practice and its people: staff users with roles, supervision, invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
+from django.db import models
+from django.utils import timezone
+
+from alliance.core.models import UUIDModel
+
+INVITATION_DAYS = 7
+
+
+class Practice(UUIDModel):
+    name = models.CharField(max_length=200)
+    letterhead = models.TextField(
+        blank=True, help_text="Address and contact lines printed on letters and PDFs."
+    )
+    crisis_lines = models.TextField(
+        blank=True,
+        help_text="Where to get urgent help, one line each; shown to clients on every page.",
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def crisis_line_list(self) -> list[str]:
+        return [line.strip() for line in self.crisis_lines.splitlines() if line.strip()]
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.ADMIN)
+        return self.create_user(email, password, **extra)
+
+    def clinicians(self) -> models.QuerySet[User]:
+        return self.filter(role__in=User.CLINICAL_ROLES, is_active=True)
+
+
+class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
+    class Role(models.TextChoices):
+        CLINICIAN = "clinician", "Clinician"
+        SUPERVISOR = "supervisor", "Clinical supervisor"
+        ADMIN = "admin", "Practice admin"
+        CLIENT = "client", "Client"
+
+    CLINICAL_ROLES = (Role.CLINICIAN, Role.SUPERVISOR)
+    STAFF_ROLES = (Role.CLINICIAN, Role.SUPERVISOR, Role.ADMIN)
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLINICIAN)
+    practice = models.ForeignKey(
+        Practice,
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    credentials = models.CharField(
+        max_length=100, blank=True, help_text="e.g. 'MSc, BABCP accredited'"
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Secret token for the calendar feed; rotating it revokes old subscriptions.
+    calendar_token = models.CharField(max_length=64, default="", blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        return False
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in self.CLINICAL_ROLES
+
+    @property
+    def is_practice_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in self.STAFF_ROLES
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Staff must use 2FA; clients may add it."""
+        return self.role in self.STAFF_ROLES
+
+    def supervisee_ids(self) -> list[int]:
+        if self.role != self.Role.SUPERVISOR:
+            return []
+        return list(
+            Supervision.objects.filter(
+                supervisor=self, ended_at__isnull=True
+            ).values_list("supervisee_id", flat=True)
+        )
+
+
+class Supervision(models.Model):
+    """A supervisor oversees a clinician's caseload and may co-sign their notes."""
+
+    supervisor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="supervising"
+    )
+    supervisee = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="supervised_by"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervisor", "supervisee"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_supervision_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.supervisee}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def usable(self) -> InvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True).filter(
+            expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(UUIDModel):
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=User.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def default_expiry() -> Any:
+        return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

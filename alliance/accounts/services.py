@@ -1,0 +1,196 @@
+"""Staff accounts: invitations, supervision, practice settings, 2FA devices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from alliance.accounts.models import Invitation, Practice, Supervision, User
+from alliance.audit.services import record
+
+
+@transaction.atomic
+def invite_staff(
+    practice: Practice,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    by: User,
+    base_url: str,
+    request: HttpRequest | None = None,
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its one-time link; returns (invitation, link)."""
+    if role not in User.STAFF_ROLES:
+        raise ValidationError("Staff can be invited as clinician, supervisor or admin.")
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        practice=practice,
+        email=email.lower(),
+        full_name=full_name,
+        role=role,
+        token_hash=Invitation.hash_token(token),
+        invited_by=by,
+        expires_at=Invitation.default_expiry(),
+    )
+    link = base_url.rstrip("/") + reverse("accounts:accept", args=[token])
+    record(by, "invitation.create", invitation, request=request, detail={"role": role})
+
+    def send() -> None:
+        send_mail(
+            f"You are invited to {practice.name} on Alliance",
+            f"Hello {full_name},\n\n{by.full_name} has invited you to join {practice.name} "
+            f"on Alliance as {User.Role(role).label.lower()}.\n\n"
+            f"Set your password here (the link works once and expires in 7 days):\n{link}\n",
+            None,
+            [invitation.email],
+        )
+
+    transaction.on_commit(send)
+    return invitation, link
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.usable()
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation,
+    *,
+    full_name: str,
+    password: str,
+    request: HttpRequest | None = None,
+) -> User:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != "pending":
+        raise ValidationError("This invitation has already been used or has expired.")
+    if User.objects.filter(email=invitation.email).exists():
+        raise ValidationError("Someone with this email already has an account.")
+    user = User.objects.create_user(
+        invitation.email,
+        password,
+        full_name=full_name,
+        role=invitation.role,
+        practice=invitation.practice,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
+    record(user, "invitation.accept", invitation, request=request)
+    return user
+
+
+@transaction.atomic
+def revoke_invitation(
+    invitation: Invitation, *, by: User, request: HttpRequest | None = None
+) -> None:
+    if invitation.status != "pending":
+        raise ValidationError("Only a pending invitation can be revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(by, "invitation.revoke", invitation, request=request)
+
+
+@transaction.atomic
+def start_supervision(
+    *, supervisor: User, supervisee: User, by: User, request: HttpRequest | None = None
+) -> Supervision:
+    if supervisor.role != User.Role.SUPERVISOR:
+        raise ValidationError(f"{supervisor} is not a clinical supervisor.")
+    if supervisor.practice_id != supervisee.practice_id:
+        raise ValidationError("Supervisor and clinician must be in the same practice.")
+    if Supervision.objects.filter(
+        supervisor=supervisor, supervisee=supervisee, ended_at__isnull=True
+    ).exists():
+        raise ValidationError(f"{supervisor} already supervises {supervisee}.")
+    supervision = Supervision.objects.create(
+        supervisor=supervisor, supervisee=supervisee
+    )
+    record(
+        by,
+        "supervision.start",
+        None,
+        request=request,
+        detail={"supervisor": str(supervisor.uuid), "supervisee": str(supervisee.uuid)},
+    )
+    return supervision
+
+
+@transaction.atomic
+def end_supervision(
+    supervision: Supervision, *, by: User, request: HttpRequest | None = None
+) -> None:
+    supervision.ended_at = timezone.now()
+    supervision.save(update_fields=["ended_at"])
+    record(
+        by,
+        "supervision.end",
+        None,
+        request=request,
+        detail={
+            "supervisor": str(supervision.supervisor.uuid),
+            "supervisee": str(supervision.supervisee.uuid),
+        },
+    )
+
+
+@transaction.atomic
+def set_user_active(
+    user: User, *, active: bool, by: User, request: HttpRequest | None = None
+) -> None:
+    if user == by and not active:
+        raise ValidationError("You cannot deactivate your own account.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(by, "user.activate" if active else "user.deactivate", user, request=request)
+
+
+@transaction.atomic
+def update_practice(
+    practice: Practice, *, by: User, request: HttpRequest | None = None, **fields: Any
+) -> Practice:
+    for name, value in fields.items():
+        setattr(practice, name, value)
+    practice.save(update_fields=list(fields))
+    record(
+        by,
+        "practice.update",
+        practice,
+        request=request,
+        detail={"fields": list(fields)},
+    )
+    return practice
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed device being set up, created on first visit."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
+    return device
+
+
+@transaction.atomic
+def confirm_totp_device(
+    device: TOTPDevice, token: str, *, request: HttpRequest | None = None
+) -> bool:
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(device.user, "2fa.setup", None, request=request)
+    return True

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from alliance.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("verify/", views.verify, name="verify"),
+    path("2fa/setup/", views.two_factor_setup, name="2fa_setup"),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/<uuid:uuid>/active/", views.set_active, name="set_active"),
+    path("invitations/<uuid:uuid>/revoke/", views.revoke, name="revoke"),
+    path("supervision/", views.add_supervision, name="add_supervision"),
+    path("supervision/<int:pk>/end/", views.end_supervision, name="end_supervision"),
+    path("practice/", views.practice_settings, name="practice"),
+]

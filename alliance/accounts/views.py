@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+import base64
+import io
+import time
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from alliance import permissions
+from alliance.accounts import services
+from alliance.accounts.forms import (
+    AcceptInvitationForm,
+    EmailLoginForm,
+    InvitationForm,
+    PracticeForm,
+    SupervisionForm,
+    TokenForm,
+)
+from alliance.accounts.models import Invitation, Supervision, User
+from alliance.audit.services import record
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: EmailLoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        self.request.session["auth_started"] = int(time.time())
+        record(self.request.user, "auth.login", None, request=self.request)
+        return response
+
+
+login_view = login_not_required(LoginView.as_view())
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    record(request.user, "auth.logout", None, request=request)
+    return auth_views.LogoutView.as_view()(request)
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Second step of login: a TOTP code from a confirmed device."""
+    user = request.user
+    if user.is_verified():
+        return redirect("home:index")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None and device.confirmed:
+            otp_login(request, device)
+            record(user, "auth.2fa", None, request=request)
+            return redirect(request.GET.get("next") or settings.LOGIN_REDIRECT_URL)
+        record(user, "auth.2fa_failed", None, request=request, outcome="failed")
+        form.add_error(
+            "token", "That code is not right, or has expired. Try the current one."
+        )
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+def _qr_data_uri(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code, then prove it with a code."""
+    user = request.user
+    if user.is_verified():
+        messages.info(
+            request, "Two-factor authentication is already set up and verified."
+        )
+        return redirect("home:index")
+    if user.totpdevice_set.filter(confirmed=True).exists():
+        return redirect("accounts:verify")
+    device = services.pending_totp_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp_device(
+            device, form.cleaned_data["token"], request=request
+        ):
+            otp_login(request, device)
+            messages.success(request, "Two-factor authentication is on.")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error(
+            "token", "That code did not match. Check your phone's clock and try again."
+        )
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr": _qr_data_uri(device.config_url), "secret": secret},
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"full_name": invitation.full_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="alliance.accounts.backends.EmailBackend")
+            request.session["auth_started"] = int(time.time())
+            return redirect("accounts:2fa_setup")
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"form": form, "invitation": invitation},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest) -> HttpResponse:
+    """The practice admin's list of staff, invitations and supervision."""
+    admin = permissions.require_practice_admin(request)
+    practice = admin.practice
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invite_staff(
+            practice,
+            by=admin,
+            base_url=request.build_absolute_uri("/"),
+            request=request,
+            **form.cleaned_data,
+        )
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        return redirect("accounts:staff")
+    members = User.objects.filter(practice=practice).exclude(role=User.Role.CLIENT)
+    supervisions = Supervision.objects.filter(
+        supervisor__practice=practice, ended_at__isnull=True
+    ).select_related("supervisor", "supervisee")
+    return render(
+        request,
+        "accounts/staff.html",
+        {
+            "form": form,
+            "members": members,
+            "invitations": Invitation.objects.filter(practice=practice)[:50],
+            "supervisions": supervisions,
+            "supervision_form": SupervisionForm(practice=practice),
+        },
+    )
+
+
+@require_POST
+def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
+    admin = permissions.require_practice_admin(request)
+    member = permissions.get_practice_object(
+        request, User.objects.all(), {"uuid": uuid}, admin_only=True
+    )
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_user_active(member, active=active, by=admin, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"{member} is now {'active' if active else 'deactivated'}."
+        )
+    return redirect("accounts:staff")
+
+
+@require_POST
+def revoke(request: HttpRequest, uuid: object) -> HttpResponse:
+    admin = permissions.require_practice_admin(request)
+    invitation = permissions.get_practice_object(
+        request, Invitation.objects.all(), {"uuid": uuid}, admin_only=True
+    )
+    try:
+        services.revoke_invitation(invitation, by=admin, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("accounts:staff")
+
+
+@require_POST
+def add_supervision(request: HttpRequest) -> HttpResponse:
+    admin = permissions.require_practice_admin(request)
+    form = SupervisionForm(request.POST, practice=admin.practice)
+    if form.is_valid():
+        try:
+            services.start_supervision(by=admin, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Supervision recorded.")
+    else:
+        messages.error(request, "Choose a supervisor and a different clinician.")
+    return redirect("accounts:staff")
+
+
+@require_POST
+def end_supervision(request: HttpRequest, pk: int) -> HttpResponse:
+    admin = permissions.require_practice_admin(request)
+    supervision = permissions.get_practice_object(
+        request,
+        Supervision.objects.filter(ended_at__isnull=True).select_related("supervisor"),
+        {"pk": pk},
+        admin_only=True,
+        practice_field="supervisor__practice_id",
+    )
+    services.end_supervision(supervision, by=admin, request=request)
+    messages.success(request, "Supervision ended.")
+    return redirect("accounts:staff")
+
+
+@require_http_methods(["GET", "POST"])
+def practice_settings(request: HttpRequest) -> HttpResponse:
+    admin = permissions.require_practice_admin(request)
+    form = PracticeForm(request.POST or None, instance=admin.practice)
+    if request.method == "POST" and form.is_valid():
+        services.update_practice(
+            admin.practice, by=admin, request=request, **form.cleaned_data
+        )
+        messages.success(request, "Practice details saved.")
+        return redirect("accounts:practice")
+    return render(request, "accounts/practice.html", {"form": form})

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.clients.models import Client, Consent, ConsentText, Episode
+from alliance.clients.services import CLIENT_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [*CLIENT_FIELDS]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "referral_reason": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "preferred_name": "What the client likes to be called.",
+            "referral_reason": "Why the client was referred, in the referrer's or client's words. "
+            "Stored encrypted.",
+        }
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born.year < today.year - 120:
+            raise forms.ValidationError("Check the year of birth.")
+        return born
+
+
+class NewClientForm(ClientForm):
+    clinician = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Primary clinician", required=True
+    )
+
+    class Meta(ClientForm.Meta):
+        fields = ["clinician", *CLIENT_FIELDS]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = User.objects.clinicians().filter(
+            practice_id=user.practice_id
+        )
+        self.fields["clinician"].initial = user.pk
+        self.fields["referral_reason"].required = True
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label="Move to", choices=Episode.Phase.choices)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Recorded in the episode's timeline.",
+    )
+
+    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (phase, Episode.Phase(phase).label) for phase in episode.next_phases()
+        ]
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["method", "given_at"]
+        widgets = {"given_at": DateTimeInput()}
+        labels = {"given_at": "Given on", "method": "How consent was given"}
+
+
+class ConsentTextForm(forms.ModelForm):
+    class Meta:
+        model = ConsentText
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+        help_texts = {
+            "body": "Saving creates a new version. Consents already given keep pointing "
+            "at the version the client agreed to."
+        }

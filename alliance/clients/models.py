@@ -1,0 +1,292 @@
+"""Clients, their episodes of care, and informed consent.
+
+An episode is one course of therapy with one primary clinician. It moves
+through ``referral → assessment → active → termination → aftercare → closed``;
+every move is checked by ``Episode.can_move_to`` and leaves an
+``EpisodeTransition`` row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance.accounts.models import Practice, User
+from alliance.core.fields import EncryptedTextField
+from alliance.core.models import UUIDModel
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def in_caseload_of(self, user: User) -> ClientQuerySet:
+        """Clients whose care this user holds: their own, plus their supervisees'
+        for a supervisor. Admins and clients hold none."""
+        if not user.is_authenticated or not user.is_active or not user.is_clinical:
+            return self.none()
+        clinician_ids = [user.pk, *user.supervisee_ids()]
+        return self.filter(practice_id=user.practice_id, clinician_id__in=clinician_ids)
+
+
+class Client(UUIDModel):
+    class ReferralSource(models.TextChoices):
+        SELF = "self", "Self-referral"
+        GP = "gp", "GP or primary care"
+        PSYCHIATRY = "psychiatry", "Psychiatry or secondary care"
+        EMPLOYER = "employer", "Employer or occupational health"
+        EDUCATION = "education", "School, college or university"
+        FAMILY = "family", "Family or friend"
+        INSURER = "insurer", "Insurer"
+        OTHER = "other", "Other"
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="clients"
+    )
+    clinician = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+        help_text="Primary clinician",
+    )
+    given_name = models.CharField("first name", max_length=100)
+    family_name = models.CharField("last name", max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=100, blank=True)
+    emergency_contact_phone = models.CharField(max_length=40, blank=True)
+    referral_source = models.CharField(
+        max_length=20, choices=ReferralSource.choices, default=ReferralSource.SELF
+    )
+    referral_reason = EncryptedTextField()
+    # The client's own login for the portal, once invited.
+    user = models.OneToOneField(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="client_record",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:detail", args=[self.uuid])
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.uuid
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def current_episode(self) -> Episode | None:
+        return self.episodes.exclude(phase=Episode.Phase.CLOSED).first()
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def open(self) -> EpisodeQuerySet:
+        return self.exclude(phase=Episode.Phase.CLOSED)
+
+    def in_caseload_of(self, user: User) -> EpisodeQuerySet:
+        return self.filter(client__in=Client.objects.in_caseload_of(user))
+
+
+class Episode(UUIDModel):
+    class Phase(models.TextChoices):
+        REFERRAL = "referral", "Referral"
+        ASSESSMENT = "assessment", "Assessment"
+        ACTIVE = "active", "Active treatment"
+        TERMINATION = "termination", "Termination"
+        AFTERCARE = "aftercare", "Aftercare"
+        CLOSED = "closed", "Closed"
+
+    # Which moves are possible at all. Going back to active from termination or
+    # aftercare re-opens treatment (e.g. after deterioration at follow-up).
+    ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
+        Phase.REFERRAL: (Phase.ASSESSMENT, Phase.CLOSED),
+        Phase.ASSESSMENT: (Phase.ACTIVE, Phase.CLOSED),
+        Phase.ACTIVE: (Phase.TERMINATION,),
+        Phase.TERMINATION: (Phase.AFTERCARE, Phase.CLOSED, Phase.ACTIVE),
+        Phase.AFTERCARE: (Phase.CLOSED, Phase.ACTIVE),
+        Phase.CLOSED: (),
+    }
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="episodes"
+    )
+    clinician = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="episodes"
+    )
+    phase = models.CharField(
+        max_length=20, choices=Phase.choices, default=Phase.REFERRAL
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    previous_episode = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=~models.Q(phase="closed"),
+                name="one_open_episode_per_client",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode {self.opened_at:%Y-%m-%d} ({self.get_phase_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:detail", args=[self.client.uuid])
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.client.uuid
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase != self.Phase.CLOSED
+
+    def active_consent(self) -> Consent | None:
+        return (
+            self.consents.filter(withdrawn_at__isnull=True)
+            .order_by("-given_at")
+            .first()
+        )
+
+    def unsigned_note_count(self) -> int:
+        # Progress notes live in the notes app; reached by reverse relation so
+        # this model never imports a later app.
+        return self.progress_notes.filter(signed_at__isnull=True).count()
+
+    def next_phases(self) -> tuple[str, ...]:
+        return self.ALLOWED_MOVES[self.phase]
+
+    def can_move_to(self, phase: str) -> str | None:
+        """Return why the move is refused, or None when it is allowed."""
+        if phase not in self.Phase.values:
+            return f"“{phase}” is not a phase of care."
+        if phase == self.phase:
+            return f"The episode is already in {self.get_phase_display().lower()}."
+        if phase not in self.ALLOWED_MOVES[self.phase]:
+            label = self.Phase(phase).label.lower()
+            return (
+                f"An episode cannot move from {self.get_phase_display().lower()} "
+                f"to {label}."
+            )
+        if phase == self.Phase.ACTIVE and self.active_consent() is None:
+            return (
+                "Treatment cannot start without the client's informed consent: "
+                "record consent first."
+            )
+        if phase == self.Phase.CLOSED and (n := self.unsigned_note_count()):
+            return (
+                f"The episode has {n} unsigned progress note{'s' if n != 1 else ''}: "
+                "sign them before closing."
+            )
+        return None
+
+
+class EpisodeTransition(UUIDModel):
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="transitions"
+    )
+    from_phase = models.CharField(
+        max_length=20, choices=Episode.Phase.choices, blank=True
+    )
+    to_phase = models.CharField(max_length=20, choices=Episode.Phase.choices)
+    reason = EncryptedTextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase or 'new'} → {self.to_phase}"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.episode.client.uuid
+
+
+class ConsentText(UUIDModel):
+    """A version of the practice's informed-consent and confidentiality agreement.
+    Edits create a new version; consents keep pointing at the one signed."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="consent_texts"
+    )
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "version"], name="one_consent_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class Consent(UUIDModel):
+    class Method(models.TextChoices):
+        SIGNED_PAPER = "signed_paper", "Signed on paper"
+        SIGNED_ELECTRONIC = "signed_electronic", "Signed electronically"
+        VERBAL = "verbal", "Given verbally and recorded"
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="consents"
+    )
+    consent_text = models.ForeignKey(
+        ConsentText, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    given_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"Consent to {self.consent_text}"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.episode.client.uuid

@@ -1,0 +1,231 @@
+"""Writes about clients, episodes and consent. Each function checks, writes and
+audits in one transaction; views, the demo and commands all call these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from alliance.accounts.models import Practice, User
+from alliance.audit.services import record
+from alliance.clients.models import (
+    Client,
+    Consent,
+    ConsentText,
+    Episode,
+    EpisodeTransition,
+)
+
+CLIENT_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "email",
+    "phone",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+    "referral_source",
+    "referral_reason",
+)
+
+
+@transaction.atomic
+def register_client(
+    *,
+    by: User,
+    clinician: User | None = None,
+    request: HttpRequest | None = None,
+    open_episode_reason: str = "Referral received",
+    **fields: Any,
+) -> Client:
+    """Register a client in the practice and open their first episode (referral)."""
+    clinician = clinician or by
+    if not clinician.is_clinical or clinician.practice_id != by.practice_id:
+        raise ValidationError(
+            "The primary clinician must be a clinician in this practice."
+        )
+    unknown = set(fields) - set(CLIENT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown client fields: {sorted(unknown)}")
+    client = Client(
+        practice_id=by.practice_id, clinician=clinician, created_by=by, **fields
+    )
+    client.full_clean()
+    client.save()
+    record(by, "client.create", client, request=request)
+    open_episode(client, by=by, reason=open_episode_reason, request=request)
+    return client
+
+
+@transaction.atomic
+def update_client(
+    client: Client, *, by: User, request: HttpRequest | None = None, **fields: Any
+) -> Client:
+    changed = []
+    for name, value in fields.items():
+        if name not in CLIENT_FIELDS:
+            raise ValueError(f"unknown client field: {name}")
+        if getattr(client, name) != value:
+            setattr(client, name, value)
+            changed.append(name)
+    if changed:
+        client.full_clean()
+        client.save(update_fields=changed)
+        record(by, "client.update", client, request=request, detail={"fields": changed})
+    return client
+
+
+@transaction.atomic
+def open_episode(
+    client: Client,
+    *,
+    by: User,
+    reason: str,
+    clinician: User | None = None,
+    previous: Episode | None = None,
+    request: HttpRequest | None = None,
+) -> Episode:
+    if client.episodes.open().exists():
+        raise ValidationError("This client already has an open episode of care.")
+    episode = Episode.objects.create(
+        client=client,
+        clinician=clinician or client.clinician,
+        previous_episode=previous,
+    )
+    EpisodeTransition.objects.create(
+        episode=episode, from_phase="", to_phase=episode.phase, reason=reason, by=by
+    )
+    record(by, "episode.open", episode, request=request)
+    return episode
+
+
+@transaction.atomic
+def transition_episode(
+    episode: Episode,
+    to: str,
+    *,
+    by: User,
+    reason: str,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> EpisodeTransition:
+    """Move the episode to another phase, or raise ValidationError saying why not."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give a reason for the change of phase.")
+    # Re-read under the write lock so two clicks cannot both move the episode.
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    refusal = episode.can_move_to(to)
+    if refusal:
+        raise ValidationError(refusal)
+    at = at or timezone.now()
+    transition = EpisodeTransition.objects.create(
+        episode=episode,
+        from_phase=episode.phase,
+        to_phase=to,
+        reason=reason,
+        by=by,
+        at=at,
+    )
+    episode.phase = to
+    episode.closed_at = at if to == Episode.Phase.CLOSED else None
+    episode.save(update_fields=["phase", "closed_at"])
+    record(
+        by,
+        "episode.transition",
+        episode,
+        request=request,
+        detail={"from": transition.from_phase, "to": to},
+    )
+    return transition
+
+
+@transaction.atomic
+def publish_consent_text(
+    practice: Practice,
+    *,
+    title: str,
+    body: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> ConsentText:
+    """Save an edit of the consent text as the next version; old ones stay."""
+    if not title.strip() or not body.strip():
+        raise ValidationError("The consent text needs a title and a body.")
+    last = ConsentText.objects.filter(practice=practice).order_by("-version").first()
+    text = ConsentText.objects.create(
+        practice=practice,
+        version=(last.version + 1) if last else 1,
+        title=title.strip(),
+        body=body.strip(),
+        created_by=by,
+    )
+    record(
+        by,
+        "consent_text.publish",
+        text,
+        request=request,
+        detail={"version": text.version},
+    )
+    return text
+
+
+def current_consent_text(practice: Practice) -> ConsentText | None:
+    return ConsentText.objects.filter(practice=practice).order_by("-version").first()
+
+
+@transaction.atomic
+def record_consent(
+    episode: Episode,
+    *,
+    consent_text: ConsentText,
+    method: str,
+    given_at: datetime,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Consent:
+    if consent_text.practice_id != episode.client.practice_id:
+        raise ValidationError("That consent text belongs to another practice.")
+    if not episode.is_open:
+        raise ValidationError("Consent cannot be recorded on a closed episode.")
+    if given_at > timezone.now():
+        raise ValidationError("Consent cannot be dated in the future.")
+    consent = Consent(
+        episode=episode,
+        consent_text=consent_text,
+        method=method,
+        given_at=given_at,
+        recorded_by=by,
+    )
+    consent.full_clean()
+    consent.save()
+    record(
+        by,
+        "consent.record",
+        consent,
+        request=request,
+        detail={"version": consent_text.version},
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(
+    consent: Consent, *, by: User, request: HttpRequest | None = None
+) -> Consent:
+    if consent.withdrawn_at:
+        raise ValidationError("This consent was already withdrawn.")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    record(by, "consent.withdraw", consent, request=request)
+    return consent

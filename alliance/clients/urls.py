@@ -1,0 +1,15 @@
+from django.urls import path
+
+from alliance.clients import views
+
+app_name = "clients"
+urlpatterns = [
+    path("", views.client_list, name="list"),
+    path("new/", views.client_create, name="create"),
+    path("<uuid:uuid>/", views.client_detail, name="detail"),
+    path("<uuid:uuid>/edit/", views.client_edit, name="edit"),
+    path("episodes/<uuid:uuid>/transition/", views.transition, name="transition"),
+    path("episodes/<uuid:uuid>/consent/", views.consent, name="consent"),
+    path("consent-text/", views.consent_texts, name="consent_texts"),
+    path("consent-text/<uuid:uuid>/", views.consent_text_detail, name="consent_text"),
+]

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alliance import permissions
+from alliance.alerts.models import RiskAlert
+from alliance.audit.services import record
+from alliance.clients import services
+from alliance.clients.forms import (
+    ClientForm,
+    ConsentForm,
+    ConsentTextForm,
+    NewClientForm,
+    TransitionForm,
+)
+from alliance.clients.models import Client, ConsentText, Episode
+from alliance.notes.selectors import chart_notes
+from alliance.scheduling.selectors import chart_appointments
+
+PAGE_SIZE = 100
+
+
+def client_list(request: HttpRequest) -> HttpResponse:
+    user = permissions.require_clinician(request)
+    clients = Client.objects.in_caseload_of(user).select_related("clinician")
+    query = request.GET.get("q", "").strip()[:100]
+    phase = request.GET.get("phase", "")
+    if query:
+        clients = clients.filter(
+            Q(given_name__icontains=query)
+            | Q(family_name__icontains=query)
+            | Q(preferred_name__icontains=query)
+        )
+    if phase in Episode.Phase.values:
+        clients = clients.filter(episodes__phase=phase).distinct()
+    rows = list(clients[:PAGE_SIZE])
+    episodes = {
+        e.client_id: e
+        for e in Episode.objects.filter(client__in=rows).order_by(
+            "client_id", "-opened_at"
+        )
+    }
+    for row in rows:
+        row.latest_episode = episodes.get(row.pk)
+    record(user, "caseload.view", None, request=request, detail={"count": len(rows)})
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "clients": rows,
+            "q": query,
+            "phase": phase,
+            "phases": Episode.Phase.choices,
+            "truncated": len(rows) == PAGE_SIZE,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    user = permissions.require_clinician(request)
+    form = NewClientForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        clinician = data.pop("clinician")
+        try:
+            client = services.register_client(
+                by=user, clinician=clinician, request=request, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{client.display_name} registered; a referral episode is open.",
+            )
+            if permissions.holds_client(user, client):
+                return redirect(client)
+            return redirect("clients:list")
+    return render(request, "clients/client_form.html", {"form": form, "creating": True})
+
+
+def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+    """The client chart: details, episodes with their timeline, appointments, notes."""
+    client = permissions.get_client(request, uuid)
+    episodes = list(
+        client.episodes.prefetch_related("transitions__by", "consents__consent_text")
+    )
+    current = next((e for e in episodes if e.is_open), None)
+    alerts = RiskAlert.objects.filter(client=client).open()
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "episodes": episodes,
+            "current": current,
+            "can_edit": permissions.is_primary_clinician(request.user, client),
+            "transition_form": TransitionForm(episode=current) if current else None,
+            "alerts": alerts,
+            "appointments": chart_appointments(client),
+            "notes": chart_notes(client),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, uuid: object) -> HttpResponse:
+    client = permissions.get_client(request, uuid, write=True)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        fresh = Client.objects.get(pk=client.pk)
+        services.update_client(
+            fresh, by=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, "Client details saved.")
+        return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@require_POST
+def transition(request: HttpRequest, uuid: object) -> HttpResponse:
+    episode = permissions.get_episode(request, uuid, write=True)
+    form = TransitionForm(request.POST, episode=episode)
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        # A phase not offered for this episode is explained by the rule itself.
+        to = request.POST.get("to", "")
+        refusal = episode.can_move_to(to) if to else None
+        messages.error(request, refusal or " ".join(errors))
+        return redirect(episode.client)
+    try:
+        services.transition_episode(
+            episode,
+            form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Episode moved to {Episode.Phase(form.cleaned_data['to']).label.lower()}.",
+        )
+    return redirect(episode.client)
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Record the client's informed consent to the current consent text."""
+    episode = permissions.get_episode(request, uuid, write=True)
+    text = services.current_consent_text(episode.client.practice)
+    if text is None:
+        messages.error(
+            request, "The practice admin has not published a consent text yet."
+        )
+        return redirect(episode.client)
+    form = ConsentForm(request.POST or None, initial={"given_at": timezone.localtime()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(
+                episode,
+                consent_text=text,
+                method=form.cleaned_data["method"],
+                given_at=form.cleaned_data["given_at"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Consent recorded (version {text.version}).")
+            return redirect(episode.client)
+    return render(
+        request,
+        "clients/consent_form.html",
+        {"form": form, "episode": episode, "text": text},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_texts(request: HttpRequest) -> HttpResponse:
+    """The practice admin's consent text: edit to publish a new version."""
+    admin = permissions.require_practice_admin(request)
+    texts = ConsentText.objects.filter(practice=admin.practice)
+    current = texts.first()
+    form = ConsentTextForm(
+        request.POST or None,
+        initial={"title": current.title, "body": current.body} if current else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        text = services.publish_consent_text(
+            admin.practice, by=admin, request=request, **form.cleaned_data
+        )
+        messages.success(request, f"Version {text.version} published.")
+        return redirect("clients:consent_texts")
+    return render(
+        request,
+        "clients/consent_texts.html",
+        {"form": form, "texts": texts, "current": current},
+    )
+
+
+def consent_text_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Any staff member may read any version of their practice's consent text."""
+    text = permissions.get_practice_object(
+        request, ConsentText.objects.all(), {"uuid": uuid}
+    )
+    return render(request, "clients/consent_text_detail.html", {"text": text})

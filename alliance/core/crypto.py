@@ -1,0 +1,153 @@
+"""AES-256-GCM for clinical free text, with key ids so keys can rotate.
+
+Ciphertext format (text, so it fits any database's text column):
+``v1:<key id>:<base64(nonce(12) + ciphertext + tag)>``.
+The associated data binds a ciphertext to its row and field, so copying one
+note's ciphertext onto another row fails to decrypt (SECURITY.md section 3.1).
+Keys come from ALLIANCE_FIELD_KEYS (JSON) or the key file under var/ (mode
+0600), created on first use; never from the database or SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+PREFIX = "v1"
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A ciphertext could not be decrypted: wrong key, wrong row, or tampered."""
+
+
+@dataclass
+class Keyring:
+    """Field keys by id, the active id, and a separate key for backups."""
+
+    keys: dict[str, bytes]
+    active: str
+    backup_keys: dict[str, bytes] = field(default_factory=dict)
+    backup_active: str = ""
+
+    def to_json(self) -> str:
+        enc = base64.b64encode
+        return json.dumps(
+            {
+                "active": self.active,
+                "keys": {k: enc(v).decode() for k, v in self.keys.items()},
+                "backup_active": self.backup_active,
+                "backup_keys": {
+                    k: enc(v).decode() for k, v in self.backup_keys.items()
+                },
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Keyring:
+        data = json.loads(text)
+        dec = base64.b64decode
+        ring = cls(
+            keys={k: dec(v) for k, v in data["keys"].items()},
+            active=data["active"],
+            backup_keys={k: dec(v) for k, v in data.get("backup_keys", {}).items()},
+            backup_active=data.get("backup_active", ""),
+        )
+        if ring.active not in ring.keys:
+            raise ValueError(f"active key {ring.active!r} is not in the keyring")
+        for key in [*ring.keys.values(), *ring.backup_keys.values()]:
+            if len(key) != 32:
+                raise ValueError("every key must be 32 bytes (AES-256)")
+        return ring
+
+    @classmethod
+    def generate(cls) -> Keyring:
+        return cls(
+            keys={"k1": AESGCM.generate_key(bit_length=256)},
+            active="k1",
+            backup_keys={"b1": AESGCM.generate_key(bit_length=256)},
+            backup_active="b1",
+        )
+
+    def next_key_id(self) -> str:
+        numbers = [int(k[1:]) for k in self.keys if k[1:].isdigit()]
+        return f"k{max(numbers, default=0) + 1}"
+
+
+_lock = threading.Lock()
+_cached: Keyring | None = None
+
+
+def write_keyring(ring: Keyring, path: Path) -> None:
+    """Write the key file atomically with mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(ring.to_json())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    path.chmod(0o600)
+
+
+def load_keyring() -> Keyring:
+    """Return the keyring, creating the key file on first use."""
+    global _cached
+    with _lock:
+        if _cached is not None:
+            return _cached
+        from_env = os.environ.get("ALLIANCE_FIELD_KEYS")
+        if from_env:
+            _cached = Keyring.from_json(from_env)
+            return _cached
+        path = Path(settings.ALLIANCE_KEYS_FILE)
+        if not path.exists():
+            write_keyring(Keyring.generate(), path)
+        _cached = Keyring.from_json(path.read_text())
+        return _cached
+
+
+def reset_keyring_cache() -> None:
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def encrypt(plaintext: str, aad: str, ring: Keyring | None = None) -> str:
+    ring = ring or load_keyring()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    body = AESGCM(ring.keys[ring.active]).encrypt(
+        nonce, plaintext.encode("utf-8"), aad.encode("utf-8")
+    )
+    return f"{PREFIX}:{ring.active}:{base64.b64encode(nonce + body).decode('ascii')}"
+
+
+def key_id_of(ciphertext: str) -> str:
+    parts = ciphertext.split(":", 2)
+    if len(parts) != 3 or parts[0] != PREFIX:
+        raise DecryptionError("not an Alliance ciphertext")
+    return parts[1]
+
+
+def decrypt(ciphertext: str, aad: str, ring: Keyring | None = None) -> str:
+    ring = ring or load_keyring()
+    kid = key_id_of(ciphertext)
+    key = ring.keys.get(kid)
+    if key is None:
+        raise DecryptionError(f"key {kid!r} is not in the keyring")
+    try:
+        raw = base64.b64decode(ciphertext.split(":", 2)[2], validate=True)
+        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad.encode())
+    except Exception as exc:
+        raise DecryptionError("ciphertext failed authentication") from exc
+    return plain.decode("utf-8")

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from alliance.home import views
+
+app_name = "home"
+urlpatterns = [path("", views.index, name="index")]

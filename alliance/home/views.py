@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from alliance import permissions
+from alliance.accounts.models import User
+from alliance.alerts.models import RiskAlert
+from alliance.clients.models import Episode
+from alliance.notes.selectors import unsigned_notes
+from alliance.scheduling.selectors import todays_appointments
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The clinician's day: appointments, caseload by phase, unsigned notes, open
+    alerts. A practice admin sees practice-level counts and no clinical text."""
+    user = permissions.require_staff(request)
+    if user.is_practice_admin:
+        return _admin_home(request, user)
+    episodes = Episode.objects.in_caseload_of(user).open()
+    by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
+    phases = [
+        (value, label, by_phase.get(value, 0))
+        for value, label in Episode.Phase.choices
+        if value != Episode.Phase.CLOSED
+    ]
+    alerts = RiskAlert.objects.in_caseload_of(user).open().select_related("client")
+    return render(
+        request,
+        "home/index.html",
+        {
+            "appointments": todays_appointments(user),
+            "phases": phases,
+            "unsigned": unsigned_notes(user),
+            "alerts": alerts,
+        },
+    )
+
+
+def _admin_home(request: HttpRequest, admin: User) -> HttpResponse:
+    episodes = Episode.objects.filter(client__practice_id=admin.practice_id).open()
+    by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
+    phases = [
+        (value, label, by_phase.get(value, 0))
+        for value, label in Episode.Phase.choices
+        if value != Episode.Phase.CLOSED
+    ]
+    staff = User.objects.filter(practice_id=admin.practice_id, is_active=True).exclude(
+        role=User.Role.CLIENT
+    )
+    return render(
+        request,
+        "home/admin_index.html",
+        {"phases": phases, "staff_count": staff.count()},
+    )

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("alliance.home.urls")),
+    path("accounts/", include("alliance.accounts.urls")),
+    path("clients/", include("alliance.clients.urls")),
+    path("alerts/", include("alliance.alerts.urls")),
+    path("calendar/", include("alliance.scheduling.urls")),
+    path("notes/", include("alliance.notes.urls")),
+    path("audit/", include("alliance.audit.urls")),
+    path("healthz", healthz, name="healthz"),
+]

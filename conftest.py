@@ -1,0 +1,164 @@
+"""Test-only settings and the people every test meets:
+
+- alice: clinician; bob: another clinician; sam: clinical supervisor of alice;
+- ada: practice admin; cleo: alice's client (a Client, with a portal login);
+- dan: bob's client; zed: admin of another practice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client as HttpClient
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.ALLIANCE_KEYS_FILE = tmp_path / "keys.json"
+    from alliance.core.crypto import reset_keyring_cache
+
+    reset_keyring_cache()
+    yield
+    reset_keyring_cache()
+
+
+@pytest.fixture
+def practice(db):
+    from alliance.accounts.models import Practice
+
+    return Practice.objects.create(
+        name="Riverside Therapy",
+        letterhead="1 River Walk, Exampleton",
+        crisis_lines="Emergency: 999\nSamaritans: 116 123 (free, 24 hours)",
+    )
+
+
+@pytest.fixture
+def other_practice(db):
+    from alliance.accounts.models import Practice
+
+    return Practice.objects.create(name="Hilltop Counselling")
+
+
+def _user(practice, email, name, role):
+    from alliance.accounts.models import User
+
+    return User.objects.create_user(
+        email, TEST_PASSWORD, full_name=name, role=role, practice=practice
+    )
+
+
+@pytest.fixture
+def alice(practice):
+    return _user(practice, "alice@example.org", "Alice Clinician", "clinician")
+
+
+@pytest.fixture
+def bob(practice):
+    return _user(practice, "bob@example.org", "Bob Clinician", "clinician")
+
+
+@pytest.fixture
+def sam(practice, alice):
+    from alliance.accounts.models import Supervision
+
+    sam = _user(practice, "sam@example.org", "Sam Supervisor", "supervisor")
+    Supervision.objects.create(supervisor=sam, supervisee=alice)
+    return sam
+
+
+@pytest.fixture
+def ada(practice):
+    return _user(practice, "ada@example.org", "Ada Admin", "admin")
+
+
+@pytest.fixture
+def zed(other_practice):
+    return _user(other_practice, "zed@example.org", "Zed Admin", "admin")
+
+
+def make_client(clinician, *, given_name, family_name="Example", **extra):
+    """Register a client through the service, as the app does."""
+    from alliance.clients.services import register_client
+
+    fields = {
+        "date_of_birth": date(1990, 5, 17),
+        "referral_reason": f"Low mood and worry (CANARY-{given_name})",
+        "email": f"{given_name.lower()}@example.net",
+    }
+    fields.update(extra)
+    return register_client(
+        by=clinician, given_name=given_name, family_name=family_name, **fields
+    )
+
+
+@pytest.fixture
+def cleo(alice):
+    from alliance.accounts.models import User
+
+    client = make_client(alice, given_name="Cleo", pronouns="she/her")
+    client.user = User.objects.create_user(
+        "cleo@example.net",
+        TEST_PASSWORD,
+        full_name="Cleo Example",
+        role=User.Role.CLIENT,
+        practice=alice.practice,
+    )
+    client.save(update_fields=["user"])
+    return client
+
+
+@pytest.fixture
+def dan(bob):
+    return make_client(bob, given_name="Dan")
+
+
+@pytest.fixture
+def consent_text(practice, ada):
+    from alliance.clients.services import publish_consent_text
+
+    return publish_consent_text(
+        practice, title="Agreement to therapy", body="What therapy involves...", by=ada
+    )
+
+
+def log_in(http: HttpClient, user, *, verified: bool = True) -> HttpClient:
+    """Log in as a fully signed-in user: password and, for staff, TOTP done."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    http.force_login(user, backend="alliance.accounts.backends.EmailBackend")
+    if verified and user.needs_second_factor:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        session = http.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return http
+
+
+@pytest.fixture
+def as_user(client):
+    """`as_user(alice)` returns the test client signed in as alice."""
+
+    def _as(user, *, verified=True):
+        return log_in(client, user, verified=verified)
+
+    return _as

@@ -1,0 +1,138 @@
+"""Matrix cases for accounts, clients, alerts, audit and home."""
+
+from __future__ import annotations
+
+from tests.authz import (
+    PUBLIC_URLS,
+    admin_object,
+    admin_page,
+    case,
+    clinical,
+    clinician_page,
+    kind,
+    staff_object,
+    staff_page,
+)
+
+PUBLIC_URLS.update(
+    {
+        "accounts:login",
+        "accounts:accept",
+        "healthz",
+        "accounts:verify",
+        "accounts:2fa_setup",
+        "accounts:logout",
+    }
+)
+
+
+@kind("client")
+def _client(world, side):
+    return world.client_of(side)
+
+
+@kind("episode")
+def _episode(world, side):
+    return world.client_of(side).current_episode()
+
+
+@kind("alert")
+def _alert(world, side):
+    from alliance.alerts.services import raise_alert
+
+    client = world.client_of(side)
+    return raise_alert(
+        client, source="Session risk check", summary=f"CANARY-{client.given_name}"
+    )
+
+
+@kind("staff_member")
+def _staff_member(world, side):
+    return world.ada if side == "own" else world.zed
+
+
+@kind("invitation")
+def _invitation(world, side):
+    from alliance.accounts.models import Invitation
+
+    admin = world.ada if side == "own" else world.zed
+    return Invitation.objects.create(
+        practice=admin.practice,
+        email=f"new-{side}@example.org",
+        full_name="New Person",
+        role="clinician",
+        token_hash=f"hash-{side}",
+        invited_by=admin,
+        expires_at=Invitation.default_expiry(),
+    )
+
+
+@kind("supervision")
+def _supervision(world, side):
+    from alliance.accounts.models import Supervision, User
+
+    if side == "own":
+        return Supervision.objects.get(supervisor=world.sam, supervisee=world.alice)
+    other_sup = User.objects.create_user(
+        "other-sup@example.org",
+        "x" * 16,
+        full_name="Other Sup",
+        role="supervisor",
+        practice=world.zed.practice,
+    )
+    other_clin = User.objects.create_user(
+        "other-clin@example.org",
+        "x" * 16,
+        full_name="Other Clin",
+        role="clinician",
+        practice=world.zed.practice,
+    )
+    return Supervision.objects.create(supervisor=other_sup, supervisee=other_clin)
+
+
+@kind("consent_text")
+def _consent_text(world, side):
+    from alliance.clients.services import publish_consent_text
+
+    admin = world.ada if side == "own" else world.zed
+    return publish_consent_text(admin.practice, title="Consent", body="Body", by=admin)
+
+
+case("home:index", staff_page())
+case("clients:list", clinician_page())
+case("clients:create", clinician_page())
+case("clients:create", clinician_page((200,)), method="POST")
+case("clients:detail", **clinical(), kind="client")
+case("clients:edit", **clinical(write=True), kind="client")
+case("clients:edit", **clinical(200, write=True), kind="client", method="POST")
+case("clients:transition", **clinical(302, write=True), kind="episode", method="POST")
+case("clients:consent", **clinical(write=True), kind="episode")
+case(
+    "clients:consent",
+    **clinical(write=True),
+    kind="episode",
+    method="POST",
+    data={"method": "verbal", "given_at": "not a date"},
+)
+case("clients:consent_texts", admin_page())
+case("clients:consent_texts", admin_page(200), method="POST")
+case("clients:consent_text", **staff_object(), kind="consent_text")
+case("alerts:detail", **clinical(), kind="alert")
+case("alerts:detail", **clinical(200, write=True), kind="alert", method="POST")
+case("audit:log", admin_page())
+case("accounts:staff", admin_page())
+case("accounts:staff", admin_page(200), method="POST")
+case("accounts:practice", admin_page())
+case("accounts:practice", admin_page(200), method="POST", data={"name": ""})
+case("accounts:set_active", **admin_object(302), kind="staff_member", method="POST")
+case("accounts:revoke", **admin_object(302), kind="invitation", method="POST")
+case("accounts:add_supervision", admin_page(302), method="POST")
+case(
+    "accounts:end_supervision",
+    **admin_object(302),
+    kind="supervision",
+    method="POST",
+    kwargs=lambda obj: {"pk": obj.pk},
+)
+
+case("scheduling:day", staff_page())

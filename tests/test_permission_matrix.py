@@ -1,0 +1,149 @@
+"""Walk every URL pattern with every principal against own, other and missing
+objects (SECURITY.md 4.1). Plain and htmx requests must answer alike; no
+response may carry another client's canary; refusals of existing objects are
+audited."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import uuid
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests.authz
+from alliance.audit.models import AuditEvent
+from conftest import log_in, make_client
+from tests.authz import CASES, KINDS, PRINCIPALS, PUBLIC_URLS, Case
+
+for _module in pkgutil.iter_modules(tests.authz.__path__):
+    importlib.import_module(f"tests.authz.{_module.name}")
+
+
+def _url_names(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names |= _url_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_has_a_rule():
+    covered = {c.url for c in CASES} | PUBLIC_URLS
+    missing = sorted(_url_names(get_resolver().url_patterns) - covered)
+    assert missing == [], f"URL patterns without an authorization case: {missing}"
+
+
+class World(SimpleNamespace):
+    def client_of(self, side: str) -> Any:
+        return self.cleo if side == "own" else self.dan
+
+
+@pytest.fixture
+def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
+    return World(alice=alice, bob=bob, sam=sam, ada=ada, zed=zed, cleo=cleo, dan=dan)
+
+
+CANARY = {"own": "CANARY-Cleo", "other": "CANARY-Dan"}
+# Which clients' canaries each principal may ever see.
+MAY_SEE = {"alice": {"own"}, "sam": {"own"}, "bob": {"other"}}
+
+
+def _http(world: World, principal: str) -> HttpClient:
+    http = HttpClient()
+    if principal == "anon":
+        return http
+    if principal == "pw_only":
+        return log_in(http, world.alice, verified=False)
+    user = world.cleo.user if principal == "client" else getattr(world, principal)
+    return log_in(http, user)
+
+
+def _case_id(c: Case) -> str:
+    return f"{c.method} {c.url}" + (f" [{c.kind}]" if c.kind else "")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_matrix(case: Case, world: World) -> None:
+    relations: list[tuple[str, dict[str, Any], Any]] = []
+    if case.kind is None:
+        relations.append(("page", case.own, None))
+    else:
+        build = KINDS[case.kind]
+        relations.append(("own", case.own, build(world, "own")))
+        relations.append(("other", case.other or {}, build(world, "other")))
+        ghost = SimpleNamespace(uuid=uuid.uuid4(), pk=987654321)
+        relations.append(("missing", case.missing or case.other or {}, ghost))
+
+    failures = []
+    for relation, expected, obj in relations:
+        kwargs = case.kwargs(obj) if obj is not None else dict(case.static_kwargs)
+        url = reverse(case.url, kwargs=kwargs or None)
+        for principal in PRINCIPALS:
+            want = expected.get(principal)
+            if want is None:
+                failures.append(f"{relation}/{principal}: no expectation")
+                continue
+            wanted = want if isinstance(want, tuple) else (want,)
+            for htmx in (False, True):
+                label = f"{relation}/{principal}{' htmx' if htmx else ''}"
+                # Each request is rolled back, so one principal's successful POST
+                # does not change what the next one meets.
+                with transaction.atomic():
+                    failures += _check(
+                        case, world, principal, url, htmx, relation, wanted, label
+                    )
+                    transaction.set_rollback(True)
+    assert failures == [], "\n".join(failures)
+
+
+def _check(
+    case: Case,
+    world: World,
+    principal: str,
+    url: str,
+    htmx: bool,
+    relation: str,
+    wanted: tuple[int, ...],
+    label: str,
+) -> list[str]:
+    failures = []
+    http = _http(world, principal)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    before = AuditEvent.objects.count()
+    send = http.post if case.method == "POST" else http.get
+    response = send(url, case.data, **headers)
+    status = response.status_code
+    if status not in wanted:
+        return [f"{label}: {status}, expected {wanted}"]
+    if status == 302 and principal in ("anon", "pw_only"):
+        target = "/accounts/login/" if principal == "anon" else "/accounts/"
+        if not response["Location"].startswith(target):
+            failures.append(f"{label}: redirected to {response['Location']}")
+    body = response.content.decode(errors="replace")
+    for side, canary in CANARY.items():
+        if canary in body and side not in MAY_SEE.get(principal, set()):
+            failures.append(f"{label}: leaked {canary}")
+    if relation in ("own", "other") and status == 404 and case.kind is not None:
+        refused = (
+            AuditEvent.objects.filter(id__gt=0, outcome=AuditEvent.Outcome.DENIED)
+            .order_by("-id")
+            .first()
+        )
+        if AuditEvent.objects.count() == before or refused is None:
+            failures.append(f"{label}: refusal was not audited")
+    return failures
+
+
+def test_matrix_builds_clients_through_services(alice):
+    # The world is made the way the app makes it, so kinds see real episodes.
+    client = make_client(alice, given_name="Probe")
+    assert client.current_episode() is not None
