@@ -1,0 +1,81 @@
+"""Appointments on a clinician's calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.urls import reverse
+
+from alliance.accounts.models import User
+from alliance.clients.models import Client, Episode
+from alliance.core.models import UUIDModel
+
+
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def for_clinician(self, user: User) -> AppointmentQuerySet:
+        return self.filter(clinician=user)
+
+    def between(self, start: datetime, end: datetime) -> AppointmentQuerySet:
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def booked(self) -> AppointmentQuerySet:
+        """Appointments that occupy the clinician's time (not cancelled)."""
+        return self.exclude(status=Appointment.Status.CANCELLED)
+
+
+class Appointment(UUIDModel):
+    class Modality(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video"
+        PHONE = "phone", "Phone"
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "Did not attend"
+
+    clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="appointments")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="appointments")
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True
+    )
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    modality = models.CharField(
+        max_length=20, choices=Modality.choices, default=Modality.IN_PERSON
+    )
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Room, address, or video link."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    client_path = "client"
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["clinician", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} with {self.client}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:detail", args=[self.uuid])
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.client.uuid
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    @property
+    def duration_minutes(self) -> int:
+        return int(self.duration.total_seconds() // 60)
