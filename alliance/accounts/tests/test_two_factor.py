@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from alliance.audit.models import AuditEvent
+
+
+def _code(device: TOTPDevice, drift: int = 0) -> str:
+    return f"{totp(device.bin_key, step=device.step, drift=drift):06d}"
+
+
+def test_setup_shows_a_qr_code_and_the_key(as_user, alice):
+    http = as_user(alice, verified=False)
+    response = http.get(reverse("accounts:2fa_setup"))
+    assert response.status_code == 200
+    assert b'src="data:image/svg+xml;base64,' in response.content
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    assert device.config_url.startswith("otpauth://totp/")
+
+
+def test_setup_confirms_the_device_with_a_valid_code(as_user, alice):
+    http = as_user(alice, verified=False)
+    http.get(reverse("accounts:2fa_setup"))
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    response = http.post(reverse("accounts:2fa_setup"), {"token": _code(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed is True
+    assert http.get(reverse("home:index")).status_code == 200
+    assert AuditEvent.objects.filter(action="2fa.setup", actor=alice).count() == 1
+
+
+def test_setup_refuses_a_wrong_code(as_user, alice):
+    http = as_user(alice, verified=False)
+    http.get(reverse("accounts:2fa_setup"))
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    wrong = "000000" if _code(device) != "000000" else "111111"
+    response = http.post(reverse("accounts:2fa_setup"), {"token": wrong})
+    assert response.status_code == 200
+    assert b"did not match" in response.content
+    device.refresh_from_db()
+    assert device.confirmed is False
+
+
+def test_verify_accepts_the_current_code(client, alice):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
+    assert client.get(reverse("home:index"))["Location"] == reverse("accounts:verify")
+    response = client.post(reverse("accounts:verify"), {"token": _code(device)})
+    assert response.status_code == 302
+    assert client.get(reverse("home:index")).status_code == 200
+
+
+def test_verify_refuses_a_reused_code(client, alice):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
+    code = _code(device)
+    client.post(reverse("accounts:verify"), {"token": code})
+    client.post(reverse("accounts:logout"))
+    client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
+    response = client.post(reverse("accounts:verify"), {"token": code})
+    assert response.status_code == 200
+    assert b"not right" in response.content
+
+
+def test_verify_refuses_letters(client, alice):
+    TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
+    response = client.post(reverse("accounts:verify"), {"token": "abcdef"})
+    assert response.status_code == 200
+    assert b"six digits" in response.content
+
+
+def test_clients_are_not_forced_into_2fa(client, cleo):
+    client.force_login(cleo.user, backend="alliance.accounts.backends.EmailBackend")
+    # Clients have no staff pages: they are refused, not redirected to 2FA.
+    assert client.get(reverse("home:index")).status_code == 403

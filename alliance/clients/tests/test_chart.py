@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from alliance.alerts.services import raise_alert
+from alliance.audit.models import AuditEvent
+
+
+def test_the_chart_shows_details_and_timeline(as_user, alice, cleo):
+    response = as_user(alice).get(cleo.get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Cleo Example" in content
+    assert "she/her" in content
+    assert "CANARY-Cleo" in content  # the decrypted referral reason
+    assert "Referral received" in content
+
+
+def test_reading_the_chart_is_audited_with_the_address(as_user, alice, cleo):
+    as_user(alice).get(cleo.get_absolute_url(), REMOTE_ADDR="192.0.2.10")
+    event = AuditEvent.objects.filter(action="client.view").get()
+    assert event.actor == alice
+    assert event.client_uuid == cleo.uuid
+    assert event.ip == "192.0.2.10"
+
+
+def test_the_supervisor_reads_but_cannot_edit(as_user, sam, cleo):
+    response = as_user(sam).get(cleo.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Edit details" not in response.content
+    assert b"Change phase" not in response.content
+
+
+def test_the_chart_shows_open_alerts(as_user, alice, cleo):
+    raise_alert(cleo, source="Session risk check", summary="Passive thoughts of death")
+    response = as_user(alice).get(cleo.get_absolute_url())
+    assert b"Open risk alert" in response.content
+
+
+def test_the_chart_uses_a_bounded_number_of_queries(
+    as_user, alice, cleo, django_assert_max_num_queries
+):
+    from alliance.clients.services import transition_episode
+
+    episode = cleo.current_episode()
+    transition_episode(episode, "assessment", by=alice, reason="r")
+    http = as_user(alice)
+    with django_assert_max_num_queries(30):
+        http.get(cleo.get_absolute_url())
