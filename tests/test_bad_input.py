@@ -1,0 +1,132 @@
+"""Every form on every page a clinician or admin can open, filled with hostile and
+malformed values (SECURITY.md 4.2): never a server error, never an unescaped
+reflection. Pages and forms are discovered from the authorization matrix, so new
+forms are covered without editing this file."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from html.parser import HTMLParser
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+import tests.authz
+from conftest import log_in
+from tests.authz import CASES, KINDS
+
+for _module in pkgutil.iter_modules(tests.authz.__path__):
+    importlib.import_module(f"tests.authz.{_module.name}")
+
+PAYLOADS = [
+    "",
+    " ",
+    "<script>alert('x')</script>",
+    '"><svg onload=alert(1)>',
+    "' OR 1=1--",
+    "{{ 7*7 }}{% debug %}",
+    "\x00nul",
+    "\u202eevil\u200d",
+    "😀" * 50,
+    "x" * 100_000,
+    "-1",
+    "99999999999999999999",
+    "2026-02-30",
+    "0001-01-01T00:00",
+    "=HYPERLINK(\"http://x\")",
+    "line\r\nBcc: victim@example.org",
+]
+RAW_MARKERS = ("<script>alert('x')</script>", "<svg onload=alert(1)>")
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+        self._form: dict[str, Any] | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._form = {"action": a.get("action", ""), "fields": {}, "text": []}
+            self.forms.append(self._form)
+        if self._form is None or not a.get("name"):
+            return
+        name = a["name"]
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("hidden", "checkbox", "radio"):
+                self._form["fields"].setdefault(name, a.get("value", "on"))
+            elif kind not in ("submit", "button"):
+                self._form["text"].append(name)
+        elif tag == "textarea":
+            self._form["text"].append(name)
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and self._select not in self._form["fields"]:
+            self._form["fields"][self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+@pytest.fixture
+def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
+    world = SimpleNamespace(alice=alice, bob=bob, sam=sam, ada=ada, zed=zed, cleo=cleo, dan=dan)
+    world.client_of = lambda side: cleo if side == "own" else dan
+    return world
+
+
+def _pages(world: SimpleNamespace) -> list[tuple[str, str]]:
+    """(principal, url) for every GET page that alice or ada may open."""
+    pages = []
+    for case in CASES:
+        if case.method != "GET":
+            continue
+        for principal in ("alice", "ada"):
+            if case.own.get(principal) != 200:
+                continue
+            if case.kind is None:
+                url = reverse(case.url, kwargs=case.static_kwargs or None)
+            else:
+                url = reverse(case.url, kwargs=case.kwargs(KINDS[case.kind](world, "own")))
+            pages.append((principal, url))
+    return pages
+
+
+def test_hostile_input_never_breaks_a_form(world):
+    failures = []
+    submitted = 0
+    for principal, url in _pages(world):
+        http = log_in(HttpClient(raise_request_exception=False), getattr(world, principal))
+        page = http.get(url)
+        parser = _Forms()
+        parser.feed(page.content.decode())
+        for form in parser.forms:
+            if not form["text"]:
+                continue
+            action = form["action"] or url
+            for payload in PAYLOADS:
+                data = dict(form["fields"])
+                data.update(dict.fromkeys(form["text"], payload))
+                with transaction.atomic():
+                    response = http.post(action, data)
+                    submitted += 1
+                    body = response.content.decode(errors="replace")
+                    if response.status_code >= 500:
+                        failures.append(f"{principal} {action} {payload[:20]!r}: {response.status_code}")
+                    for marker in RAW_MARKERS:
+                        if marker in body:
+                            failures.append(f"{principal} {action}: unescaped {marker!r}")
+                    transaction.set_rollback(True)
+    assert submitted > 0
+    assert failures == [], "\n".join(failures[:40])
