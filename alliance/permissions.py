@@ -28,14 +28,9 @@ from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
+from alliance.core.models import Sensitivity
 
 M = TypeVar("M", bound=models.Model)
-
-
-class Sensitivity(models.TextChoices):
-    CLINICAL = "clinical", "Clinical record"
-    # Psychotherapy process notes: only their author, ever (45 CFR 164.501).
-    AUTHOR_ONLY = "author_only", "Author only"
 
 
 def _user(request: HttpRequest) -> User:
@@ -181,3 +176,43 @@ def get_practice_object(
     if owner != user.practice_id:
         _deny(request, f"{obj._meta.model_name}.view", status=404, obj=obj)
     return obj
+
+
+def get_appointment(request: HttpRequest, uuid: Any, *, write: bool = False) -> Any:
+    """Fetch an appointment (scheduling.Appointment).
+
+    Appointments hold no clinical free text, so besides the clinicians who
+    hold the client (a supervisor reads only), the practice admin reads and
+    manages every appointment of the practice. The clinician whose calendar
+    it is on may also read and manage it, even when another clinician holds
+    the client. Clients get 403; other practices' appointments are 404.
+    """
+    from django.apps import apps
+
+    user = require_staff(request)
+    # Looked up by label: this module imports only accounts and clients models.
+    model = apps.get_model("scheduling", "Appointment")
+    appointment = (
+        model.objects.select_related("client", "clinician").filter(uuid=uuid).first()
+    )
+    if appointment is None:
+        raise Http404
+    client = appointment.client
+    if user.is_practice_admin:
+        if client.practice_id != user.practice_id:
+            _deny(request, "appointment.view", status=404, obj=appointment)
+    else:
+        on_own_calendar = appointment.clinician_id == user.pk
+        on_calendar = on_own_calendar or supervises(user, appointment.clinician_id)
+        if not (on_calendar or holds_client(user, client)):
+            _deny(request, "appointment.view", status=404, obj=appointment)
+        if write and not (on_own_calendar or is_primary_clinician(user, client)):
+            _deny(request, "appointment.edit", status=403, obj=appointment)
+    record(
+        user,
+        "appointment.edit" if write else "appointment.view",
+        appointment,
+        request=request,
+        client_uuid=client.uuid,
+    )
+    return appointment

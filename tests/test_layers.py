@@ -48,9 +48,6 @@ def test_inner_layers_import_only_apps_above_them():
             if not path.exists():
                 continue
             bad = _alliance_imports(path) - allowed - {app}
-            # Models may read the Sensitivity marker from permissions.
-            if filename == "models.py":
-                bad -= {"permissions"}
             if bad:
                 problems.append(f"alliance/{app}/{filename} imports {sorted(bad)}")
     assert problems == []

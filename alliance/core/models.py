@@ -22,3 +22,11 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Sensitivity(models.TextChoices):
+    """How strictly a model's rows are guarded; read by alliance.permissions."""
+
+    CLINICAL = "clinical", "Clinical record"
+    # Psychotherapy process notes: only their author, ever (45 CFR 164.501).
+    AUTHOR_ONLY = "author_only", "Author only"

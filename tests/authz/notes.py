@@ -1,0 +1,111 @@
+"""Matrix cases for the notes app: session records, progress notes, addenda,
+co-signing and process notes (author only, not even the supervisor)."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from tests.authz import author_only, case, clinical, kind
+
+SAVED = (200, 302)  # htmx gets the #note-body partial, a plain POST a redirect
+# Each build books its own past hour: some suites build a kind several times in
+# one world, and the scheduling rules refuse a double-booked clinician.
+_HOURS = count(3)
+
+
+def _session(world, side):
+    from alliance.notes.tests.helpers import start
+
+    return start(world.client_of(side), hours_ago=next(_HOURS))
+
+
+def _written(world, side):
+    from alliance.notes.tests.helpers import COMPLETE, write
+
+    client = world.client_of(side)
+    note = _session(world, side).progress_note
+    return write(note, **{**COMPLETE, "section_1": f"CANARY-{client.given_name}"})
+
+
+@kind("notes_appointment")
+def _appointment(world, side):
+    from alliance.notes.tests.helpers import book
+
+    return book(world.client_of(side), hours_ago=next(_HOURS))
+
+
+@kind("therapy_session")
+def _therapy_session(world, side):
+    return _session(world, side)
+
+
+@kind("progress_note")
+def _progress_note(world, side):
+    return _session(world, side).progress_note
+
+
+@kind("complete_note")
+def _complete_note(world, side):
+    return _written(world, side)
+
+
+@kind("signed_note")
+def _signed_note(world, side):
+    from alliance.notes.services import sign_note
+
+    note = _written(world, side)
+    return sign_note(note, by=note.author)
+
+
+@kind("process_note")
+def _process_note(world, side):
+    from alliance.notes.models import ProcessNote
+    from alliance.notes.services import save_process_note
+
+    client = world.client_of(side)
+    session = _session(world, side)
+    save_process_note(session, by=session.clinician, text=f"CANARY-{client.given_name}")
+    return ProcessNote.objects.get(session=session)
+
+
+case(
+    "notes:start",
+    **clinical(302, write=True),
+    kind="notes_appointment",
+    method="POST",
+    data={"structure": "soap"},
+)
+case("notes:session", **clinical(), kind="therapy_session")
+case("notes:edit", **clinical(write=True), kind="progress_note")
+case(
+    "notes:edit",
+    **clinical(SAVED, write=True),
+    kind="progress_note",
+    method="POST",
+    data={"version": 1, "section_1": "Edited."},
+)
+case(
+    "notes:sign",
+    **clinical(SAVED, write=True),
+    kind="complete_note",
+    method="POST",
+    data={"version": 2},
+)
+# Read access reaches the co-sign action; the service accepts only the author's
+# supervisor and explains the refusal to anyone else who may read the note.
+case("notes:cosign", **clinical(SAVED), kind="signed_note", method="POST")
+case(
+    "notes:addendum",
+    **clinical(SAVED, write=True),
+    kind="signed_note",
+    method="POST",
+    data={"text": "Later information."},
+)
+case("notes:process_note", **author_only(), kind="process_note")
+case(
+    "notes:process_note",
+    **author_only(302),
+    kind="process_note",
+    method="POST",
+    data={"text": "Revised.", "version": 2},
+)
