@@ -1,4 +1,10 @@
-"""Appointments on a clinician's calendar."""
+"""Appointments on a clinician's calendar.
+
+An appointment holds when, how and where a client is seen; it holds no clinical
+free text, so the practice admin may manage the schedule. Booking, moving and
+status changes go through ``scheduling.services``, which keeps a clinician from
+being double-booked.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,11 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         return self.filter(clinician=user)
 
     def between(self, start: datetime, end: datetime) -> AppointmentQuerySet:
+        """Appointments overlapping [start, end); touching ones do not overlap."""
         return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def starting_between(self, start: datetime, end: datetime) -> AppointmentQuerySet:
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
 
     def booked(self) -> AppointmentQuerySet:
         """Appointments that occupy the clinician's time (not cancelled)."""
@@ -36,10 +46,18 @@ class Appointment(UUIDModel):
         CANCELLED = "cancelled", "Cancelled"
         NO_SHOW = "no_show", "Did not attend"
 
-    clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="appointments")
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="appointments")
+    clinician = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="appointments"
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="appointments"
+    )
     episode = models.ForeignKey(
-        Episode, on_delete=models.PROTECT, related_name="appointments", null=True, blank=True
+        Episode,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        null=True,
+        blank=True,
     )
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
@@ -49,7 +67,9 @@ class Appointment(UUIDModel):
     location = models.CharField(
         max_length=200, blank=True, help_text="Room, address, or video link."
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.BOOKED
+    )
     cancel_reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,6 +81,12 @@ class Appointment(UUIDModel):
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["clinician", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_ends_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} with {self.client}"
@@ -79,3 +105,12 @@ class Appointment(UUIDModel):
     @property
     def duration_minutes(self) -> int:
         return int(self.duration.total_seconds() // 60)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def has_session_record(self) -> bool:
+        # The notes app records a held session against its appointment; reached
+        # by reverse relation so this model never imports a later app.
+        return hasattr(self, "therapy_session")

@@ -1,13 +1,40 @@
-"""Read-only queries other pages use (home, client chart). Replaced by the scheduling app."""
+"""Read-only appointment queries for other pages (home, client chart). Each
+is one bounded query; callers decide access before calling."""
 
 from __future__ import annotations
 
-from typing import Any
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.clients.models import Client
+from alliance.scheduling.dates import day_bounds, zone_of
+from alliance.scheduling.models import Appointment
+
+CHART_LIMIT = 50
 
 
-def chart_appointments(client: Any) -> list[Any]:
-    return []
+def chart_appointments(client: Client) -> list[Appointment]:
+    """The client's latest appointments, newest first (at most 50)."""
+    rows = list(
+        Appointment.objects.filter(client=client)
+        .select_related("clinician")
+        .order_by("-starts_at")[:CHART_LIMIT]
+    )
+    for row in rows:
+        # The partial shows times in the client's practice zone via row.client.
+        row.client = client
+    return rows
 
 
-def todays_appointments(user: Any) -> list[Any]:
-    return []
+def todays_appointments(user: User) -> list[Appointment]:
+    """The user's appointments today (practice time zone) that are not
+    cancelled, earliest first, with their clients."""
+    zone = zone_of(user.practice)
+    start, end = day_bounds(timezone.localdate(timezone=zone), zone)
+    return list(
+        Appointment.objects.for_clinician(user)
+        .booked()
+        .starting_between(start, end)
+        .select_related("client__practice")
+        .order_by("starts_at")
+    )

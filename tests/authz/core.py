@@ -134,5 +134,3 @@ case(
     method="POST",
     kwargs=lambda obj: {"pk": obj.pk},
 )
-
-case("scheduling:day", staff_page())

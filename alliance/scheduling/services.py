@@ -1,0 +1,321 @@
+"""Booking, moving and closing appointments, and the calendar feed's secret.
+
+Each function checks, writes and audits in one transaction; views, the demo and
+commands all call these. A clinician is never double-booked: every write that
+makes an appointment occupy time first locks the clinician's row, then looks
+for an overlapping appointment that is not cancelled.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.audit.services import record
+from alliance.clients.models import Client, Episode
+from alliance.scheduling.dates import describe_slot, zone_of
+from alliance.scheduling.models import Appointment
+
+MIN_MINUTES = 10
+MAX_MINUTES = 240
+# A session may be recorded as held from shortly before its start, for a
+# clinician who opens the record while the client is in the waiting room.
+HOLD_WINDOW = timedelta(minutes=15)
+
+Status = Appointment.Status
+
+ALLOWED_STATUS_CHANGES: dict[str, tuple[str, ...]] = {
+    Status.BOOKED: (Status.HELD, Status.NO_SHOW, Status.CANCELLED),
+    # Held and did-not-attend can be corrected, or undone back to booked.
+    Status.HELD: (Status.BOOKED, Status.NO_SHOW),
+    Status.NO_SHOW: (Status.BOOKED, Status.HELD),
+    # A cancelled appointment is reinstated before anything else.
+    Status.CANCELLED: (Status.BOOKED,),
+}
+STATUS_ACTIONS = {
+    Status.BOOKED: "appointment.reinstate",
+    Status.HELD: "appointment.mark_held",
+    Status.NO_SHOW: "appointment.mark_no_show",
+    Status.CANCELLED: "appointment.cancel",
+}
+_IS_NOW = {
+    Status.BOOKED: "booked",
+    Status.HELD: "marked held",
+    Status.NO_SHOW: "marked as did not attend",
+    Status.CANCELLED: "cancelled",
+}
+_ONE = {
+    Status.BOOKED: "A booked appointment",
+    Status.HELD: "A held appointment",
+    Status.NO_SHOW: "An appointment the client did not attend",
+    Status.CANCELLED: "A cancelled appointment",
+}
+
+
+def _ends_at(starts_at: datetime, duration_minutes: int) -> datetime:
+    if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be a timezone-aware datetime")
+    if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int):
+        raise ValidationError("Give the duration in whole minutes.")
+    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
+        raise ValidationError(
+            f"An appointment lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes."
+        )
+    return starts_at + timedelta(minutes=duration_minutes)
+
+
+def _clean_details(modality: str, location: str) -> str:
+    if modality not in Appointment.Modality.values:
+        raise ValidationError("Choose how you will meet: in person, video or phone.")
+    location = (location or "").strip()
+    if len(location) > 200:
+        raise ValidationError("Keep the location under 200 characters.")
+    return location
+
+
+def _check_clinician(client: Client, clinician: User) -> None:
+    if not (
+        clinician.is_active
+        and clinician.is_clinical
+        and clinician.practice_id == client.practice_id
+    ):
+        raise ValidationError(
+            "Appointments can only be booked with an active clinician of the "
+            "client's practice."
+        )
+
+
+def _open_episode(client: Client) -> Episode:
+    episode = client.episodes.open().first()
+    if episode is None:
+        raise ValidationError(
+            f"{client.display_name}'s episode of care is closed. "
+            "Open a new episode before booking."
+        )
+    return episode
+
+
+def _refuse_clash(
+    clinician: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    practice_zone: ZoneInfo,
+    exclude: Appointment | None = None,
+) -> None:
+    """Raise if the clinician has an appointment (not cancelled) overlapping
+    [starts_at, ends_at). Must run inside the writing transaction."""
+    # Lock the clinician's row before looking: a concurrent booking for the same
+    # clinician waits here on PostgreSQL and then sees this one's appointment.
+    # SQLite ignores FOR UPDATE, but its transactions begin IMMEDIATE (see
+    # settings.py), so writers are already serialised.
+    User.objects.select_for_update().filter(pk=clinician.pk).values_list("pk").get()
+    clashes = (
+        Appointment.objects.for_clinician(clinician)
+        .booked()
+        .between(starts_at, ends_at)
+        .order_by("starts_at")
+    )
+    if exclude is not None:
+        clashes = clashes.exclude(pk=exclude.pk)
+    clash = clashes.first()
+    if clash is not None:
+        slot = describe_slot(clash.starts_at, clash.ends_at, practice_zone)
+        raise ValidationError(f"{clinician} already has an appointment {slot}.")
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    client: Client,
+    clinician: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    modality: str,
+    location: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Book the client with the clinician, in the client's open episode of care."""
+    if by.practice_id != client.practice_id:
+        raise ValidationError("You can only book appointments in your own practice.")
+    _check_clinician(client, clinician)
+    ends_at = _ends_at(starts_at, duration_minutes)
+    location = _clean_details(modality, location)
+    episode = _open_episode(client)
+    _refuse_clash(clinician, starts_at, ends_at, practice_zone=zone_of(client.practice))
+    appointment = Appointment.objects.create(
+        clinician=clinician,
+        client=client,
+        episode=episode,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        modality=modality,
+        location=location,
+        created_by=by,
+    )
+    record(
+        by,
+        "appointment.book",
+        appointment,
+        request=request,
+        detail={"clinician": str(clinician.uuid), "starts_at": starts_at.isoformat()},
+    )
+    return appointment
+
+
+@transaction.atomic
+def reschedule_appointment(
+    appointment: Appointment,
+    *,
+    starts_at: datetime,
+    duration_minutes: int,
+    modality: str,
+    location: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Move a booked appointment or change how and where it happens."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != Status.BOOKED:
+        raise ValidationError(
+            f"This appointment is {_IS_NOW[appointment.status]}; only booked "
+            "appointments can be changed."
+        )
+    client = appointment.client
+    if appointment.episode is None or not appointment.episode.is_open:
+        raise ValidationError(
+            "The episode of care this appointment belongs to is closed, so the "
+            "appointment can no longer be changed."
+        )
+    _check_clinician(client, appointment.clinician)
+    ends_at = _ends_at(starts_at, duration_minutes)
+    location = _clean_details(modality, location)
+    _refuse_clash(
+        appointment.clinician,
+        starts_at,
+        ends_at,
+        practice_zone=zone_of(client.practice),
+        exclude=appointment,
+    )
+    previous = appointment.starts_at
+    new = {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "modality": modality,
+        "location": location,
+    }
+    changed = [
+        name for name, value in new.items() if getattr(appointment, name) != value
+    ]
+    if not changed:
+        return appointment
+    for name in changed:
+        setattr(appointment, name, new[name])
+    appointment.save(update_fields=changed)
+    record(
+        by,
+        "appointment.reschedule",
+        appointment,
+        request=request,
+        detail={
+            "fields": changed,
+            "from": previous.isoformat(),
+            "to": starts_at.isoformat(),
+        },
+    )
+    return appointment
+
+
+@transaction.atomic
+def set_status(
+    appointment: Appointment,
+    status: str,
+    *,
+    by: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Mark the appointment held, did not attend, cancelled (with a reason), or
+    back to booked; refuse changes that make no sense."""
+    if status not in Status.values:
+        raise ValidationError(f"“{status}” is not an appointment status.")
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    current = appointment.status
+    if status == current:
+        raise ValidationError(f"This appointment is already {_IS_NOW[status]}.")
+    if status not in ALLOWED_STATUS_CHANGES[current]:
+        hint = (
+            " Reinstate it first if it did take place." if status == Status.HELD else ""
+        )
+        raise ValidationError(f"{_ONE[current]} cannot be {_IS_NOW[status]}.{hint}")
+    if current == Status.HELD and appointment.has_session_record():
+        raise ValidationError(
+            "A session record exists for this appointment, so it stays marked held."
+        )
+    now = timezone.now()
+    zone = zone_of(appointment.client.practice)
+    reason = (reason or "").strip()
+    if status == Status.HELD and appointment.starts_at > now + HOLD_WINDOW:
+        slot = describe_slot(appointment.starts_at, appointment.ends_at, zone)
+        raise ValidationError(
+            f"This appointment is {slot}. It can be marked held from 15 minutes "
+            "before it starts."
+        )
+    if status == Status.NO_SHOW and appointment.starts_at > now:
+        raise ValidationError(
+            "You can record that the client did not attend once the appointment's "
+            "start time has passed."
+        )
+    if status == Status.CANCELLED:
+        if not reason:
+            raise ValidationError("Give a reason for cancelling.")
+        if len(reason) > 200:
+            raise ValidationError(
+                "Keep the reason for cancelling under 200 characters."
+            )
+    if current == Status.CANCELLED:
+        # Reinstating makes the appointment occupy time again.
+        if appointment.episode is None or not appointment.episode.is_open:
+            raise ValidationError(
+                "The episode of care this appointment belongs to is closed, so the "
+                "appointment cannot be reinstated."
+            )
+        _check_clinician(appointment.client, appointment.clinician)
+        _refuse_clash(
+            appointment.clinician,
+            appointment.starts_at,
+            appointment.ends_at,
+            practice_zone=zone,
+            exclude=appointment,
+        )
+    appointment.status = status
+    appointment.cancel_reason = reason if status == Status.CANCELLED else ""
+    appointment.save(update_fields=["status", "cancel_reason"])
+    record(
+        by,
+        STATUS_ACTIONS[status],
+        appointment,
+        request=request,
+        detail={"from": current, "to": status},
+    )
+    return appointment
+
+
+@transaction.atomic
+def rotate_calendar_token(user: User, *, request: HttpRequest | None = None) -> str:
+    """Give the clinician a new secret feed address; the old one stops working."""
+    if not user.is_clinical:
+        raise ValidationError("Only clinicians have a calendar feed.")
+    token = secrets.token_urlsafe(32)
+    user.calendar_token = token
+    user.save(update_fields=["calendar_token"])
+    record(user, "calendar_feed.rotate", user, request=request)
+    return token
