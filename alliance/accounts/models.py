@@ -89,7 +89,9 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     # Secret token for the calendar feed; rotating it revokes old subscriptions.
-    calendar_token = models.CharField(max_length=64, default="", blank=True)
+    calendar_token = models.CharField(
+        max_length=64, default="", blank=True, db_index=True
+    )
 
     objects = UserManager()
 

@@ -17,6 +17,54 @@ from alliance.audit.services import record
 
 
 @transaction.atomic
+def create_practice(
+    *,
+    name: str,
+    time_zone: str = "Europe/London",
+    letterhead: str = "",
+    crisis_lines: str = "",
+) -> Practice:
+    practice = Practice(
+        name=name.strip(),
+        time_zone=time_zone,
+        letterhead=letterhead,
+        crisis_lines=crisis_lines,
+    )
+    practice.full_clean()
+    practice.save()
+    record(None, "practice.create", practice)
+    return practice
+
+
+@transaction.atomic
+def add_staff_member(
+    practice: Practice,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None,
+    by: User | None = None,
+    credentials: str = "",
+    is_active: bool = True,
+) -> User:
+    """Create a staff account directly (setup and demo); people join by invitation."""
+    if role not in User.STAFF_ROLES:
+        raise ValidationError("Staff are clinicians, supervisors or practice admins.")
+    user = User.objects.create_user(
+        email,
+        password,
+        full_name=full_name,
+        role=role,
+        practice=practice,
+        credentials=credentials,
+        is_active=is_active,
+    )
+    record(by, "user.create", user, detail={"role": role})
+    return user
+
+
+@transaction.atomic
 def invite_staff(
     practice: Practice,
     *,
@@ -172,6 +220,13 @@ def update_practice(
         detail={"fields": list(fields)},
     )
     return practice
+
+
+def add_totp_device(user: User, *, name: str = "Authenticator app") -> TOTPDevice:
+    """A confirmed TOTP device, for set-up scripts and the demo (which prints its key)."""
+    device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+    record(user, "2fa.setup", None, detail={"by": "setup"})
+    return device
 
 
 def pending_totp_device(user: User) -> TOTPDevice:

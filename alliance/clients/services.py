@@ -45,6 +45,7 @@ def register_client(
     clinician: User | None = None,
     request: HttpRequest | None = None,
     open_episode_reason: str = "Referral received",
+    at: datetime | None = None,
     **fields: Any,
 ) -> Client:
     """Register a client in the practice and open their first episode (referral)."""
@@ -62,7 +63,7 @@ def register_client(
     client.full_clean()
     client.save()
     record(by, "client.create", client, request=request)
-    open_episode(client, by=by, reason=open_episode_reason, request=request)
+    open_episode(client, by=by, reason=open_episode_reason, request=request, at=at)
     return client
 
 
@@ -93,16 +94,27 @@ def open_episode(
     clinician: User | None = None,
     previous: Episode | None = None,
     request: HttpRequest | None = None,
+    at: datetime | None = None,
 ) -> Episode:
+    """Open a new episode in referral. ``at`` backdates it (imports, the demo)."""
     if client.episodes.open().exists():
         raise ValidationError("This client already has an open episode of care.")
+    at = at or timezone.now()
+    if at > timezone.now():
+        raise ValidationError("An episode cannot open in the future.")
     episode = Episode.objects.create(
         client=client,
         clinician=clinician or client.clinician,
         previous_episode=previous,
+        opened_at=at,
     )
     EpisodeTransition.objects.create(
-        episode=episode, from_phase="", to_phase=episode.phase, reason=reason, by=by
+        episode=episode,
+        from_phase="",
+        to_phase=episode.phase,
+        reason=reason,
+        by=by,
+        at=at,
     )
     record(by, "episode.open", episode, request=request)
     return episode

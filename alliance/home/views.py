@@ -8,7 +8,7 @@ from alliance import permissions
 from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Episode
-from alliance.notes.selectors import unsigned_notes
+from alliance.notes.selectors import awaiting_cosign, unsigned_notes
 from alliance.scheduling.selectors import todays_appointments
 
 
@@ -33,6 +33,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "appointments": todays_appointments(user),
             "phases": phases,
             "unsigned": unsigned_notes(user),
+            "awaiting_cosign": awaiting_cosign(user),
+            "is_supervisor": user.role == User.Role.SUPERVISOR,
             "alerts": alerts,
         },
     )

@@ -33,3 +33,19 @@ def unsigned_notes(user: User) -> list[ProgressNote]:
         .defer(*_FREE_TEXT)
         .order_by("session__held_at", "id")[:UNSIGNED_LIMIT]
     )
+
+
+def awaiting_cosign(user: User) -> list[ProgressNote]:
+    """Signed notes of the user's current supervisees not yet co-signed, oldest
+    first, at most 50. Empty for anyone who supervises nobody."""
+    supervisees = user.supervisee_ids()
+    if not supervisees:
+        return []
+    return list(
+        ProgressNote.objects.filter(
+            author_id__in=supervisees, signed_at__isnull=False, cosigned_at__isnull=True
+        )
+        .select_related("session", "episode__client", "author")
+        .defer(*_FREE_TEXT)
+        .order_by("signed_at", "id")[:UNSIGNED_LIMIT]
+    )

@@ -101,7 +101,7 @@ def start_session(
         raise ValidationError("Choose SOAP, DAP or BIRP for the progress note.")
     # Lock the appointment so two clicks cannot both start a session record.
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("client")
         .get(pk=appointment.pk)
     )
@@ -214,7 +214,7 @@ def sign_note(
     signer loaded it, so nobody signs text they have not seen.
     """
     note = (
-        ProgressNote.objects.select_for_update()
+        ProgressNote.objects.select_for_update(of=("self",))
         .select_related("episode__client", "updated_by")
         .get(pk=note.pk)
     )
@@ -262,7 +262,7 @@ def cosign_note(
 ) -> ProgressNote:
     """Add the supervisor's co-signature to a signed note (once)."""
     note = (
-        ProgressNote.objects.select_for_update()
+        ProgressNote.objects.select_for_update(of=("self",))
         .select_related("episode__client", "cosigned_by")
         .get(pk=note.pk)
     )

@@ -11,8 +11,11 @@ from alliance.accounts.models import Invitation, Practice
 def test_it_creates_a_practice_and_invites_its_admin(db):
     out = StringIO()
     call_command(
-        "setup_practice", name="Harbour Psychology", admin_email="Head@Example.org",
-        admin_name="Hana Head", stdout=out,
+        "setup_practice",
+        name="Harbour Psychology",
+        admin_email="Head@Example.org",
+        admin_name="Hana Head",
+        stdout=out,
     )
     practice = Practice.objects.get()
     invitation = Invitation.objects.get()

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
-from alliance.accounts.models import Practice, User
-from alliance.accounts.services import invite_staff
+from alliance.accounts.models import User
+from alliance.accounts.services import add_staff_member, create_practice, invite_staff
 
 
 class Command(BaseCommand):
@@ -32,16 +32,19 @@ class Command(BaseCommand):
         if User.objects.filter(email=email).exists():
             raise CommandError(f"{email} already has an account")
         with transaction.atomic():
-            practice = Practice.objects.create(
-                name=options["name"].strip(), time_zone=options["time_zone"]
-            )
+            try:
+                practice = create_practice(
+                    name=options["name"], time_zone=options["time_zone"]
+                )
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
             # The system account that issues the first invitation; it cannot log in.
-            system = User.objects.create_user(
-                f"setup+{practice.uuid}@alliance.invalid",
-                None,
+            system = add_staff_member(
+                practice,
+                email=f"setup+{practice.uuid}@alliance.invalid",
                 full_name="Alliance setup",
                 role=User.Role.ADMIN,
-                practice=practice,
+                password=None,
                 is_active=False,
             )
             _, link = invite_staff(
