@@ -38,7 +38,7 @@ PAYLOADS = [
     "99999999999999999999",
     "2026-02-30",
     "0001-01-01T00:00",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "line\r\nBcc: victim@example.org",
 ]
 RAW_MARKERS = ("<script>alert('x')</script>", "<svg onload=alert(1)>")
@@ -69,7 +69,11 @@ class _Forms(HTMLParser):
             self._form["text"].append(name)
         elif tag == "select":
             self._select = name
-        elif tag == "option" and self._select and self._select not in self._form["fields"]:
+        elif (
+            tag == "option"
+            and self._select
+            and self._select not in self._form["fields"]
+        ):
             self._form["fields"][self._select] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
@@ -81,7 +85,9 @@ class _Forms(HTMLParser):
 
 @pytest.fixture
 def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
-    world = SimpleNamespace(alice=alice, bob=bob, sam=sam, ada=ada, zed=zed, cleo=cleo, dan=dan)
+    world = SimpleNamespace(
+        alice=alice, bob=bob, sam=sam, ada=ada, zed=zed, cleo=cleo, dan=dan
+    )
     world.client_of = lambda side: cleo if side == "own" else dan
     return world
 
@@ -98,7 +104,9 @@ def _pages(world: SimpleNamespace) -> list[tuple[str, str]]:
             if case.kind is None:
                 url = reverse(case.url, kwargs=case.static_kwargs or None)
             else:
-                url = reverse(case.url, kwargs=case.kwargs(KINDS[case.kind](world, "own")))
+                url = reverse(
+                    case.url, kwargs=case.kwargs(KINDS[case.kind](world, "own"))
+                )
             pages.append((principal, url))
     return pages
 
@@ -107,7 +115,9 @@ def test_hostile_input_never_breaks_a_form(world):
     failures = []
     submitted = 0
     for principal, url in _pages(world):
-        http = log_in(HttpClient(raise_request_exception=False), getattr(world, principal))
+        http = log_in(
+            HttpClient(raise_request_exception=False), getattr(world, principal)
+        )
         page = http.get(url)
         parser = _Forms()
         parser.feed(page.content.decode())
@@ -123,10 +133,14 @@ def test_hostile_input_never_breaks_a_form(world):
                     submitted += 1
                     body = response.content.decode(errors="replace")
                     if response.status_code >= 500:
-                        failures.append(f"{principal} {action} {payload[:20]!r}: {response.status_code}")
+                        failures.append(
+                            f"{principal} {action} {payload[:20]!r}: {response.status_code}"
+                        )
                     for marker in RAW_MARKERS:
                         if marker in body:
-                            failures.append(f"{principal} {action}: unescaped {marker!r}")
+                            failures.append(
+                                f"{principal} {action}: unescaped {marker!r}"
+                            )
                     transaction.set_rollback(True)
     assert submitted > 0
     assert failures == [], "\n".join(failures[:40])

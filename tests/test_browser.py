@@ -1,0 +1,201 @@
+"""End to end in headless Chromium (Playwright for Python driving Debian's chromium):
+the demo clinician logs in with a TOTP code computed here, opens a client chart,
+writes a progress note and signs it.
+
+The app runs as a real server process on a fresh SQLite database seeded by
+``alliance demo``, exactly as ``make run`` does."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory) -> Iterator[dict]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "ALLIANCE_DEMO": "1",
+        "ALLIANCE_VAR_DIR": str(var),
+        "DATABASE_URL": f"sqlite:///{var / 'browser.sqlite3'}",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    alliance = [sys.executable, "-m", "alliance.cli"]
+    subprocess.run(
+        [*alliance, "migrate", "--noinput"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*alliance, "demo"], env=env, check=True, cwd=ROOT, capture_output=True
+    )
+    logins = json.loads((var / "demo-logins.json").read_text())
+    port = _free_port()
+    server = subprocess.Popen(
+        [*alliance, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the demo server did not start")
+        yield {"base": base, "logins": logins}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def page(demo_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on(
+            "console", lambda m: errors.append(m.text) if m.type == "error" else None
+        )
+        page.csp_errors = errors  # type: ignore[attr-defined]
+        yield page
+        browser.close()
+
+
+_LAST_STEP: dict[str, int] = {}
+
+
+def _fresh_code(secret: str) -> str:
+    """A TOTP code not used before: django-otp refuses a replayed code, and it
+    accepts the next time step too, so a second login soon after uses that."""
+    import base64
+
+    from django_otp.oath import totp
+
+    while True:
+        now = int(time.time()) // 30
+        step = max(now, _LAST_STEP.get(secret, -1) + 1)
+        if step <= now + 1:
+            break
+        time.sleep(1)
+    _LAST_STEP[secret] = step
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key, drift=step - now):06d}"
+
+
+def _log_in(page, base: str, login: dict) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(login["email"])
+    page.get_by_label("Password").fill(login["password"])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/accounts/verify/**")
+    page.get_by_label("6-digit code").fill(_fresh_code(login["totp_secret"]))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(f"{base}/")
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    """Screenshots go to $ALLIANCE_SCREENSHOTS when set, for a person to look at."""
+    folder = Path(os.environ.get("ALLIANCE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_a_clinician_writes_and_signs_a_note(page, demo_server, tmp_path):
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    page.on("dialog", lambda dialog: dialog.accept())  # the "sign now?" confirmation
+    _log_in(page, base, alice)
+
+    # Home: today's diary; the first appointment has just ended.
+    page.get_by_role("heading", name="Today").wait_for()
+    _shot(page, tmp_path, "home")
+    page.locator(".appt-time").first.click()
+    page.get_by_role("button", name="Start session record").click()
+
+    # The draft note, written in SOAP structure, saved and signed through htmx.
+    page.get_by_label("Subjective").fill(
+        "Reports a calmer week; slept six hours most nights."
+    )
+    page.get_by_label("Objective").fill(
+        "Relaxed posture, brighter affect, good engagement."
+    )
+    page.get_by_label("Assessment", exact=True).fill(
+        "Worry is easing as activity increases."
+    )
+    page.get_by_label("Plan", exact=True).fill(
+        "Keep the worry period; review the sleep diary."
+    )
+    page.get_by_label("Risk check").select_option("none")
+    page.get_by_role("button", name="Save and sign").click()
+    page.get_by_text("Signed", exact=False).first.wait_for()
+    _shot(page, tmp_path, "signed-note")
+    body = page.locator("#note-body").inner_text()
+    assert "Reports a calmer week" in body
+    assert page.get_by_role("button", name="Save and sign").count() == 0
+
+    # The client's chart lists the note, newest first, as signed.
+    page.locator("main > p > a").first.click()
+    page.get_by_role("heading", name="Session notes").wait_for()
+    newest = page.locator("section[aria-labelledby=notes-heading] tbody tr").first
+    assert "Signed" in newest.inner_text()
+    _shot(page, tmp_path, "chart")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_a_risk_alert_is_acknowledged_with_the_action(page, demo_server):
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in(page, base, alice)
+    page.get_by_role("heading", name=re.compile("Open risk alerts")).wait_for()
+    page.get_by_role("link", name="Review").first.click()
+    page.get_by_label("Action taken").fill(
+        "Phoned her; safety plan reviewed; call booked Friday."
+    )
+    page.get_by_role("button", name="Acknowledge with this action").click()
+    page.get_by_text("Alert acknowledged").wait_for()
+    page.goto(f"{base}/")
+    assert page.get_by_role("heading", name=re.compile("Open risk alerts")).count() == 0
