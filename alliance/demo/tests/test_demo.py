@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+import stat
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from alliance.alerts.models import RiskAlert
+from alliance.clients.models import Client, Episode
+from alliance.notes.models import ProgressNote
+from alliance.scheduling.models import Appointment
+
+
+@pytest.fixture
+def seeded(db, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    out = StringIO()
+    call_command("demo", password="demo-password-for-tests", stdout=out)
+    return out.getvalue()
+
+
+def test_it_fills_every_phase(seeded):
+    phases = set(Episode.objects.values_list("phase", flat=True))
+    assert phases == set(Episode.Phase.values)
+    assert Client.objects.count() == 30
+
+
+def test_it_gives_pages_content(seeded):
+    assert Appointment.objects.filter(status="held").count() > 100
+    assert ProgressNote.objects.filter(signed_at__isnull=True).count() == 2
+    assert ProgressNote.objects.filter(cosigned_at__isnull=False).exists()
+    assert RiskAlert.objects.open().count() == 1
+
+
+def test_it_prints_and_keeps_the_logins(seeded):
+    assert "alice.moreno@riverside.example" in seeded
+    assert "TOTP secret" in seeded
+    path = settings.VAR_DIR / "demo-logins.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    logins = json.loads(path.read_text())
+    assert {x["role"] for x in logins} == {"admin", "clinician", "supervisor"}
+
+
+def test_if_empty_only_prints_the_logins(seeded):
+    out = StringIO()
+    call_command("demo", if_empty=True, stdout=out)
+    assert Client.objects.count() == 30
+    assert "alice.moreno@riverside.example" in out.getvalue()
+
+
+def test_it_refuses_to_seed_a_database_in_use(seeded):
+    with pytest.raises(CommandError, match="already holds a practice"):
+        call_command("demo")
