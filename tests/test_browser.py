@@ -199,3 +199,48 @@ def test_a_risk_alert_is_acknowledged_with_the_action(page, demo_server):
     page.get_by_text("Alert acknowledged").wait_for()
     page.goto(f"{base}/")
     assert page.get_by_role("heading", name=re.compile("Open risk alerts")).count() == 0
+
+
+def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path):
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in(page, base, alice)
+    page.goto(f"{base}/clients/?phase=referral")
+    page.locator("main tbody a").first.click()
+    page.get_by_role("heading", name="Episode of care").wait_for()
+
+    def move(to: str, reason: str) -> None:
+        page.get_by_label("Move to").select_option(label=to)
+        page.get_by_label("Reason").fill(reason)
+        page.get_by_role("button", name="Change phase").click()
+        page.get_by_text("Episode moved to").wait_for()
+
+    move("Assessment", "Assessment booked.")
+    # Active treatment needs consent first: the refusal is explained.
+    move_refused = page.get_by_label("Move to")
+    move_refused.select_option(label="Active treatment")
+    page.get_by_label("Reason").fill("Starting therapy.")
+    page.get_by_role("button", name="Change phase").click()
+    page.get_by_text("without the client's informed consent").wait_for()
+
+    page.get_by_role("link", name="Record consent").click()
+    page.get_by_label("How consent was given").select_option(label="Signed on paper")
+    page.get_by_role("button", name="Record consent").click()
+    page.get_by_text("Consent recorded").wait_for()
+
+    move("Active treatment", "Formulation agreed.")
+    move("Termination", "Goals met.")
+    move("Aftercare", "Final session held.")
+    move("Closed", "Follow-up complete.")
+    timeline = page.locator("section[aria-labelledby=timeline-heading]").inner_text()
+    for phase in (
+        "Assessment",
+        "Active treatment",
+        "Termination",
+        "Aftercare",
+        "Closed",
+    ):
+        assert phase in timeline
+    assert "No open episode" in page.content()
+    _shot(page, tmp_path, "closed-episode")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

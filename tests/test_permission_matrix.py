@@ -52,6 +52,16 @@ def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
     return World(alice=alice, bob=bob, sam=sam, ada=ada, zed=zed, cleo=cleo, dan=dan)
 
 
+# Pages without client data in them: blank forms (the booking form's client
+# picker lists only names the clinician already holds), the clinician's own
+# calendar-feed link, and the practice's consent text.
+NO_CLIENT_DATA = {
+    "clients:create",
+    "scheduling:create",
+    "scheduling:feed_settings",
+    "clients:consent_text",
+}
+
 CANARY = {"own": "CANARY-Cleo", "other": "CANARY-Dan"}
 # Which clients' canaries each principal may ever see.
 MAY_SEE = {"alice": {"own"}, "sam": {"own"}, "bob": {"other"}}
@@ -132,6 +142,14 @@ def _check(
     for side, canary in CANARY.items():
         if canary in body and side not in MAY_SEE.get(principal, set()):
             failures.append(f"{label}: leaked {canary}")
+    # Every page that shows a clinician client data is audited.
+    if (
+        status == 200
+        and principal in ("alice", "bob", "sam")
+        and case.url not in NO_CLIENT_DATA
+    ):
+        if AuditEvent.objects.count() == before:
+            failures.append(f"{label}: the read was not audited")
     if relation in ("own", "other") and status == 404 and case.kind is not None:
         refused = (
             AuditEvent.objects.filter(id__gt=0, outcome=AuditEvent.Outcome.DENIED)

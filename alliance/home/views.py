@@ -7,6 +7,7 @@ from django.shortcuts import render
 from alliance import permissions
 from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
+from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.notes.selectors import awaiting_cosign, unsigned_notes
 from alliance.scheduling.selectors import todays_appointments
@@ -25,14 +26,24 @@ def index(request: HttpRequest) -> HttpResponse:
         for value, label in Episode.Phase.choices
         if value != Episode.Phase.CLOSED
     ]
-    alerts = RiskAlert.objects.in_caseload_of(user).open().select_related("client")
+    alerts = list(
+        RiskAlert.objects.in_caseload_of(user).open().select_related("client")
+    )
+    unsigned = unsigned_notes(user)
+    record(
+        user,
+        "home.view",
+        None,
+        request=request,
+        detail={"alerts": len(alerts), "unsigned": len(unsigned)},
+    )
     return render(
         request,
         "home/index.html",
         {
             "appointments": todays_appointments(user),
             "phases": phases,
-            "unsigned": unsigned_notes(user),
+            "unsigned": unsigned,
             "awaiting_cosign": awaiting_cosign(user),
             "is_supervisor": user.role == User.Role.SUPERVISOR,
             "alerts": alerts,
