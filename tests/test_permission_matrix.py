@@ -147,9 +147,9 @@ def _check(
         status == 200
         and principal in ("alice", "bob", "sam")
         and case.url not in NO_CLIENT_DATA
+        and AuditEvent.objects.count() == before
     ):
-        if AuditEvent.objects.count() == before:
-            failures.append(f"{label}: the read was not audited")
+        failures.append(f"{label}: the read was not audited")
     if relation in ("own", "other") and status == 404 and case.kind is not None:
         refused = (
             AuditEvent.objects.filter(id__gt=0, outcome=AuditEvent.Outcome.DENIED)
