@@ -14,6 +14,7 @@ import base64
 import json
 import os
 import secrets
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,42 +86,73 @@ class Keyring:
 
 _lock = threading.Lock()
 _cached: Keyring | None = None
+# What the cached keyring was read from: the environment value, or the key
+# file's path, inode, mtime and size. A change (rotate-keys replaces the file)
+# makes every process re-read it, so rows re-encrypted under a new key stay
+# readable by processes that were started before the rotation.
+_cached_stamp: tuple[object, ...] | None = None
+
+
+def _write_private(text: str, directory: Path) -> Path:
+    """Write text to a new, uniquely named file with mode 0600; return its path."""
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".keys-", suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return Path(tmp)
 
 
 def write_keyring(ring: Keyring, path: Path) -> None:
     """Write the key file atomically with mode 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(ring.to_json())
-        fh.flush()
-        os.fsync(fh.fileno())
+    tmp = _write_private(ring.to_json(), path.parent)
     os.replace(tmp, path)
     path.chmod(0o600)
 
 
+def _create_keyring_file(path: Path) -> None:
+    """Create the key file unless another process got there first.
+
+    Two processes starting together must not each generate and use their own
+    key: the loser's rows would be unreadable. ``os.link`` publishes the
+    complete file atomically and fails if the name is taken.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_private(Keyring.generate().to_json(), path.parent)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+
+
 def load_keyring() -> Keyring:
     """Return the keyring, creating the key file on first use."""
-    global _cached
+    global _cached, _cached_stamp
     with _lock:
-        if _cached is not None:
-            return _cached
         from_env = os.environ.get("ALLIANCE_FIELD_KEYS")
         if from_env:
-            _cached = Keyring.from_json(from_env)
+            stamp: tuple[object, ...] = ("env", from_env)
+            if _cached is None or _cached_stamp != stamp:
+                _cached, _cached_stamp = Keyring.from_json(from_env), stamp
             return _cached
         path = Path(settings.ALLIANCE_KEYS_FILE)
         if not path.exists():
-            write_keyring(Keyring.generate(), path)
-        _cached = Keyring.from_json(path.read_text())
+            _create_keyring_file(path)
+        info = path.stat()
+        stamp = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+        if _cached is None or _cached_stamp != stamp:
+            _cached, _cached_stamp = Keyring.from_json(path.read_text()), stamp
         return _cached
 
 
 def reset_keyring_cache() -> None:
-    global _cached
+    global _cached, _cached_stamp
     with _lock:
         _cached = None
+        _cached_stamp = None
 
 
 def encrypt(plaintext: str, aad: str, ring: Keyring | None = None) -> str:
