@@ -86,8 +86,11 @@ class EncryptedTextField(models.TextField):
         if value == "":
             return ""
         previous = model_instance.__dict__.get(self.sealed_attname)
+        # An unchanged value keeps its ciphertext, unless that is under a key
+        # replaced since it was read (so a save never undoes a rotation).
         if (
             previous is not None
+            and crypto.key_id_of(previous.ciphertext) == crypto.load_keyring().active
             and crypto.decrypt(previous.ciphertext, self.aad_for(model_instance))
             == value
         ):
