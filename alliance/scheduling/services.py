@@ -20,7 +20,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
-from alliance.scheduling.dates import describe_slot, zone_of
+from alliance.scheduling.dates import UTC, describe_slot, zone_of
 from alliance.scheduling.models import Appointment
 
 MIN_MINUTES = 10
@@ -68,7 +68,9 @@ def _ends_at(starts_at: datetime, duration_minutes: int) -> datetime:
         raise ValidationError(
             f"An appointment lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes."
         )
-    return starts_at + timedelta(minutes=duration_minutes)
+    # Add real minutes, not wall-clock minutes: across a clock change (or from a
+    # local time the change skipped) wall-clock arithmetic can end before it starts.
+    return starts_at.astimezone(UTC) + timedelta(minutes=duration_minutes)
 
 
 def _clean_details(modality: str, location: str) -> str:

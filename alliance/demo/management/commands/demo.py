@@ -352,33 +352,37 @@ class Command(BaseCommand):
             by=client.clinician,
         )
 
-    def _hold(
-        self, client: Client, when: datetime, structure: str, *, index: int
+    def _write(
+        self,
+        client: Client,
+        when: datetime,
+        structure: str,
+        *,
+        sign: bool = True,
+        **fields: str,
     ) -> ProgressNote:
+        """Hold a booked session and write its progress note, signed by default."""
         session = start_session(
             self._book(client, when), by=client.clinician, structure=structure
         )
         note = session.progress_note
-        texts = {"soap": content.SOAP, "dap": content.DAP, "birp": content.BIRP}[
-            structure
-        ]
-        sections = texts[index % len(texts)]
+        note = save_draft(note, by=client.clinician, version=note.version, **fields)
+        return sign_note(note, by=client.clinician) if sign else note
+
+    def _hold(
+        self, client: Client, when: datetime, structure: str, *, index: int
+    ) -> ProgressNote:
+        texts = {"soap": content.SOAP, "dap": content.DAP, "birp": content.BIRP}
+        sections = texts[structure][index % len(texts[structure])]
         fields = {f"section_{k + 1}": text for k, text in enumerate(sections)}
-        note = save_draft(
-            note,
-            by=client.clinician,
-            version=note.version,
-            risk_level="none",
-            risk_notes="",
-            **fields,
-        )
+        note = self._write(client, when, structure, risk_level="none", **fields)
         if index % 5 == 2:
             save_process_note(
-                session,
+                note.session,
                 by=client.clinician,
                 text=content.PROCESS_NOTES[index % len(content.PROCESS_NOTES)],
             )
-        return sign_note(note, by=client.clinician)
+        return note
 
     def _upcoming(self, client: Client, weekday: int, hour: int) -> None:
         day = timezone.localtime(self.now, self.zone).date() + timedelta(days=1)
@@ -415,14 +419,11 @@ class Command(BaseCommand):
             self._draft(client, when)
 
     def _draft(self, client: Client, when: datetime) -> None:
-        session = start_session(
-            self._book(client, when), by=client.clinician, structure="soap"
-        )
-        note = session.progress_note
-        save_draft(
-            note,
-            by=client.clinician,
-            version=note.version,
+        self._write(
+            client,
+            when,
+            "soap",
+            sign=False,
             section_1="Talked about the week; more to add after supervision.",
         )
 
@@ -436,13 +437,10 @@ class Command(BaseCommand):
             c for c, p in self.clients if p == P.ACTIVE and c.clinician_id == alice.pk
         )
         # Late-afternoon slots: the regular weekly slots are all before 15:00.
-        when = self._afternoon(days_ago=2, hour=16)
-        session = start_session(self._book(at_risk, when), by=alice, structure="soap")
-        note = session.progress_note
-        note = save_draft(
-            note,
-            by=alice,
-            version=note.version,
+        self._write(  # signing raises the open alert on Alice's home page
+            at_risk,
+            self._afternoon(days_ago=2, hour=16),
+            "soap",
             section_1="Described a very low week after a row with her sister.",
             section_2="Flat affect, slowed speech; engaged when we talked about her children.",
             section_3="Low mood with passive thoughts of death; no plan or intent.",
@@ -450,20 +448,14 @@ class Command(BaseCommand):
             risk_level="moderate",
             risk_notes=content.RISK_NOTE,
         )
-        sign_note(note, by=alice)  # raises the open alert on Alice's home page
         # An earlier alert of Ben's, already acknowledged with the action taken.
         ben_client = next(
             c for c, p in self.clients if p == P.ACTIVE and c.clinician_id == ben.pk
         )
-        older = timezone.localtime(self.now, self.zone) - timedelta(days=9, hours=5)
-        session = start_session(
-            self._book(ben_client, older.replace(minute=0)), by=ben, structure="birp"
-        )
-        note = session.progress_note
-        note = save_draft(
-            note,
-            by=ben,
-            version=note.version,
+        self._write(
+            ben_client,
+            self._afternoon(days_ago=9, hour=17),
+            "birp",
             section_1="Reported urges to drink heavily after a stressful day.",
             section_2="Explored the urge cycle and alternatives.",
             section_3="Engaged; agreed a plan for the weekend.",
@@ -471,7 +463,6 @@ class Command(BaseCommand):
             risk_level="low",
             risk_notes="Drinking to cope; no thoughts of self-harm.",
         )
-        sign_note(note, by=ben)
         alert = RiskAlert.objects.open().get(client=ben_client)
         acknowledge_alert(
             alert,
