@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "alliance.alerts",
     "alliance.scheduling",
     "alliance.notes",
+    "alliance.measures",
     "alliance.home",
     "alliance.demo",
 ]
