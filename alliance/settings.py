@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "alliance.scheduling",
     "alliance.notes",
     "alliance.measures",
+    "alliance.intake",
+    "alliance.plans",
     "alliance.home",
     "alliance.demo",
 ]
