@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "alliance.accounts",
     "alliance.clients",
     "alliance.alerts",
+    "alliance.techniques",
     "alliance.scheduling",
     "alliance.notes",
     "alliance.measures",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("calendar/", include("alliance.scheduling.urls")),
     path("notes/", include("alliance.notes.urls")),
     path("audit/", include("alliance.audit.urls")),
+    path("techniques/", include("alliance.techniques.urls")),
     path("intake/", include("alliance.intake.urls")),
     path("plans/", include("alliance.plans.urls")),
     path("healthz", healthz, name="healthz"),

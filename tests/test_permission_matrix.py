@@ -54,12 +54,14 @@ def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
 
 # Pages without client data in them: blank forms (the booking form's client
 # picker lists only names the clinician already holds), the clinician's own
-# calendar-feed link, and the practice's consent text.
+# calendar-feed link, the practice's consent text and the technique library.
 NO_CLIENT_DATA = {
     "clients:create",
     "scheduling:create",
     "scheduling:feed_settings",
     "clients:consent_text",
+    "techniques:list",
+    "techniques:detail",
 }
 
 CANARY = {"own": "CANARY-Cleo", "other": "CANARY-Dan"}
