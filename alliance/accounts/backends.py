@@ -21,3 +21,14 @@ class EmailBackend(ModelBackend):
         return super().authenticate(
             request, username=username, password=password, **kwargs
         )
+
+
+def axes_username(
+    request: HttpRequest | None, credentials: dict[str, Any] | None
+) -> str:
+    """The username django-axes counts failures for: the email as the backend
+    matches it, so capitalisation cannot open a fresh counter."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username", "")
+    return str(username or "").strip().lower()

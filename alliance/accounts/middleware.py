@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 # Paths a signed-in staff member may reach before completing the second factor.
 OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/2fa/", "/accounts/verify/")
@@ -32,6 +34,9 @@ class SecondFactorMiddleware:
                 and not request.path.startswith(OPEN_PREFIXES)
             ):
                 has_device = user.totpdevice_set.filter(confirmed=True).exists()
-                target = "accounts:verify" if has_device else "accounts:2fa_setup"
-                return redirect(target)
+                if not has_device:
+                    return redirect("accounts:2fa_setup")
+                # Come back to the page asked for once the code is entered.
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('accounts:verify')}?{query}")
         return self.get_response(request)

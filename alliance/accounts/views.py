@@ -13,7 +13,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -36,6 +37,18 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
+        # Failed logins belong in the audit trail too (who tried, from where).
+        record(
+            None,
+            "auth.login_failed",
+            None,
+            request=self.request,
+            outcome="failed",
+            detail={"email": str(form.data.get("username", ""))[:254].strip().lower()},
+        )
+        return super().form_invalid(form)
 
     def form_valid(self, form: EmailLoginForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -65,12 +78,23 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None and device.confirmed:
             otp_login(request, device)
             record(user, "auth.2fa", None, request=request)
-            return redirect(request.GET.get("next") or settings.LOGIN_REDIRECT_URL)
+            return redirect(_safe_next(request))
         record(user, "auth.2fa_failed", None, request=request, outcome="failed")
         form.add_error(
             "token", "That code is not right, or has expired. Try the current one."
         )
     return render(request, "accounts/verify.html", {"form": form})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after the second factor: the page first asked for, if it is
+    on this site; never another host (no open redirect after login)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _qr_data_uri(uri: str) -> str:

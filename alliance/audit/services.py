@@ -9,12 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from alliance.audit.models import AuditEvent
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from alliance.core.net import client_ip
 
 
 def record(

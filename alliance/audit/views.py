@@ -11,6 +11,7 @@ from django.utils import timezone
 from alliance import permissions
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
+from alliance.core.text import search_text
 
 
 def _day(value: str, end: bool = False) -> datetime | None:
@@ -26,7 +27,7 @@ def log(request: HttpRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     events = AuditEvent.objects.for_practice(admin.practice_id).select_related("actor")
     f = {
-        k: request.GET.get(k, "").strip()[:100]
+        k: search_text(request.GET.get(k, ""))
         for k in ("actor", "action", "client", "since", "until", "outcome")
     }
     if f["actor"]:

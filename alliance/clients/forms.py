@@ -78,6 +78,14 @@ class TransitionForm(forms.Form):
         ]
 
 
+class NewEpisodeForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="For example: re-referred by their GP after a relapse.",
+    )
+
+
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent

@@ -209,7 +209,18 @@ class Episode(UUIDModel):
                 f"The episode has {n} unsigned progress note{'s' if n != 1 else ''}: "
                 "sign them before closing."
             )
+        if phase == self.Phase.CLOSED and (n := self.future_appointment_count()):
+            return (
+                f"The client still has {n} booked appointment{'s' if n != 1 else ''} "
+                "to come: cancel them before closing the episode."
+            )
         return None
+
+    def future_appointment_count(self) -> int:
+        # Appointments live in the scheduling app; reached by reverse relation.
+        return self.appointments.filter(
+            status="booked", starts_at__gt=timezone.now()
+        ).count()
 
 
 class EpisodeTransition(UUIDModel):
@@ -261,6 +272,8 @@ class ConsentText(UUIDModel):
 
 
 class Consent(UUIDModel):
+    client_path = "episode__client"
+
     class Method(models.TextChoices):
         SIGNED_PAPER = "signed_paper", "Signed on paper"
         SIGNED_ELECTRONIC = "signed_electronic", "Signed electronically"

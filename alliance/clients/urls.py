@@ -8,7 +8,13 @@ urlpatterns = [
     path("new/", views.client_create, name="create"),
     path("<uuid:uuid>/", views.client_detail, name="detail"),
     path("<uuid:uuid>/edit/", views.client_edit, name="edit"),
+    path("<uuid:uuid>/episodes/new/", views.open_new_episode, name="open_episode"),
     path("episodes/<uuid:uuid>/transition/", views.transition, name="transition"),
+    path(
+        "consents/<uuid:uuid>/withdraw/",
+        views.withdraw_consent,
+        name="withdraw_consent",
+    ),
     path("episodes/<uuid:uuid>/consent/", views.consent, name="consent"),
     path("consent-text/", views.consent_texts, name="consent_texts"),
     path("consent-text/<uuid:uuid>/", views.consent_text_detail, name="consent_text"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,10 +17,14 @@ from alliance.clients.forms import (
     ConsentForm,
     ConsentTextForm,
     NewClientForm,
+    NewEpisodeForm,
     TransitionForm,
 )
-from alliance.clients.models import Client, ConsentText, Episode
+from alliance.clients.models import Client, Consent, ConsentText, Episode
+from alliance.core.text import search_text
+from alliance.intake.selectors import intake_for_chart
 from alliance.notes.selectors import chart_notes
+from alliance.plans.selectors import chart_plan
 from alliance.scheduling.selectors import chart_appointments
 
 PAGE_SIZE = 100
@@ -29,7 +33,7 @@ PAGE_SIZE = 100
 def client_list(request: HttpRequest) -> HttpResponse:
     user = permissions.require_clinician(request)
     clients = Client.objects.in_caseload_of(user).select_related("clinician")
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET.get("q", ""))
     phase = request.GET.get("phase", "")
     if query:
         clients = clients.filter(
@@ -38,17 +42,29 @@ def client_list(request: HttpRequest) -> HttpResponse:
             | Q(preferred_name__icontains=query)
         )
     if phase in Episode.Phase.values:
-        clients = clients.filter(episodes__phase=phase).distinct()
+        # The phase of each client's latest episode, not of any past one.
+        latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
+        clients = clients.annotate(
+            latest_phase=Subquery(latest.values("phase")[:1])
+        ).filter(latest_phase=phase)
     rows = list(clients[:PAGE_SIZE])
+    # Oldest first, so each client's newest episode is the one kept.
     episodes = {
         e.client_id: e
         for e in Episode.objects.filter(client__in=rows).order_by(
-            "client_id", "-opened_at"
+            "client_id", "opened_at"
         )
     }
     for row in rows:
         row.latest_episode = episodes.get(row.pk)
-    record(user, "caseload.view", None, request=request, detail={"count": len(rows)})
+    # Name the clients shown, so the log answers "who saw this client's name".
+    record(
+        user,
+        "caseload.view",
+        None,
+        request=request,
+        detail={"count": len(rows), "clients": [str(r.uuid) for r in rows]},
+    )
     return render(
         request,
         "clients/client_list.html",
@@ -103,9 +119,12 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "current": current,
             "can_edit": permissions.is_primary_clinician(request.user, client),
             "transition_form": TransitionForm(episode=current) if current else None,
+            "new_episode_form": None if current else NewEpisodeForm(),
             "alerts": alerts,
             "appointments": chart_appointments(client),
             "notes": chart_notes(client),
+            "intake": intake_for_chart(client),
+            "chart_plan": chart_plan(current),
         },
     )
 
@@ -151,6 +170,43 @@ def transition(request: HttpRequest, uuid: object) -> HttpResponse:
             f"Episode moved to {Episode.Phase(form.cleaned_data['to']).label.lower()}.",
         )
     return redirect(episode.client)
+
+
+@require_POST
+def open_new_episode(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Open a new episode for a returning client, linked to their last one."""
+    client = permissions.get_client(request, uuid, write=True)
+    form = NewEpisodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for opening a new episode.")
+        return redirect(client)
+    try:
+        services.open_episode(
+            client,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            previous=client.episodes.order_by("-opened_at").first(),
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "A new episode is open, in referral.")
+    return redirect(client)
+
+
+@require_POST
+def withdraw_consent(request: HttpRequest, uuid: object) -> HttpResponse:
+    consent = permissions.get_clinical(
+        request, Consent.objects.select_related("episode__client"), uuid, write=True
+    )
+    try:
+        services.withdraw_consent(consent, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Consent recorded as withdrawn.")
+    return redirect(consent.episode.client)
 
 
 @require_http_methods(["GET", "POST"])

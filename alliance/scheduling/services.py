@@ -23,6 +23,8 @@ from alliance.clients.models import Client, Episode
 from alliance.scheduling.dates import UTC, describe_slot, zone_of
 from alliance.scheduling.models import Appointment
 
+# Past appointments may be recorded, but not from before any practice existed.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 MIN_MINUTES = 10
 MAX_MINUTES = 240
 # A session may be recorded as held from shortly before its start, for a
@@ -64,6 +66,11 @@ def _ends_at(starts_at: datetime, duration_minutes: int) -> datetime:
         raise ValueError("starts_at must be a timezone-aware datetime")
     if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int):
         raise ValidationError("Give the duration in whole minutes.")
+    if not EARLIEST_YEAR <= starts_at.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"Check the date: appointments can be booked between {EARLIEST_YEAR} "
+            f"and {LATEST_YEAR}."
+        )
     if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
         raise ValidationError(
             f"An appointment lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes."

@@ -13,7 +13,12 @@ class CalendarDateConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
+        # Calendars far outside living memory are typing mistakes, and the
+        # first and last days of the calendar cannot be framed in a week.
+        if not 1900 <= day.year <= 2200:
+            raise ValueError("out of range")
+        return day
 
     def to_url(self, value: date | str) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)

@@ -36,6 +36,22 @@ def _episode(world, side):
     return world.client_of(side).current_episode()
 
 
+@kind("consent")
+def _consent(world, side):
+    from django.utils import timezone
+
+    from alliance.clients.services import current_consent_text, record_consent
+
+    client = world.client_of(side)
+    return record_consent(
+        client.current_episode(),
+        consent_text=current_consent_text(client.practice),
+        method="verbal",
+        given_at=timezone.now(),
+        by=client.clinician,
+    )
+
+
 @kind("alert")
 def _alert(world, side):
     from alliance.alerts.services import raise_alert
@@ -113,6 +129,13 @@ case(
     kind="episode",
     method="POST",
     data={"method": "verbal", "given_at": "not a date"},
+)
+case("clients:open_episode", **clinical(302, write=True), kind="client", method="POST")
+case(
+    "clients:withdraw_consent",
+    **clinical(302, write=True),
+    kind="consent",
+    method="POST",
 )
 case("clients:consent_texts", admin_page())
 case("clients:consent_texts", admin_page(200), method="POST")

@@ -47,7 +47,9 @@ def test_setup_refuses_a_wrong_code(as_user, alice):
 def test_verify_accepts_the_current_code(client, alice):
     device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
     client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
-    assert client.get(reverse("home:index"))["Location"] == reverse("accounts:verify")
+    assert client.get(reverse("home:index"))["Location"].startswith(
+        reverse("accounts:verify")
+    )
     response = client.post(reverse("accounts:verify"), {"token": _code(device)})
     assert response.status_code == 302
     assert client.get(reverse("home:index")).status_code == 200
@@ -75,5 +77,31 @@ def test_verify_refuses_letters(client, alice):
 
 def test_clients_are_not_forced_into_2fa(client, cleo):
     client.force_login(cleo.user, backend="alliance.accounts.backends.EmailBackend")
-    # Clients have no staff pages: they are refused, not redirected to 2FA.
-    assert client.get(reverse("home:index")).status_code == 403
+    # Clients have no staff pages, and are never sent to the staff 2FA steps.
+    response = client.get(reverse("home:index"))
+    assert response.status_code in (302, 403)
+    assert "/accounts/" not in response.get("Location", "")
+
+
+def test_verify_returns_to_the_page_first_asked_for(client, alice, cleo):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
+    first = client.get(cleo.get_absolute_url())
+    assert first["Location"] == f"/accounts/verify/?next=%2Fclients%2F{cleo.uuid}%2F"
+    response = client.post(first["Location"], {"token": _code(device)})
+    assert response["Location"] == cleo.get_absolute_url()
+
+
+def test_verify_never_redirects_to_another_site(client, alice):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
+    for target in ("https://evil.example/phish", "//evil.example/", "/\\evil.example"):
+        response = client.post(
+            reverse("accounts:verify") + "?next=" + target, {"token": _code(device)}
+        )
+        assert response["Location"] == reverse("home:index"), target
+        client.post(reverse("accounts:logout"))
+        client.force_login(alice, backend="alliance.accounts.backends.EmailBackend")
+        device.refresh_from_db()
+        device.last_t = -1
+        device.save()
