@@ -222,6 +222,19 @@ def update_practice(
     return practice
 
 
+@transaction.atomic
+def reset_second_factor(
+    user: User, *, by: User, request: HttpRequest | None = None
+) -> int:
+    """Remove a staff member's authenticator devices (a lost phone); they set
+    up a new one at their next login. Returns how many were removed."""
+    if user.practice_id != by.practice_id:
+        raise ValidationError("That person is not in your practice.")
+    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    record(by, "2fa.reset", user, request=request, detail={"devices": count})
+    return count
+
+
 def add_totp_device(user: User, *, name: str = "Authenticator app") -> TOTPDevice:
     """A confirmed TOTP device, for set-up scripts and the demo (which prints its key)."""
     device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)

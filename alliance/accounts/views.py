@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -58,6 +59,35 @@ class LoginView(auth_views.LoginView):
 
 
 login_view = login_not_required(LoginView.as_view())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgotten password: a one-time link by email. The second factor is still
+    asked for afterwards, so a mailbox alone does not open an account."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+password_reset = login_not_required(PasswordResetView.as_view())
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html"
+    )
+)
+password_reset_confirm = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)
 
 
 @require_POST
@@ -215,6 +245,21 @@ def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
         messages.success(
             request, f"{member} is now {'active' if active else 'deactivated'}."
         )
+    return redirect("accounts:staff")
+
+
+@require_POST
+def reset_two_factor(request: HttpRequest, uuid: object) -> HttpResponse:
+    admin = permissions.require_practice_admin(request)
+    member = permissions.get_practice_object(
+        request, User.objects.all(), {"uuid": uuid}, admin_only=True
+    )
+    services.reset_second_factor(member, by=admin, request=request)
+    messages.success(
+        request,
+        f"Two-factor authentication reset for {member}: they set up a new "
+        "authenticator app at their next login.",
+    )
     return redirect("accounts:staff")
 
 

@@ -22,6 +22,10 @@ PUBLIC_URLS.update(
         "accounts:verify",
         "accounts:2fa_setup",
         "accounts:logout",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
     }
 )
 
@@ -148,6 +152,7 @@ case("accounts:staff", admin_page(200), method="POST")
 case("accounts:practice", admin_page())
 case("accounts:practice", admin_page(200), method="POST", data={"name": ""})
 case("accounts:set_active", **admin_object(302), kind="staff_member", method="POST")
+case("accounts:reset_2fa", **admin_object(302), kind="staff_member", method="POST")
 case("accounts:revoke", **admin_object(302), kind="invitation", method="POST")
 case("accounts:add_supervision", admin_page(302), method="POST")
 case(
