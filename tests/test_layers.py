@@ -8,19 +8,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "alliance"
 
-# app → apps its models/services/tasks may import (besides itself).
-ALLOWED = {
-    "core": set(),
-    "audit": {"core"},
-    "accounts": {"core", "audit"},
-    "clients": {"core", "audit", "accounts"},
-    "alerts": {"core", "audit", "accounts", "clients"},
-    "techniques": {"core"},
-    "scheduling": {"core", "audit", "accounts", "clients"},
-    "notes": {"core", "audit", "accounts", "clients", "alerts", "scheduling"},
-    "measures": {"core", "audit", "accounts", "clients", "alerts"},
-    "intake": {"core", "audit", "accounts", "clients", "alerts"},
-}
+# DESIGN.md's order, top to bottom: an app's inner layers may import only apps
+# above it. Apps on one line may not import each other, except where DESIGN.md
+# says so (scheduling for notes, intake for plans).
+ORDER = [
+    ["core"],
+    ["audit"],
+    ["accounts"],
+    ["clients"],
+    ["alerts", "techniques"],
+    ["scheduling"],
+    ["notes", "measures", "intake"],
+    ["plans", "homework"],
+    ["aftercare"],
+    ["portal", "home", "demo"],
+]
+EXTRA = {"notes": {"scheduling"}, "plans": {"intake", "notes"}, "homework": {"notes"}}
+ABOVE: dict[str, set[str]] = {}
+for depth, level in enumerate(ORDER):
+    for app in level:
+        ABOVE[app] = {a for upper in ORDER[:depth] for a in upper} | EXTRA.get(
+            app, set()
+        )
+# Narrower than the order allows (DESIGN.md's own arrows).
+ABOVE["alerts"] = {"core", "audit", "accounts", "clients"}
+ABOVE["techniques"] = {"core"}
+ALLOWED = ABOVE
 INNER = ("models.py", "services.py", "tasks.py", "selectors.py")
 
 
@@ -51,6 +64,11 @@ def test_inner_layers_import_only_apps_above_them():
             if bad:
                 problems.append(f"alliance/{app}/{filename} imports {sorted(bad)}")
     assert problems == []
+
+
+def test_every_app_has_a_place_in_the_order():
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    assert apps - set(ALLOWED) == set()
 
 
 def test_permissions_imports_only_accounts_clients_and_audit():
