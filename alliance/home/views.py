@@ -10,6 +10,7 @@ from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.notes.selectors import awaiting_cosign, unsigned_notes
+from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import todays_appointments
 
 
@@ -47,6 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "awaiting_cosign": awaiting_cosign(user),
             "is_supervisor": user.role == User.Role.SUPERVISOR,
             "alerts": alerts,
+            "plan_reviews": reviews_due(user),
         },
     )
 

@@ -20,6 +20,7 @@ from alliance.notes.forms import (
 )
 from alliance.notes.models import ProcessNote, ProgressNote, TherapySession
 from alliance.notes.services import NoteConflict
+from alliance.plans.selectors import session_plan
 from alliance.scheduling.models import Appointment
 
 PAGE = "notes/session_detail.html"
@@ -142,7 +143,11 @@ def session_detail(request: HttpRequest, uuid: object) -> HttpResponse:
     session = permissions.get_clinical(
         request, TherapySession.objects.select_related("appointment"), uuid
     )
-    return _render(request, _notes().get(session=session))
+    return _render(
+        request,
+        _notes().get(session=session),
+        session_plan=session_plan(session, request.user),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,271 @@
+"""Read-only queries for pages: the goals page, the client chart, the session
+page and the home page. Callers decide access before calling; each query is
+bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.clients.models import Client, Episode
+from alliance.notes.models import TherapySession
+from alliance.plans.forms import SessionRecordForm
+from alliance.plans.models import (
+    Goal,
+    GoalRating,
+    GoalVersion,
+    SessionPlanRecord,
+    TechniqueUse,
+    TreatmentPlan,
+    TreatmentPlanVersion,
+)
+from alliance.plans.services import (
+    TScorePoint,
+    episode_t_score,
+    practice_today,
+    t_score_history,
+)
+from alliance.scheduling.dates import zone_of
+
+REVIEW_WINDOW = timedelta(days=7)
+# A rating describes its session's time, or when it was made between sessions
+# (GoalRating.effective_at); the T-score orders ratings the same way.
+EFFECTIVE = Coalesce("session__held_at", "rated_at")
+REVIEWS_LIMIT = 50
+CITATION = (
+    "Kiresuk & Sherman (1968); ρ = 0.3 as in the original paper; formula as "
+    "corrected by Turner-Stokes (2009)"
+)
+
+# The sparkline's vertical range: T-scores outside it are drawn at its edge.
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_LOW, SPARK_HIGH = 240, 60, 20.0, 80.0
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    points: str  # "x,y x,y ..." for <polyline points>
+    baseline_y: float  # where T = 50 (the expected outcome) falls
+    width: int = SPARK_WIDTH
+    height: int = SPARK_HEIGHT
+    dots: tuple[tuple[float, float], ...] = ()
+
+
+def sparkline(history: list[TScorePoint]) -> Sparkline | None:
+    """Coordinates for a small inline SVG of the T-score over sessions, or None
+    with fewer than two points."""
+    if len(history) < 2:
+        return None
+    pad = 4
+
+    def y(value: float) -> float:
+        clamped = min(max(value, SPARK_LOW), SPARK_HIGH)
+        share = (clamped - SPARK_LOW) / (SPARK_HIGH - SPARK_LOW)
+        return round(SPARK_HEIGHT - pad - share * (SPARK_HEIGHT - 2 * pad), 1)
+
+    step = (SPARK_WIDTH - 2 * pad) / (len(history) - 1)
+    dots = tuple(
+        (round(pad + i * step, 1), y(point.t_score)) for i, point in enumerate(history)
+    )
+    return Sparkline(
+        points=" ".join(f"{x},{y_}" for x, y_ in dots),
+        baseline_y=y(50.0),
+        dots=dots,
+    )
+
+
+def review_state(version: TreatmentPlanVersion | None, today: date) -> str:
+    """ "overdue", "due" (within seven days) or "" for the plan's next review."""
+    if version is None:
+        return ""
+    if version.next_review < today:
+        return "overdue"
+    if version.next_review <= today + REVIEW_WINDOW:
+        return "due"
+    return ""
+
+
+# -- goals page -------------------------------------------------------------------
+
+
+@dataclass
+class GoalsPage:
+    goals: list[Goal]
+    t_score: float | None
+    history: list[TScorePoint]
+    spark: Sparkline | None
+    citation: str = CITATION
+
+
+def goals_page(episode: Episode) -> GoalsPage:
+    """Each goal with its versions and ratings (newest first), and the T-score."""
+    goals = list(
+        episode.goals.select_related("created_by", "status_by").prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=GoalVersion.objects.select_related("created_by").order_by(
+                    "-number"
+                ),
+            ),
+            Prefetch(
+                "ratings",
+                queryset=GoalRating.objects.select_related(
+                    "session", "rated_by", "goal_version"
+                ).order_by(EFFECTIVE.desc(), "-rated_at", "-id"),
+            ),
+        )
+    )
+    history = t_score_history(episode)
+    return GoalsPage(
+        goals=goals,
+        t_score=episode_t_score(episode),
+        history=history,
+        spark=sparkline(history),
+    )
+
+
+# -- client chart -----------------------------------------------------------------
+
+
+@dataclass
+class ChartGoal:
+    goal: Goal
+    latest: GoalRating | None
+
+
+@dataclass
+class ChartPlan:
+    episode: Episode
+    version: TreatmentPlanVersion | None
+    review: str
+    goals: list[ChartGoal]
+    t_score: float | None
+    citation: str = CITATION
+
+
+def chart_plan(episode: Episode | None) -> ChartPlan | None:
+    """The open episode's current plan, goals with their latest rating, and the
+    T-score, for the client chart; None without an open episode."""
+    if episode is None:
+        return None
+    plan = (
+        TreatmentPlan.objects.filter(episode=episode).select_related("current").first()
+    )
+    version = plan.current if plan else None
+    goals = list(episode.goals.exclude(status=Goal.Status.DROPPED))
+    latest: dict[int, GoalRating] = {}
+    ratings = GoalRating.objects.filter(goal__in=goals).order_by(
+        EFFECTIVE, "rated_at", "id"
+    )
+    for rating in ratings:
+        latest[rating.goal_id] = rating
+    return ChartPlan(
+        episode=episode,
+        version=version,
+        review=review_state(version, practice_today(episode)),
+        goals=[ChartGoal(goal, latest.get(goal.pk)) for goal in goals],
+        t_score=episode_t_score(episode),
+    )
+
+
+# -- home -------------------------------------------------------------------------
+
+
+def reviews_due(user: User) -> list[TreatmentPlan]:
+    """Plans in the user's caseload (open episodes) whose next review is within
+    seven days or overdue, soonest first, at most 50. One query."""
+    today = timezone.localdate(timezone=zone_of(user.practice))
+    rows = list(
+        TreatmentPlan.objects.filter(
+            episode__client__in=Client.objects.in_caseload_of(user),
+            current__next_review__lte=today + REVIEW_WINDOW,
+        )
+        .exclude(episode__phase=Episode.Phase.CLOSED)
+        .select_related("current", "episode__client")
+        .defer("current__problems", "current__frequency_note", "current__reason")
+        .order_by("current__next_review", "id")[:REVIEWS_LIMIT]
+    )
+    for row in rows:
+        row.review = review_state(row.current, today)
+    return rows
+
+
+# -- session page -----------------------------------------------------------------
+
+
+@dataclass
+class SessionPlan:
+    session: TherapySession
+    record: SessionPlanRecord | None
+    can_edit: bool
+    version: TreatmentPlanVersion | None
+    goals_addressed: list[Goal]
+    techniques_used: list[TechniqueUse]
+    session_ratings: list[GoalRating]
+    due_goals: list[Goal]
+    form: SessionRecordForm | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def session_plan(
+    session: TherapySession, user: User, *, data: Any = None, version: int | None = None
+) -> SessionPlan:
+    """What the session page shows of the plan: the editor for the primary
+    clinician (``data`` binds it to a POST), a read-only record for others.
+
+    A rating is due for every active goal not yet rated in this session."""
+    episode = session.episode
+    record = (
+        SessionPlanRecord.objects.filter(session=session)
+        .select_related("updated_by")
+        .first()
+    )
+    plan = (
+        TreatmentPlan.objects.filter(episode_id=session.episode_id)
+        .select_related("current")
+        .first()
+    )
+    current = plan.current if plan else None
+    goals = list(episode.goals.all())
+    addressed_ids = (
+        set(record.goals_addressed.values_list("pk", flat=True)) if record else set()
+    )
+    uses = list(record.techniques.all()) if record else []
+    ratings = list(
+        GoalRating.objects.filter(session=session)
+        .select_related("goal_version", "rated_by")
+        .order_by("id")
+    )
+    rated_ids = {r.goal_id for r in ratings}
+    for rating in ratings:
+        rating.goal = next(g for g in goals if g.pk == rating.goal_id)
+    due = [g for g in goals if g.is_active and g.pk not in rated_ids]
+    can_edit = session.client.clinician_id == user.pk
+    form = None
+    if can_edit:
+        form = SessionRecordForm(
+            data,
+            goals=[g for g in goals if g.is_active or g.pk in addressed_ids],
+            plan_slugs=list(current.interventions) if current else [],
+            uses=uses,
+            due_goals=due,
+            record=record,
+            addressed_ids=addressed_ids,
+            version=version,
+        )
+    return SessionPlan(
+        session=session,
+        record=record,
+        can_edit=can_edit,
+        version=current,
+        goals_addressed=[g for g in goals if g.pk in addressed_ids],
+        techniques_used=[u for u in uses if u.used],
+        session_ratings=ratings,
+        due_goals=due,
+        form=form,
+    )
