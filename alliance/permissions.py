@@ -216,3 +216,53 @@ def get_appointment(request: HttpRequest, uuid: Any, *, write: bool = False) -> 
         client_uuid=client.uuid,
     )
     return appointment
+
+
+def get_own_client(request: HttpRequest) -> Client:
+    """The Client record of the signed-in client (portal pages). Staff, and a
+    client login not linked to a Client, get 403."""
+    user = _user(request)
+    if user.role != User.Role.CLIENT:
+        _deny(request, "portal.denied", status=403)
+    client = (
+        Client.objects.select_related("practice", "clinician").filter(user=user).first()
+    )
+    if client is None:
+        _deny(request, "portal.denied", status=403)
+    return client  # type: ignore[return-value]
+
+
+def get_own(
+    request: HttpRequest,
+    queryset: models.QuerySet[M],
+    uuid: Any,
+    *,
+    write: bool = False,
+    action: str | None = None,
+) -> M:
+    """Fetch an object of the signed-in client's own record for the portal.
+
+    The model's ``client_path`` must lead to the requesting client's Client;
+    anyone else's object is 404, exactly like a missing one. Audited.
+    """
+    client = get_own_client(request)
+    model = queryset.model
+    path: str = model.client_path  # type: ignore[attr-defined]
+    obj = queryset.filter(uuid=uuid).first()
+    name = model._meta.model_name
+    if obj is None:
+        raise Http404
+    *hops, last = path.split("__")
+    holder: Any = obj
+    for part in hops:
+        holder = getattr(holder, part)
+    if getattr(holder, f"{last}_id") != client.pk:
+        _deny(request, f"{name}.view", status=404, obj=obj)
+    record(
+        request.user,
+        action or (f"{name}.edit" if write else f"{name}.view"),
+        obj,
+        request=request,
+        client_uuid=client.uuid,
+    )
+    return obj

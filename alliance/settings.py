@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "alliance.intake",
     "alliance.plans",
     "alliance.home",
+    "alliance.portal",
     "alliance.demo",
 ]
 
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "alliance.accounts.middleware.SecondFactorMiddleware",
+    "alliance.measures.middleware.KioskMiddleware",
     "alliance.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("alerts/", include("alliance.alerts.urls")),
     path("calendar/", include("alliance.scheduling.urls")),
     path("notes/", include("alliance.notes.urls")),
+    path("measures/", include("alliance.measures.urls")),
+    path("portal/", include("alliance.portal.urls")),
     path("audit/", include("alliance.audit.urls")),
     path("techniques/", include("alliance.techniques.urls")),
     path("intake/", include("alliance.intake.urls")),

@@ -151,7 +151,7 @@ def test_a_clinician_writes_and_signs_a_note(page, demo_server, tmp_path):
     _log_in(page, base, alice)
 
     # Home: today's diary; the first appointment has just ended.
-    page.get_by_role("heading", name="Today").wait_for()
+    page.get_by_role("heading", name="Today", exact=True).wait_for()
     _shot(page, tmp_path, "home")
     page.locator(".appt-time").first.click()
     page.get_by_role("button", name="Start session record").click()

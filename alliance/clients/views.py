@@ -23,6 +23,7 @@ from alliance.clients.forms import (
 from alliance.clients.models import Client, Consent, ConsentText, Episode
 from alliance.core.text import search_text
 from alliance.intake.selectors import intake_for_chart
+from alliance.measures.selectors import chart_measures
 from alliance.notes.selectors import chart_notes
 from alliance.plans.selectors import chart_plan
 from alliance.scheduling.selectors import chart_appointments
@@ -125,6 +126,7 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "notes": chart_notes(client),
             "intake": intake_for_chart(client),
             "chart_plan": chart_plan(current),
+            "measures": chart_measures(client),
         },
     )
 

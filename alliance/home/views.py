@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from alliance import permissions
 from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.measures.selectors import due_for_clinician
 from alliance.notes.selectors import awaiting_cosign, unsigned_notes
 from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import todays_appointments
@@ -17,6 +18,9 @@ from alliance.scheduling.selectors import todays_appointments
 def index(request: HttpRequest) -> HttpResponse:
     """The clinician's day: appointments, caseload by phase, unsigned notes, open
     alerts. A practice admin sees practice-level counts and no clinical text."""
+    if getattr(request.user, "role", None) == User.Role.CLIENT:
+        # A client signing in lands in their portal.
+        return redirect("portal:home")
     user = permissions.require_staff(request)
     if user.is_practice_admin:
         return _admin_home(request, user)
@@ -49,6 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "is_supervisor": user.role == User.Role.SUPERVISOR,
             "alerts": alerts,
             "plan_reviews": reviews_due(user),
+            "due_measures": due_for_clinician(user),
         },
     )
 

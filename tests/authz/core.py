@@ -118,7 +118,7 @@ def _consent_text(world, side):
     return publish_consent_text(admin.practice, title="Consent", body="Body", by=admin)
 
 
-case("home:index", staff_page())
+case("home:index", {**staff_page(), "client": 302})
 case("clients:list", clinician_page())
 case("clients:create", clinician_page())
 case("clients:create", clinician_page((200,)), method="POST")

@@ -1,0 +1,191 @@
+"""Measures given to clients: what is scheduled, and each administration.
+
+A ``MeasureSchedule`` says which instrument an episode of care uses and when
+(once, every session, every few weeks, at intake, termination or follow-up).
+An ``Administration`` is one completion of an instrument: a draft while answers
+come in, then submitted, scored and never changed again. A correction is a new
+administration that points at the one it replaces (``corrects``).
+
+The answers are clinical data (some items take free text, and even numbers say
+a lot), so they are encrypted; the score columns (total, band, caseness, risk)
+are plain so charts and outcome queries never decrypt anything.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.clients.models import Client, Episode
+from alliance.core.fields import EncryptedTextField
+from alliance.core.models import UUIDModel
+
+
+def instrument_name(code: str) -> str:
+    """The instrument's short name, or its code when it is no longer loaded."""
+    from alliance.measures.engine import get_instrument
+
+    try:
+        return get_instrument(code).short_name
+    except KeyError:
+        return code
+
+
+class MeasureSchedule(UUIDModel):
+    class When(models.TextChoices):
+        ONCE = "once", "Once"
+        EVERY_SESSION = "every_session", "Every session"
+        EVERY_N_WEEKS = "every_n_weeks", "Every few weeks"
+        AT_INTAKE = "at_intake", "At intake (assessment)"
+        AT_TERMINATION = "at_termination", "At termination"
+        AT_FOLLOW_UP = "at_follow_up", "At follow-up (aftercare)"
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="measure_schedules"
+    )
+    instrument = models.CharField(max_length=40)
+    when = models.CharField(max_length=20, choices=When.choices)
+    every_n_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The client sees their own scores for this measure in the portal.
+    share_with_client = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    client_path = "episode__client"
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_name}, {self.describe_when().lower()}"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.episode.client.uuid
+
+    @property
+    def instrument_name(self) -> str:
+        return instrument_name(self.instrument)
+
+    def describe_when(self) -> str:
+        if self.when == self.When.EVERY_N_WEEKS:
+            n = self.every_n_weeks or 1
+            return "Every week" if n == 1 else f"Every {n} weeks"
+        return self.get_when_display()
+
+
+class AdministrationQuerySet(models.QuerySet["Administration"]):
+    def submitted(self) -> AdministrationQuerySet:
+        return self.filter(status=Administration.Status.SUBMITTED)
+
+    def drafts(self) -> AdministrationQuerySet:
+        return self.filter(status=Administration.Status.DRAFT)
+
+    def current(self) -> AdministrationQuerySet:
+        """Submitted administrations no correction has replaced."""
+        return self.submitted().filter(corrections__isnull=True)
+
+
+class Administration(UUIDModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Mode(models.TextChoices):
+        PORTAL = "portal", "Client portal"
+        KIOSK = "kiosk", "In the room (kiosk)"
+        CLINICIAN = "clinician", "Entered by the clinician"
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="administrations"
+    )
+    # Denormalised from the episode so chart and portal queries need no join.
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="administrations"
+    )
+    schedule = models.ForeignKey(
+        MeasureSchedule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administrations",
+    )
+    instrument = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=20)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    # JSON object {item key: answer}, encrypted.
+    answers = EncryptedTextField()
+    total = models.FloatField(null=True, blank=True)
+    band = models.CharField(max_length=40, blank=True)
+    band_label = models.CharField(max_length=100, blank=True)
+    caseness = models.BooleanField(null=True, blank=True)
+    risk = models.BooleanField(default=False)
+    subscales = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    saved_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the client answered: the submission time, or for a correction the
+    # original's, so a corrected score keeps its place on the chart.
+    taken_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Who typed the answers in; empty when the client answered themselves.
+    entered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    correction_reason = EncryptedTextField()
+
+    objects = AdministrationQuerySet.as_manager()
+
+    client_path = "client"
+
+    class Meta:
+        ordering = ["-taken_at", "-started_at", "-id"]
+        indexes = [models.Index(fields=["episode", "instrument", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_name} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("measures:detail", args=[self.uuid])
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.client.uuid
+
+    @property
+    def instrument_name(self) -> str:
+        return instrument_name(self.instrument)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    def answer_dict(self) -> dict[str, Any]:
+        """The answers given so far, decrypted."""
+        return json.loads(self.answers) if self.answers else {}
+
+    def set_answers(self, answers: dict[str, Any]) -> None:
+        self.answers = json.dumps(answers, sort_keys=True) if answers else ""

@@ -1,0 +1,373 @@
+"""Read-only queries for the client chart, the history page, the home page and
+the portal. Each runs a fixed number of queries however many administrations
+there are, and none decrypts answers: lists read the plain score columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from alliance.accounts.models import Practice, User
+from alliance.clients.models import Client, Episode, EpisodeTransition
+from alliance.measures.change import classify_change
+from alliance.measures.engine import Instrument, all_instruments, get_instrument
+from alliance.measures.models import Administration, MeasureSchedule
+
+HISTORY_LIMIT = 500
+DUE_LIMIT = 50
+FOLLOW_UP_DAYS = 28
+# Lists never need the answers or the correction reason: leave them encrypted.
+_SEALED = ("answers", "correction_reason")
+
+CHANGE_LABELS = {
+    "reliable_improvement": "Reliable improvement",
+    "no_reliable_change": "No reliable change",
+    "reliable_deterioration": "Reliable deterioration",
+}
+
+
+def _zone(practice: Practice | None) -> ZoneInfo:
+    return ZoneInfo(practice.time_zone if practice else "UTC")
+
+
+def _last_taken(episode_ids: list[int]) -> dict[tuple[int, str], datetime]:
+    """When each measure was last completed, per (episode id, instrument)."""
+    rows = (
+        Administration.objects.submitted()
+        .filter(episode_id__in=episode_ids)
+        .values("episode_id", "instrument")
+        .annotate(last=Max("taken_at"))
+        .order_by()
+    )
+    return {(r["episode_id"], r["instrument"]): r["last"] for r in rows}
+
+
+def _termination_started(episodes: list[Episode]) -> dict[int, datetime]:
+    """When each episode now in termination entered it."""
+    ids = [e.pk for e in episodes if e.phase == Episode.Phase.TERMINATION]
+    if not ids:
+        return {}
+    rows = (
+        EpisodeTransition.objects.filter(
+            episode_id__in=ids, to_phase=Episode.Phase.TERMINATION
+        )
+        .values("episode_id")
+        .annotate(at=Max("at"))
+        .order_by()
+    )
+    return {r["episode_id"]: r["at"] for r in rows}
+
+
+def is_due(
+    schedule: MeasureSchedule,
+    episode: Episode,
+    last: datetime | None,
+    *,
+    today: date,
+    zone: ZoneInfo,
+    termination_started: datetime | None = None,
+) -> bool:
+    """Whether the schedule asks for the measure on ``today``, given when it was
+    last completed in this episode (by any route: portal, kiosk or clinician)."""
+    if not schedule.active or not episode.is_open:
+        return False
+    last_day = last.astimezone(zone).date() if last else None
+    days_since = (today - last_day).days if last_day else None
+    When = MeasureSchedule.When
+    phase = episode.phase
+    if schedule.when == When.ONCE:
+        return last is None
+    if schedule.when == When.EVERY_SESSION:
+        return last_day is None or last_day < today
+    if schedule.when == When.EVERY_N_WEEKS:
+        weeks = schedule.every_n_weeks or 1
+        return days_since is None or days_since >= 7 * weeks
+    if schedule.when == When.AT_INTAKE:
+        return phase == Episode.Phase.ASSESSMENT and last is None
+    if schedule.when == When.AT_TERMINATION:
+        if phase != Episode.Phase.TERMINATION:
+            return False
+        return last is None or (
+            termination_started is not None and last < termination_started
+        )
+    if schedule.when == When.AT_FOLLOW_UP:
+        return phase == Episode.Phase.AFTERCARE and (
+            days_since is None or days_since >= FOLLOW_UP_DAYS
+        )
+    return False
+
+
+def _mark_due(
+    schedules: list[MeasureSchedule],
+    on: date | None,
+    *,
+    last: dict[tuple[int, str], datetime] | None = None,
+) -> list[MeasureSchedule]:
+    """Set ``schedule.is_due`` on each (schedule.episode.client.practice loaded)."""
+    episodes = list({s.episode_id: s.episode for s in schedules}.values())
+    if last is None:
+        last = _last_taken([e.pk for e in episodes])
+    started = _termination_started(episodes)
+    for schedule in schedules:
+        episode = schedule.episode
+        zone = _zone(episode.client.practice)
+        schedule.is_due = is_due(
+            schedule,
+            episode,
+            last.get((episode.pk, schedule.instrument)),
+            today=on or timezone.localdate(timezone=zone),
+            zone=zone,
+            termination_started=started.get(episode.pk),
+        )
+    return schedules
+
+
+def due_measures(episode: Episode, *, on: date | None = None) -> list[MeasureSchedule]:
+    """The episode's active schedules that ask for a measure on ``on`` (today in
+    the practice's time zone by default)."""
+    if not episode.is_open:
+        return []
+    schedules = list(
+        MeasureSchedule.objects.filter(episode=episode, active=True).order_by(
+            "created_at", "id"
+        )
+    )
+    for schedule in schedules:
+        schedule.episode = episode
+    return [s for s in _mark_due(schedules, on) if s.is_due]
+
+
+def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSchedule]:
+    """Measures due today for the clients whose primary clinician is ``user``,
+    at most 50, with their episodes and clients loaded."""
+    schedules = list(
+        MeasureSchedule.objects.filter(
+            active=True,
+            episode__client__clinician=user,
+            episode__client__practice_id=user.practice_id,
+        )
+        .exclude(episode__phase=Episode.Phase.CLOSED)
+        .select_related("episode__client__practice")
+        .order_by("episode__client__family_name", "episode__client__given_name", "id")
+    )
+    return [s for s in _mark_due(schedules, on) if s.is_due][:DUE_LIMIT]
+
+
+@dataclass
+class MeasureSummary:
+    instrument: str
+    name: str
+    count: int
+    latest: Administration | None
+
+
+@dataclass
+class ChartMeasures:
+    """Everything the chart's measures card shows, for the latest episode."""
+
+    episode: Episode | None
+    summaries: list[MeasureSummary] = field(default_factory=list)
+    schedules: list[MeasureSchedule] = field(default_factory=list)
+    drafts: list[Administration] = field(default_factory=list)
+    instruments: list[tuple[str, str]] = field(default_factory=list)
+    when_choices: list[tuple[str, str]] = field(default_factory=list)
+
+
+def instrument_choices() -> list[tuple[str, str]]:
+    def label(i: Instrument) -> str:
+        text = f"{i.short_name}: {i.name}"
+        return text if i.validated else f"{text} (not a validated measure)"
+
+    return [(i.code, label(i)) for i in all_instruments()]
+
+
+def _name(code: str) -> str:
+    try:
+        return get_instrument(code).short_name
+    except KeyError:
+        return code
+
+
+def chart_measures(client: Client) -> ChartMeasures:
+    """The measures card of the client chart: per measure the latest score and
+    how many there are, the schedules (with what is due) and open drafts.
+    Three queries (four in termination), however many scores there are."""
+    episode = (
+        Episode.objects.filter(client=client)
+        .select_related("client__practice")
+        .order_by("-opened_at")
+        .first()
+    )
+    chart = ChartMeasures(
+        episode=episode,
+        instruments=instrument_choices(),
+        when_choices=list(MeasureSchedule.When.choices),
+    )
+    if episode is None:
+        return chart
+    same_measure = Administration.objects.current().filter(
+        episode=OuterRef("episode"), instrument=OuterRef("instrument")
+    )
+    latest_pk = same_measure.order_by("-taken_at", "-id").values("pk")[:1]
+    count = (
+        same_measure.order_by().values("instrument").annotate(n=Count("id")).values("n")
+    )
+    # The latest score of each measure and every open draft, in one query.
+    rows = list(
+        Administration.objects.filter(episode=episode)
+        .filter(Q(status=Administration.Status.DRAFT) | Q(pk=Subquery(latest_pk)))
+        .annotate(n=Subquery(count))
+        .defer(*_SEALED)
+        .order_by("instrument", "-started_at")
+    )
+    latest = [a for a in rows if a.is_submitted]
+    chart.summaries = [
+        MeasureSummary(
+            instrument=a.instrument, name=_name(a.instrument), count=a.n, latest=a
+        )
+        for a in latest
+    ]
+    chart.drafts = sorted(
+        (a for a in rows if a.is_draft), key=lambda a: a.started_at, reverse=True
+    )[:20]
+    schedules = list(
+        MeasureSchedule.objects.filter(episode=episode, active=True).order_by(
+            "created_at", "id"
+        )
+    )
+    for schedule in schedules:
+        schedule.episode = episode
+    # Corrections keep the original's date, so the latest current score is
+    # also the latest completion of each measure.
+    last = {(episode.pk, a.instrument): a.taken_at for a in latest}
+    chart.schedules = _mark_due(schedules, None, last=last)
+    return chart
+
+
+@dataclass
+class HistoryRow:
+    administration: Administration
+    superseded: bool
+    correction_uuid: Any = None
+    change: Any = None
+    is_baseline: bool = False
+
+    @property
+    def change_label(self) -> str:
+        if self.change is None:
+            return ""
+        return CHANGE_LABELS.get(self.change.category, self.change.category)
+
+
+def safe_change(instrument: Instrument, before: float, after: float) -> Any:
+    """classify_change, or None when the measure has no reliable-change norms."""
+    try:
+        return classify_change(instrument, before, after)
+    except (ValueError, KeyError, TypeError, ZeroDivisionError):
+        return None
+
+
+def _with_corrections(queryset: QuerySet[Administration]) -> QuerySet[Administration]:
+    corrections = Administration.objects.filter(corrects=OuterRef("pk"))
+    return queryset.annotate(
+        superseded=Exists(corrections),
+        correction_uuid=Subquery(corrections.order_by("id").values("uuid")[:1]),
+    )
+
+
+def measure_history(episode: Episode, instrument: Instrument) -> list[HistoryRow]:
+    """Every submitted administration of one measure in the episode, oldest
+    first, corrected ones included and marked; each current score classified
+    against the first current score (Jacobson & Truax reliable change)."""
+    rows = list(
+        _with_corrections(
+            Administration.objects.submitted().filter(
+                episode=episode, instrument=instrument.code
+            )
+        )
+        .select_related("entered_by")
+        .defer(*_SEALED)
+        .order_by("taken_at", "id")[:HISTORY_LIMIT]
+    )
+    history = [
+        HistoryRow(a, superseded=a.superseded, correction_uuid=a.correction_uuid)
+        for a in rows
+    ]
+    baseline = next(
+        (h for h in history if not h.superseded and h.administration.total is not None),
+        None,
+    )
+    if baseline is not None:
+        baseline.is_baseline = True
+    for row in history:
+        total = row.administration.total
+        if (
+            baseline is None
+            or row is baseline
+            or row.superseded
+            or total is None
+            or baseline.administration.total is None
+        ):
+            continue
+        row.change = safe_change(instrument, baseline.administration.total, total)
+    return history
+
+
+@dataclass
+class SharedProgress:
+    """One measure the clinician shares with the client, and its scores."""
+
+    instrument: Instrument
+    episode: Episode
+    administrations: list[Administration]
+
+
+def shared_progress(client: Client) -> list[SharedProgress]:
+    """For measures the clinician shares, the client's current scores, oldest
+    first. Two queries."""
+    schedules = MeasureSchedule.objects.filter(
+        episode__client=client, share_with_client=True
+    ).select_related("episode")
+    pairs: dict[tuple[int, str], Episode] = {}
+    for schedule in schedules.order_by("episode__opened_at", "created_at"):
+        pairs.setdefault((schedule.episode_id, schedule.instrument), schedule.episode)
+    if not pairs:
+        return []
+    wanted = Q()
+    for episode_id, code in pairs:
+        wanted |= Q(episode_id=episode_id, instrument=code)
+    scores: dict[tuple[int, str], list[Administration]] = {key: [] for key in pairs}
+    for administration in (
+        Administration.objects.current()
+        .filter(client=client)
+        .filter(wanted)
+        .defer(*_SEALED)
+        .order_by("taken_at", "id")[:HISTORY_LIMIT]
+    ):
+        scores[(administration.episode_id, administration.instrument)].append(
+            administration
+        )
+    progress = []
+    for (episode_id, code), episode in pairs.items():
+        try:
+            instrument = get_instrument(code)
+        except KeyError:
+            continue
+        progress.append(SharedProgress(instrument, episode, scores[(episode_id, code)]))
+    return progress
+
+
+def client_drafts(client: Client) -> list[Administration]:
+    """The client's own unfinished portal questionnaires in open episodes."""
+    return list(
+        Administration.objects.drafts()
+        .filter(client=client, mode=Administration.Mode.PORTAL)
+        .exclude(episode__phase=Episode.Phase.CLOSED)
+        .defer(*_SEALED)
+        .order_by("-started_at")[:20]
+    )

@@ -1,0 +1,428 @@
+"""Writes about measures: schedules and administrations. Each function checks,
+writes and audits in one transaction; views, the portal, the kiosk and the demo
+all call these.
+
+An administration is a draft while answers come in (each saved as given and
+checked as far as it goes), then submitted: fully validated, scored, and never
+changed again. A risk answer raises a risk alert inside the same transaction as
+the submission, so the answer is never stored without its alert.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.alerts.services import raise_alert
+from alliance.audit.services import record
+from alliance.clients.models import Episode
+from alliance.measures.engine import (
+    Instrument,
+    InvalidAnswers,
+    Item,
+    RiskFlag,
+    get_instrument,
+)
+from alliance.measures.models import Administration, MeasureSchedule
+
+MAX_TEXT_ANSWER = 2000
+MAX_WEEKS = 52
+SEVERITY_ORDER = ("high", "medium", "low")
+
+
+def instrument_or_refuse(code: str) -> Instrument:
+    try:
+        return get_instrument(code)
+    except KeyError:
+        raise ValidationError(f"“{code}” is not a measure Alliance knows.") from None
+
+
+@transaction.atomic
+def schedule_measure(
+    episode: Episode,
+    instrument_code: str,
+    *,
+    when: str,
+    every_n_weeks: int | None = None,
+    by: User,
+    share_with_client: bool = False,
+    request: HttpRequest | None = None,
+) -> MeasureSchedule:
+    """Assign a measure to the episode, once or on a schedule."""
+    instrument = instrument_or_refuse(instrument_code)
+    if when not in MeasureSchedule.When.values:
+        raise ValidationError("Choose when the measure should be given.")
+    if not episode.is_open:
+        raise ValidationError("Measures cannot be assigned on a closed episode.")
+    if when == MeasureSchedule.When.EVERY_N_WEEKS:
+        if not every_n_weeks or not 1 <= every_n_weeks <= MAX_WEEKS:
+            raise ValidationError(
+                f"Say how many weeks apart the measure is given, from 1 to {MAX_WEEKS}."
+            )
+    else:
+        every_n_weeks = None
+    schedule = MeasureSchedule(
+        episode=episode,
+        instrument=instrument.code,
+        when=when,
+        every_n_weeks=every_n_weeks,
+        share_with_client=share_with_client,
+        created_by=by,
+    )
+    if MeasureSchedule.objects.filter(
+        episode=episode, instrument=instrument.code, when=when, active=True
+    ).exists():
+        raise ValidationError(
+            f"{instrument.short_name} is already assigned "
+            f"{schedule.describe_when().lower()} in this episode."
+        )
+    schedule.save()
+    record(
+        by,
+        "measure_schedule.create",
+        schedule,
+        request=request,
+        detail={"instrument": instrument.code, "when": when},
+    )
+    return schedule
+
+
+@transaction.atomic
+def stop_schedule(
+    schedule: MeasureSchedule, *, by: User, request: HttpRequest | None = None
+) -> MeasureSchedule:
+    """Stop giving the measure; answers already given stay on the record."""
+    schedule = MeasureSchedule.objects.select_for_update().get(pk=schedule.pk)
+    if not schedule.active:
+        raise ValidationError("This measure was already stopped.")
+    schedule.active = False
+    schedule.stopped_at = timezone.now()
+    schedule.stopped_by = by
+    schedule.save(update_fields=["active", "stopped_at", "stopped_by"])
+    record(by, "measure_schedule.stop", schedule, request=request)
+    return schedule
+
+
+@transaction.atomic
+def start_administration(
+    episode: Episode,
+    instrument_code: str,
+    *,
+    mode: str,
+    by: User | None = None,
+    schedule: MeasureSchedule | None = None,
+    request: HttpRequest | None = None,
+) -> Administration:
+    """Open a draft administration, or return the draft already open for the
+    same measure and mode (a second click or a reload never duplicates it)."""
+    instrument = instrument_or_refuse(instrument_code)
+    if mode not in Administration.Mode.values:
+        raise ValueError(f"unknown mode: {mode!r}")
+    if not episode.is_open:
+        raise ValidationError("Measures cannot be given on a closed episode.")
+    existing = (
+        Administration.objects.drafts()
+        .filter(episode=episode, instrument=instrument.code, mode=mode)
+        .order_by("-started_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return _new_draft(
+        episode, instrument, mode=mode, by=by, schedule=schedule, request=request
+    )
+
+
+def _new_draft(
+    episode: Episode,
+    instrument: Instrument,
+    *,
+    mode: str,
+    by: User | None,
+    schedule: MeasureSchedule | None,
+    request: HttpRequest | None,
+) -> Administration:
+    if schedule is not None and (
+        schedule.episode_id != episode.pk or schedule.instrument != instrument.code
+    ):
+        raise ValidationError("That schedule belongs to another measure or episode.")
+    administration = Administration.objects.create(
+        episode=episode,
+        client_id=episode.client_id,
+        schedule=schedule,
+        instrument=instrument.code,
+        instrument_version=instrument.version,
+        mode=mode,
+        entered_by=by if mode == Administration.Mode.CLINICIAN else None,
+    )
+    record(
+        by,
+        "administration.start",
+        administration,
+        request=request,
+        detail={"instrument": instrument.code, "mode": mode},
+    )
+    return administration
+
+
+def _locked_draft(administration: Administration) -> Administration:
+    """Re-read under the write lock; refuse anything no longer a draft."""
+    fresh = Administration.objects.select_for_update().get(pk=administration.pk)
+    if not fresh.is_draft:
+        raise ValidationError(
+            "These answers were already submitted, so they can no longer change."
+        )
+    return fresh
+
+
+def _check_text(instrument: Instrument, answers: dict[str, Any]) -> None:
+    items = {item.key: item for item in instrument.items}
+    for key, value in answers.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
+            item = items.get(key)
+            number = item.number if item else key
+            raise ValidationError(
+                f"The answer to item {number} is too long: keep it under "
+                f"{MAX_TEXT_ANSWER:,} characters."
+            )
+
+
+def _validate(
+    instrument: Instrument, answers: dict[str, Any], *, partial: bool
+) -> dict[str, Any]:
+    _check_text(instrument, answers)
+    try:
+        return dict(instrument.validate(answers, partial=partial))
+    except InvalidAnswers as exc:
+        raise ValidationError(str(exc)) from None
+
+
+@transaction.atomic
+def save_answers(
+    administration: Administration,
+    answers: dict[str, Any],
+    *,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> Administration:
+    """Add or change answers on a draft. An empty answer (None or "") removes
+    one. Each answer is checked as far as it goes; a bad one changes nothing."""
+    administration = _locked_draft(administration)
+    instrument = instrument_or_refuse(administration.instrument)
+    merged = administration.answer_dict()
+    for key, value in answers.items():
+        if value is None or value == "":
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    cleaned = _validate(instrument, merged, partial=True)
+    administration.set_answers(cleaned)
+    administration.saved_at = timezone.now()
+    administration.save(update_fields=["answers", "saved_at"])
+    record(
+        by,
+        "administration.save",
+        administration,
+        request=request,
+        detail={"items": sorted(answers)},
+    )
+    return administration
+
+
+def _option_label(item: Item, answer: Any) -> str:
+    for option in item.options:
+        if option.value == answer:
+            return option.label
+    return str(answer)
+
+
+def describe_risk(
+    instrument: Instrument, flags: tuple[RiskFlag, ...]
+) -> tuple[str, str, str]:
+    """(source, summary, severity) for a risk alert: only the flagged answers,
+    in plain words, never the rest of the questionnaire."""
+    items = {item.key: item for item in instrument.items}
+    numbers: list[int] = []
+    lines: list[str] = []
+    for flag in flags:
+        item = items.get(flag.item_key)
+        if item is None:
+            lines.append(f"{flag.reason}")
+            continue
+        numbers.append(item.number)
+        question = f" (“{item.text}”)" if item.text else ""
+        lines.append(
+            f"Item {item.number}{question} was answered "
+            f"“{_option_label(item, flag.answer)}”. {flag.reason}"
+        )
+    numbers = sorted(set(numbers))
+    if len(numbers) == 1:
+        source = f"{instrument.short_name} item {numbers[0]}"
+    elif numbers:
+        listed = ", ".join(str(n) for n in numbers[:-1])
+        source = f"{instrument.short_name} items {listed} and {numbers[-1]}"
+    else:
+        source = f"{instrument.short_name} answers"
+    severity = next(
+        (s for s in SEVERITY_ORDER if any(f.severity == s for f in flags)), "high"
+    )
+    return source[:100], "\n".join(line.strip() for line in lines), severity
+
+
+def _submit(
+    administration: Administration,
+    *,
+    by: User | None,
+    taken_at: datetime | None,
+    request: HttpRequest | None,
+) -> Administration:
+    instrument = instrument_or_refuse(administration.instrument)
+    cleaned = _validate(instrument, administration.answer_dict(), partial=False)
+    score = instrument.score(cleaned)
+    now = timezone.now()
+    administration.set_answers(cleaned)
+    administration.status = Administration.Status.SUBMITTED
+    administration.instrument_version = instrument.version
+    administration.total = score.total
+    administration.band = score.band or ""
+    administration.band_label = score.band_label or ""
+    administration.caseness = score.caseness
+    administration.risk = bool(score.risk_flags)
+    administration.subscales = dict(score.subscales)
+    administration.submitted_at = now
+    administration.saved_at = now
+    administration.taken_at = taken_at or now
+    administration.save(
+        update_fields=[
+            "answers",
+            "status",
+            "instrument_version",
+            "total",
+            "band",
+            "band_label",
+            "caseness",
+            "risk",
+            "subscales",
+            "submitted_at",
+            "saved_at",
+            "taken_at",
+        ]
+    )
+    record(
+        by,
+        "administration.submit",
+        administration,
+        request=request,
+        detail={"instrument": instrument.code, "risk": administration.risk},
+    )
+    if score.risk_flags:
+        source, summary, severity = describe_risk(instrument, score.risk_flags)
+        raise_alert(
+            administration.client,
+            source=source,
+            summary=summary,
+            episode=administration.episode,
+            severity=severity,
+            raised_by=by,
+            source_object=administration,
+            request=request,
+        )
+    return administration
+
+
+@transaction.atomic
+def submit_administration(
+    administration: Administration,
+    *,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+    at: datetime | None = None,
+) -> Administration:
+    """Validate every answer, score, store the score columns, and raise a risk
+    alert for any risk answer, all together. ``at`` backdates when the client
+    answered (paper forms typed in later, the demo)."""
+    administration = _locked_draft(administration)
+    if at is not None and at > timezone.now():
+        raise ValidationError("A measure cannot be dated in the future.")
+    return _submit(administration, by=by, taken_at=at, request=request)
+
+
+@transaction.atomic
+def correct_administration(
+    original: Administration,
+    answers: dict[str, Any],
+    *,
+    by: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Administration:
+    """Replace a submitted administration's answers with a new, submitted one
+    that points at it. The original stays on the record, marked as corrected."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the answers are being corrected.")
+    if len(reason) > MAX_TEXT_ANSWER:
+        raise ValidationError(f"Keep the reason under {MAX_TEXT_ANSWER:,} characters.")
+    original = Administration.objects.select_for_update().get(pk=original.pk)
+    if not original.is_submitted:
+        raise ValidationError(
+            "Only submitted answers are corrected; a draft can still be changed."
+        )
+    if original.corrections.exists():
+        raise ValidationError(
+            "These answers were already corrected: correct the latest version."
+        )
+    correction = Administration.objects.create(
+        episode_id=original.episode_id,
+        client_id=original.client_id,
+        schedule_id=original.schedule_id,
+        instrument=original.instrument,
+        instrument_version=original.instrument_version,
+        mode=Administration.Mode.CLINICIAN,
+        entered_by=by,
+        corrects=original,
+        correction_reason=reason,
+    )
+    instrument = instrument_or_refuse(original.instrument)
+    correction.set_answers(_validate(instrument, dict(answers), partial=False))
+    correction.save(update_fields=["answers"])
+    record(
+        by,
+        "administration.correct",
+        correction,
+        request=request,
+        detail={"corrects": str(original.uuid)},
+    )
+    return _submit(correction, by=by, taken_at=original.taken_at, request=request)
+
+
+@transaction.atomic
+def record_administration(
+    episode: Episode,
+    instrument_code: str,
+    answers: dict[str, Any],
+    *,
+    by: User,
+    mode: str = Administration.Mode.CLINICIAN,
+    schedule: MeasureSchedule | None = None,
+    at: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Administration:
+    """Start, answer and submit in one call (paper forms, imports, the demo).
+    Always a new administration: an open draft of the same measure is left alone."""
+    instrument = instrument_or_refuse(instrument_code)
+    if mode not in Administration.Mode.values:
+        raise ValueError(f"unknown mode: {mode!r}")
+    if not episode.is_open:
+        raise ValidationError("Measures cannot be given on a closed episode.")
+    administration = _new_draft(
+        episode, instrument, mode=mode, by=by, schedule=schedule, request=request
+    )
+    administration = save_answers(administration, answers, by=by, request=request)
+    return submit_administration(administration, by=by, request=request, at=at)

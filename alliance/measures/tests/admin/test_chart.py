@@ -1,0 +1,161 @@
+"""The measures card on the client chart, the history page per measure, and
+one administration's answers."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from alliance.audit.models import AuditEvent
+from alliance.measures.engine import get_instrument
+from alliance.measures.selectors import chart_measures, measure_history
+from alliance.measures.services import (
+    correct_administration,
+    schedule_measure,
+    start_administration,
+)
+from alliance.measures.tests.admin.helpers import days_ago, phq9, record
+
+GAD7 = {f"q{n}": 1 for n in range(1, 8)}
+
+
+def _history_url(episode, code="phq9"):
+    return reverse("measures:history", args=[episode.uuid, code])
+
+
+def test_the_chart_summarises_each_measure(as_user, alice, cleo, episode):
+    record(cleo, "phq9", phq9(18), at=days_ago(30))
+    latest = record(cleo, "phq9", phq9(8), at=days_ago(2))
+    record(cleo, "gad7", GAD7, at=days_ago(2))
+    schedule_measure(episode, "phq9", when="every_session", by=alice)
+    start_administration(episode, "core10", mode="clinician", by=alice)
+    chart = chart_measures(cleo)
+    assert [(s.name, s.count, s.latest.total) for s in chart.summaries] == [
+        ("GAD-7", 1, 7.0),
+        ("PHQ-9", 2, 8.0),
+    ]
+    assert chart.summaries[1].latest == latest
+    page = as_user(alice).get(cleo.get_absolute_url()).text
+    assert _history_url(episode) in page
+    assert latest.get_absolute_url() in page
+    assert "PHQ-9: every session" in page
+    assert "Due today" in page
+    assert "Assign a measure" in page
+    assert "Start kiosk" in page
+    assert "Enter answers" in page
+    assert reverse("measures:stop", args=[episode.measure_schedules.get().uuid]) in page
+    assert "CORE-10</a>, started" in page
+
+
+def test_the_supervisor_sees_no_forms(as_user, alice, sam, cleo, episode):
+    record(cleo, "phq9", phq9(8))
+    page = as_user(sam).get(cleo.get_absolute_url()).text
+    assert "Measures" in page
+    assert "Assign a measure" not in page
+    assert "Start kiosk" not in page
+
+
+def test_a_correction_replaces_the_score_on_the_chart(alice, cleo):
+    original = record(cleo, "phq9", phq9(18))
+    correct_administration(original, phq9(11), by=alice, reason="Misread.")
+    chart = chart_measures(cleo)
+    assert [(s.count, s.latest.total) for s in chart.summaries] == [(1, 11.0)]
+
+
+def test_the_chart_queries_are_bounded(
+    as_user, alice, cleo, episode, django_assert_max_num_queries
+):
+    for week in range(40):
+        record(cleo, "phq9", phq9(20 - week // 2), at=days_ago(7 * week + 1))
+        record(cleo, "gad7", GAD7, at=days_ago(7 * week + 1))
+    schedule_measure(episode, "phq9", when="every_session", by=alice)
+    schedule_measure(episode, "gad7", when="every_n_weeks", every_n_weeks=2, by=alice)
+    http = as_user(alice)
+    with django_assert_max_num_queries(40):
+        page = http.get(cleo.get_absolute_url()).text
+    assert "<td>40</td>" in page
+
+
+def test_the_history_classifies_change_from_the_first_score(
+    as_user, alice, cleo, episode
+):
+    record(cleo, "phq9", phq9(18), at=days_ago(60))
+    record(cleo, "phq9", phq9(15), at=days_ago(40))
+    record(cleo, "phq9", phq9(9), at=days_ago(20))
+    record(cleo, "phq9", phq9(25, item9=1), at=days_ago(1))
+    rows = measure_history(episode, get_instrument("phq9"))
+    assert [r.administration.total for r in rows] == [18.0, 15.0, 9.0, 25.0]
+    assert [r.is_baseline for r in rows] == [True, False, False, False]
+    assert [r.change_label for r in rows] == [
+        "",
+        "No reliable change",
+        "Reliable improvement",
+        "Reliable deterioration",
+    ]
+    page = as_user(alice).get(_history_url(episode)).text
+    assert "First score" in page
+    assert "Reliable improvement</span> (-9)" in page
+    assert "Reliable deterioration</span> (+7)" in page
+    assert "Risk answer" in page
+    assert "Moderately severe" in page
+
+
+def test_the_history_shows_corrections(as_user, alice, cleo, episode):
+    first = record(cleo, "phq9", phq9(18), at=days_ago(30))
+    wrong = record(cleo, "phq9", phq9(3), at=days_ago(10))
+    fixed = correct_administration(wrong, phq9(10), by=alice, reason="Misread.")
+    rows = measure_history(episode, get_instrument("phq9"))
+    assert [(r.administration, r.superseded) for r in rows] == [
+        (first, False),
+        (wrong, True),
+        (fixed, False),
+    ]
+    assert rows[1].correction_uuid == fixed.uuid
+    assert rows[1].change is None
+    assert rows[2].change_label == "Reliable improvement"
+    page = as_user(alice).get(_history_url(episode)).text
+    assert f'href="{fixed.get_absolute_url()}">see the corrected answers' in page
+    assert "corrects an earlier entry" in page
+
+
+def test_the_history_says_when_no_reliable_change_is_published(
+    as_user, alice, cleo, episode
+):
+    k10 = {f"q{n}": 3 for n in range(1, 11)}
+    record(cleo, "k10", k10, at=days_ago(20))
+    record(cleo, "k10", {**k10, "q1": 1}, at=days_ago(2))
+    rows = measure_history(episode, get_instrument("k10"))
+    assert [r.change for r in rows] == [None, None]
+    assert as_user(alice).get(_history_url(episode, "k10")).status_code == 200
+
+
+def test_the_history_queries_are_bounded(
+    as_user, alice, cleo, episode, django_assert_max_num_queries
+):
+    for week in range(60):
+        record(cleo, "phq9", phq9(20 - week // 3), at=days_ago(7 * week + 1))
+    http = as_user(alice)
+    with django_assert_max_num_queries(15):
+        page = http.get(_history_url(episode)).text
+    assert page.count("<tr") == 61
+
+
+def test_the_history_of_an_unknown_measure_is_404(as_user, alice, episode):
+    assert as_user(alice).get(_history_url(episode, "nothing")).status_code == 404
+
+
+def test_the_detail_page_shows_answers_item_by_item(as_user, alice, cleo):
+    administration = record(cleo, "phq9", phq9(5, item9=1))
+    page = as_user(alice).get(administration.get_absolute_url()).text
+    assert "Thoughts that you would be better off dead" in page
+    assert 'Several days <span class="muted">(1)</span>' in page
+    assert "Copyright © Pfizer Inc." in page
+    event = AuditEvent.objects.filter(action="administration.view").get()
+    assert event.actor == alice
+    assert event.client_uuid == cleo.uuid
+
+
+def test_the_detail_page_refuses_bob(as_user, alice, bob, cleo):
+    administration = record(cleo, "phq9", phq9(5))
+    assert as_user(bob).get(administration.get_absolute_url()).status_code == 404
+    refusal = AuditEvent.objects.get(action="administration.view", outcome="denied")
+    assert refusal.actor == bob

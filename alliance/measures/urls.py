@@ -1,0 +1,20 @@
+from django.urls import path
+
+from alliance.measures import views
+
+app_name = "measures"
+urlpatterns = [
+    path("episodes/<uuid:uuid>/assign/", views.assign, name="assign"),
+    path("episodes/<uuid:uuid>/start/", views.start, name="start"),
+    path("episodes/<uuid:uuid>/<slug:instrument>/", views.history, name="history"),
+    path("schedules/<uuid:uuid>/stop/", views.stop, name="stop"),
+    path("<uuid:uuid>/", views.detail, name="detail"),
+    path("<uuid:uuid>/enter/", views.enter, name="enter"),
+    path("<uuid:uuid>/submit/", views.submit, name="submit"),
+    path("<uuid:uuid>/correct/", views.correct, name="correct"),
+    path("<uuid:uuid>/kiosk/", views.kiosk_start, name="kiosk_start"),
+    path("kiosk/<uuid:uuid>/", views.kiosk, name="kiosk"),
+    path("kiosk/<uuid:uuid>/submit/", views.kiosk_submit, name="kiosk_submit"),
+    path("kiosk/<uuid:uuid>/done/", views.kiosk_done, name="kiosk_done"),
+    path("kiosk/<uuid:uuid>/exit/", views.kiosk_exit, name="kiosk_exit"),
+]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from alliance.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("progress/", views.progress, name="progress"),
+    path("measures/<uuid:uuid>/start/", views.start, name="start"),
+    path("answers/<uuid:uuid>/", views.answer, name="answer"),
+    path("answers/<uuid:uuid>/submit/", views.submit, name="submit"),
+    path("answers/<uuid:uuid>/done/", views.done, name="done"),
+]

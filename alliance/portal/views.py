@@ -1,0 +1,219 @@
+"""The client's portal: questionnaires to complete, one item per screen, and
+their own progress where the clinician shares it.
+
+Every page is the signed-in client's own: ``permissions.get_own_client`` and
+``permissions.get_own`` refuse staff (403) and answer 404 for anything that
+belongs to another client. Every portal page shows the practice's crisis lines
+(``portal/base.html``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alliance import permissions
+from alliance.audit.services import record
+from alliance.clients.models import Client
+from alliance.measures.models import Administration, MeasureSchedule
+from alliance.measures.selectors import (
+    SharedProgress,
+    client_drafts,
+    due_measures,
+    safe_change,
+    shared_progress,
+)
+from alliance.measures.services import start_administration, submit_administration
+from alliance.measures.views import Flow, render_review, run_item_step
+
+
+def _context(client: Client, **extra: Any) -> dict[str, Any]:
+    # The crisis box reads the client's own practice, whoever is asking.
+    return {"client": client, "practice": client.practice, "portal": True, **extra}
+
+
+def _portal_administrations() -> QuerySet[Administration]:
+    # Only questionnaires given through the portal are the client's to answer
+    # here; kiosk and clinician entries are not.
+    return Administration.objects.filter(
+        mode=Administration.Mode.PORTAL
+    ).select_related("client__practice", "episode")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What the client has to complete now, and drafts to continue."""
+    client = permissions.get_own_client(request)
+    episode = client.current_episode()
+    drafts = client_drafts(client)
+    started = {draft.instrument for draft in drafts}
+    due = [
+        schedule
+        for schedule in (due_measures(episode) if episode else [])
+        if schedule.instrument not in started
+    ]
+    shares = MeasureSchedule.objects.filter(
+        episode__client=client, share_with_client=True
+    ).exists()
+    record(
+        request.user,
+        "portal.view",
+        None,
+        request=request,
+        client_uuid=client.uuid,
+        detail={"due": len(due), "drafts": len(drafts)},
+    )
+    return render(
+        request,
+        "portal/home.html",
+        _context(client, due=due, drafts=drafts, shares=shares),
+    )
+
+
+@require_POST
+def start(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Begin a questionnaire that is due, or carry on the one already begun."""
+    schedule = permissions.get_own(
+        request,
+        MeasureSchedule.objects.select_related("episode"),
+        uuid,
+        write=True,
+    )
+    if not schedule.active or not schedule.episode.is_open:
+        messages.info(request, "This questionnaire is no longer needed.")
+        return redirect("portal:home")
+    try:
+        administration = start_administration(
+            schedule.episode,
+            schedule.instrument,
+            mode=Administration.Mode.PORTAL,
+            by=request.user,
+            schedule=schedule,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portal:home")
+    return redirect("portal:answer", administration.uuid)
+
+
+def _flow(request: HttpRequest, administration: Administration) -> Flow:
+    return Flow(
+        page="portal/answer.html",
+        step_url=reverse("portal:answer", args=[administration.uuid]),
+        submit_url=reverse("portal:submit", args=[administration.uuid]),
+        by=request.user,
+        leave_url=reverse("portal:home"),
+        context=_context(administration.client),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, uuid: object) -> HttpResponse:
+    """One question per screen; each answer is saved as soon as it is given."""
+    administration = permissions.get_own(
+        request,
+        _portal_administrations(),
+        uuid,
+        write=request.method == "POST",
+    )
+    if not administration.is_draft:
+        return redirect("portal:done", administration.uuid)
+    return run_item_step(request, administration, _flow(request, administration))
+
+
+@require_POST
+def submit(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Submit the answers. Sending the same form twice changes nothing more."""
+    administration = permissions.get_own(
+        request, _portal_administrations(), uuid, write=True
+    )
+    if administration.is_draft:
+        try:
+            submit_administration(administration, by=request.user, request=request)
+        except ValidationError as exc:
+            return render_review(
+                request, administration, _flow(request, administration), exc.messages
+            )
+    return redirect("portal:done", administration.uuid)
+
+
+def done(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Thanks; after a risk answer, the crisis lines come first, in kind words."""
+    administration = permissions.get_own(request, _portal_administrations(), uuid)
+    if administration.is_draft:
+        return redirect("portal:answer", administration.uuid)
+    client = administration.client
+    return render(
+        request,
+        "portal/done.html",
+        _context(client, administration=administration),
+    )
+
+
+def describe_progress(progress: SharedProgress) -> str:
+    """One plain sentence about how the scores have moved since the first."""
+    scores = [a.total for a in progress.administrations if a.total is not None]
+    if not scores:
+        return "You have not completed this questionnaire yet."
+    if len(scores) == 1:
+        return (
+            "You have completed this once. After the next time, you will be able to "
+            "see how your answers compare."
+        )
+    first, latest = scores[0], scores[-1]
+    went = "down" if latest < first else "up"
+    change = safe_change(progress.instrument, first, latest)
+    category = change.category if change is not None else None
+    if category == "reliable_improvement":
+        return (
+            f"Your scores have gone {went} since you started, which usually means "
+            "things are getting better."
+        )
+    if category == "reliable_deterioration":
+        return (
+            f"Your scores have gone {went} since you started, which can mean things "
+            "have been harder lately. It may help to talk about this with your "
+            "clinician at your next session."
+        )
+    if category == "no_reliable_change" or latest == first:
+        return (
+            "Your scores are much the same as when you started. Change often takes "
+            "time, and your clinician can talk it through with you."
+        )
+    return f"Your scores have gone {went} since you started."
+
+
+def direction(progress: SharedProgress) -> str:
+    if progress.instrument.better == "higher":
+        return "On this questionnaire, higher scores mean you are feeling better."
+    return "On this questionnaire, lower scores mean fewer difficulties."
+
+
+def progress(request: HttpRequest) -> HttpResponse:
+    """The client's own scores, for measures the clinician chose to share."""
+    client = permissions.get_own_client(request)
+    shared = shared_progress(client)
+    record(
+        request.user,
+        "portal.progress_view",
+        None,
+        request=request,
+        client_uuid=client.uuid,
+        detail={"measures": len(shared)},
+    )
+    rows = [
+        {
+            "progress": item,
+            "summary": describe_progress(item),
+            "direction": direction(item),
+        }
+        for item in shared
+    ]
+    return render(request, "portal/progress.html", _context(client, rows=rows))

@@ -1,0 +1,79 @@
+"""Matrix cases for the client portal. The "client" principal is Cleo: her
+objects are the own side, Dan's the other side (404 for her, like a missing
+one). Staff have no portal (403); nobody signed out or half signed in gets in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.authz import UNAUTH, case, kind
+
+STAFF = ("alice", "bob", "sam", "ada", "zed")
+PHQ9_NONE = {f"q{n}": 0 for n in range(1, 11)}
+
+
+def portal_page(ok: Any = 200) -> dict[str, Any]:
+    return {**UNAUTH, "client": ok, **dict.fromkeys(STAFF, 403)}
+
+
+def portal_object(ok: Any = 200) -> dict[str, dict[str, Any]]:
+    staff = dict.fromkeys(STAFF, 403)
+    return {
+        "own": {**UNAUTH, "client": ok, **staff},
+        "other": {**UNAUTH, "client": 404, **staff},
+        "missing": {**UNAUTH, "client": 404, **staff},
+    }
+
+
+def _episode(world, side):
+    return world.client_of(side).current_episode()
+
+
+@kind("portal_schedule")
+def _schedule(world, side):
+    from alliance.measures.services import schedule_measure
+
+    episode = _episode(world, side)
+    return schedule_measure(
+        episode, "phq9", when="every_session", by=episode.client.clinician
+    )
+
+
+def _portal_draft(world, side, answers):
+    from alliance.measures.services import save_answers, start_administration
+
+    episode = _episode(world, side)
+    draft = start_administration(episode, "phq9", mode="portal")
+    return save_answers(draft, answers)
+
+
+@kind("portal_draft")
+def _draft(world, side):
+    return _portal_draft(world, side, {"q1": 1})
+
+
+@kind("portal_complete_draft")
+def _complete_draft(world, side):
+    return _portal_draft(world, side, PHQ9_NONE)
+
+
+@kind("portal_submitted")
+def _submitted(world, side):
+    from alliance.measures.services import submit_administration
+
+    return submit_administration(_portal_draft(world, side, PHQ9_NONE))
+
+
+case("portal:home", portal_page())
+case("portal:progress", portal_page())
+case("portal:start", **portal_object(302), kind="portal_schedule", method="POST")
+case("portal:answer", **portal_object(), kind="portal_draft")
+case(
+    "portal:answer",
+    **portal_object((200, 302)),
+    kind="portal_draft",
+    method="POST",
+    data={"answer": "2", "go": "next"},
+)
+case("portal:submit", **portal_object(302), kind="portal_complete_draft", method="POST")
+case("portal:done", **portal_object(), kind="portal_submitted")
