@@ -196,3 +196,33 @@ def describe(instrument: object, points: Sequence[Point]) -> str:
         f"{name}: {len(points)} scores, from {first.total:g} on {_day(first.when):%-d %b %Y} "
         f"to {last.total:g} on {_day(last.when):%-d %b %Y}."
     )
+
+
+def episode_chart(
+    episode: object, instrument: object, rows: Sequence[object] = ()
+) -> str:
+    """The progress chart of one measure in an episode: current scores (corrected
+    ones left out) and the dates of held sessions, read from the database.
+
+    ``rows`` are measure_history rows when the caller has them already."""
+    from alliance.measures.models import Administration
+
+    if rows:
+        administrations = [
+            r.administration
+            for r in rows
+            if not r.superseded and r.administration.total is not None
+        ]
+    else:
+        administrations = list(
+            Administration.objects.current()
+            .filter(episode=episode, instrument=instrument.code, total__isnull=False)  # type: ignore[attr-defined]
+            .only("taken_at", "total", "band_label")
+            .order_by("taken_at", "id")
+        )
+    points = [Point(a.taken_at, a.total, a.band_label or "") for a in administrations]
+    # Held sessions, by the reverse relation (measures does not import scheduling).
+    sessions = episode.appointments.filter(status="held").values_list(  # type: ignore[attr-defined]
+        "starts_at", flat=True
+    )
+    return progress_svg(instrument, points, session_dates=list(sessions))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("episodes/<uuid:uuid>/assign/", views.assign, name="assign"),
     path("episodes/<uuid:uuid>/start/", views.start, name="start"),
     path("episodes/<uuid:uuid>/<slug:instrument>/", views.history, name="history"),
+    path("episodes/<uuid:uuid>/<slug:instrument>/chart.svg", views.chart, name="chart"),
     path("schedules/<uuid:uuid>/stop/", views.stop, name="stop"),
     path("<uuid:uuid>/", views.detail, name="detail"),
     path("<uuid:uuid>/enter/", views.enter, name="enter"),

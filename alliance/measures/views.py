@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
@@ -27,6 +28,7 @@ from alliance.alerts.models import RiskAlert
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.measures import services
+from alliance.measures.charts import episode_chart
 from alliance.measures.engine import Instrument, get_instrument
 from alliance.measures.forms import (
     AnswerForm,
@@ -311,8 +313,23 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
             "client": episode.client,
             "instrument": measure,
             "rows": rows,
+            # Built from escaped text by alliance.measures.charts: safe to inline.
+            "chart": mark_safe(episode_chart(episode, measure, rows)),  # noqa: S308
         },
     )
+
+
+def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
+    """The same progress chart as an SVG file, for downloads and PDFs."""
+    episode = permissions.get_episode(request, uuid)
+    measure = _instrument(instrument)
+    response = HttpResponse(
+        episode_chart(episode, measure), content_type="image/svg+xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="{measure.code}-{episode.opened_at:%Y%m%d}.svg"'
+    )
+    return response
 
 
 def detail(request: HttpRequest, uuid: object) -> HttpResponse:

@@ -17,11 +17,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
 from alliance.audit.services import record
 from alliance.clients.models import Client
+from alliance.measures.charts import Point, progress_svg
 from alliance.measures.models import Administration, MeasureSchedule
 from alliance.measures.selectors import (
     SharedProgress,
@@ -213,6 +215,18 @@ def progress(request: HttpRequest) -> HttpResponse:
             "progress": item,
             "summary": describe_progress(item),
             "direction": direction(item),
+            # Built from escaped text by alliance.measures.charts: safe to inline.
+            "chart": mark_safe(  # noqa: S308
+                progress_svg(
+                    item.instrument,
+                    [
+                        Point(a.taken_at, a.total)
+                        for a in item.administrations
+                        if a.total is not None
+                    ],
+                    title=f"Your {item.instrument.short_name} scores over time",
+                )
+            ),
         }
         for item in shared
     ]

@@ -80,6 +80,7 @@ case(
     data={"instrument": "gad7", "mode": "clinician"},
 )
 case("measures:history", **clinical(), kind="episode", kwargs=_with_instrument)
+case("measures:chart", **clinical(), kind="episode", kwargs=_with_instrument)
 case(
     "measures:stop", **clinical(302, write=True), kind="measure_schedule", method="POST"
 )
