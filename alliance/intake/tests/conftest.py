@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from alliance.intake.tests.helpers import start
+
+
+@pytest.fixture
+def intake(cleo):
+    return start(cleo)
