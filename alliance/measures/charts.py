@@ -58,8 +58,12 @@ def progress_svg(
     *,
     session_dates: Sequence[date | datetime] = (),
     title: str | None = None,
+    plain: bool = False,
 ) -> str:
-    """The progress chart of one measure for one client, as an SVG document."""
+    """The progress chart of one measure for one client, as an SVG document.
+
+    ``plain`` is the client's version: the same shading, but no clinical labels
+    (band names, cut-off, reliable change), which the portal explains in words."""
     name = getattr(instrument, "short_name", "") or getattr(instrument, "name", "")
     low = float(getattr(instrument, "minimum", 0))
     high = float(getattr(instrument, "maximum", max([p.total for p in points] or [1])))
@@ -100,13 +104,14 @@ def progress_svg(
             f'<rect x="{LEFT}" y="{y_top:.1f}" width="{plot_w}" '
             f'height="{max(y_bottom - y_top, 0):.1f}" fill="{fill}"/>'
         )
-        out.append(
-            f'<text x="{WIDTH - RIGHT - 4}" y="{y_top + 11:.1f}" text-anchor="end" '
-            f'fill="#4a5360">{escape(band.label)}</text>'
-        )
+        if not plain:
+            out.append(
+                f'<text x="{WIDTH - RIGHT - 4}" y="{y_top + 11:.1f}" text-anchor="end" '
+                f'fill="#4a5360">{escape(band.label)}</text>'
+            )
 
     threshold = rc_threshold(instrument)
-    if points and threshold:
+    if points and threshold and not plain:
         first = points[0].total
         y1, y2 = y(min(first + threshold, high)), y(max(first - threshold, low))
         out.append(
@@ -120,7 +125,7 @@ def progress_svg(
         )
 
     cutoff = getattr(instrument, "caseness_cutoff", None)
-    if cutoff is not None and low <= cutoff <= high:
+    if cutoff is not None and low <= cutoff <= high and not plain:
         yc = y(cutoff)
         out.append(
             f'<line x1="{LEFT}" y1="{yc:.1f}" x2="{WIDTH - RIGHT}" y2="{yc:.1f}" '
@@ -155,8 +160,9 @@ def progress_svg(
                 f'text-anchor="{"start" if day == first_day else "end"}" '
                 f'fill="#1b1f24">{day:%-d %b %Y}</text>'
             )
+    legend = "" if plain else "Ticks: sessions held. "
     out.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 6}" fill="#4a5360">Ticks: sessions held. '
+        f'<text x="{LEFT}" y="{HEIGHT - 6}" fill="#4a5360">{legend}'
         f"{'Lower' if lower_is_better else 'Higher'} scores are better.</text>"
     )
 
@@ -166,9 +172,9 @@ def progress_svg(
             f'<polyline points="{coords}" fill="none" stroke="{LINE}" stroke-width="2.5"/>'
         )
         for p in points:
-            tip = f"{_day(p.when):%-d %b %Y}: {p.total:g}" + (
-                f" ({p.label})" if p.label else ""
-            )
+            tip = f"{_day(p.when):%-d %b %Y}: {p.total:g}"
+            if p.label and not plain:
+                tip += f" ({p.label})"
             out.append(
                 f'<circle cx="{x(p.when):.1f}" cy="{y(p.total):.1f}" r="4" fill="{LINE}">'
                 f"<title>{escape(tip)}</title></circle>"

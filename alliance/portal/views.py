@@ -225,6 +225,7 @@ def progress(request: HttpRequest) -> HttpResponse:
                         if a.total is not None
                     ],
                     title=f"Your {item.instrument.short_name} scores over time",
+                    plain=True,
                 )
             ),
         }

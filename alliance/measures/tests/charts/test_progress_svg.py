@@ -121,3 +121,10 @@ def test_higher_is_better_instruments_shade_the_top_band_as_least_severe():
     root = ET.fromstring(progress_svg(who5_like, [Point(date(2026, 1, 1), 40)]))
     fills = [r.get("fill") for r in root.findall("s:rect", NS)][1:3]
     assert fills[0] == "#eef6ee"  # "Good", drawn first, gets the calmest fill
+
+
+def test_the_plain_version_has_no_clinical_labels():
+    svg = progress_svg(PHQ9_LIKE, POINTS, plain=True)
+    for jargon in ("Moderately severe", "cut-off", "reliable change"):
+        assert jargon not in svg
+    assert svg.count("<circle") == 3
