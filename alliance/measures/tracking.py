@@ -17,7 +17,7 @@ from django.core.cache import cache
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 from alliance.measures.engine import Instrument, get_instrument
-from alliance.measures.expected import MODEL_VERSION, Curve, Verdict, fit_curves, judge
+from alliance.measures.expected import Curve, Verdict, fit_curves, judge
 from alliance.measures.models import Administration
 
 # Symptom measures with bands and a published reliable-change threshold.
@@ -55,7 +55,7 @@ def _series(queryset: object) -> dict[tuple[int, str], list[tuple[int, float]]]:
 
 
 def practice_curves(practice_id: int, code: str) -> dict[str, Curve]:
-    key = f"alliance:curves:{MODEL_VERSION}:{practice_id}:{code}"
+    key = f"alliance:curves:v1:{practice_id}:{code}"  # bump v1 with MODEL_VERSION
     curves = cache.get(key)
     if curves is None:
         instrument = get_instrument(code)

@@ -40,6 +40,7 @@ from alliance.clients.services import (
     transition_episode,
 )
 from alliance.demo import content
+from alliance.measures.services import record_administration, schedule_measure
 from alliance.notes.models import ProgressNote
 from alliance.notes.services import (
     add_addendum,
@@ -268,6 +269,8 @@ class Command(BaseCommand):
             by=clinician,
         )
         self._hold(client, first, structure, index=0)
+        course = self._course(i, len(sessions))
+        self._measure(client, first, *course[0])
         if phase == P.ASSESSMENT:
             self._upcoming(client, weekday, hour)
             return client
@@ -278,12 +281,21 @@ class Command(BaseCommand):
             at=first + timedelta(hours=2),
             reason="Formulation shared; agreed a course of CBT-informed therapy.",
         )
+        for code in ("phq9", "gad7"):
+            schedule_measure(
+                episode,
+                code,
+                when="every_session",
+                by=clinician,
+                share_with_client=i % 2 == 0,
+            )
         for n, when in enumerate(sessions[1:], start=1):
             if n % 9 == 4:
                 appt = self._book(client, when)
                 set_status(appt, Appointment.Status.NO_SHOW, by=clinician)
                 continue
             self._hold(client, when, structure, index=n)
+            self._measure(client, when, *course[n])
         last = sessions[-1]
         if phase == P.ACTIVE:
             self._upcoming(client, weekday, hour)
@@ -383,6 +395,51 @@ class Command(BaseCommand):
                 text=content.PROCESS_NOTES[index % len(content.PROCESS_NOTES)],
             )
         return note
+
+    @staticmethod
+    def _course(i: int, sessions: int) -> list[tuple[int, int]]:
+        """PHQ-9 and GAD-7 totals per session. Most clients recover, some improve
+        without recovering, some do not change, and some get worse, so the
+        charts, outcome rates and not-on-track flags all have something to show."""
+        kind = i % 6
+        start, end = {
+            0: ((17, 14), (5, 4)),
+            1: ((19, 15), (6, 5)),
+            2: ((15, 12), (4, 3)),
+            3: ((16, 13), (11, 9)),
+            4: ((14, 12), (14, 12)),
+            5: ((11, 9), (18, 15)),
+        }[kind]
+        course = []
+        for n in range(sessions):
+            f = n / max(sessions - 1, 1)
+            wobble = (1, -1, 0, 1, 0, -1)[(n + i) % 6] if kind == 4 else (n + i) % 3 - 1
+            phq = round(start[0] + (end[0] - start[0]) * f) + (
+                wobble if 0 < n < sessions - 1 else 0
+            )
+            gad = round(start[1] + (end[1] - start[1]) * f)
+            course.append((max(0, min(24, phq)), max(0, min(21, gad))))
+        return course
+
+    def _measure(self, client: Client, when: datetime, phq: int, gad: int) -> None:
+        """The client's PHQ-9 and GAD-7 at the start of a session (item 9 is 0:
+        the demo's one open risk alert comes from a session's risk check)."""
+
+        def spread(total: int, items: int) -> dict[str, int]:
+            answers = {}
+            for k in range(1, items + 1):
+                answers[f"q{k}"] = min(3, total)
+                total -= answers[f"q{k}"]
+            return answers
+
+        episode = client.current_episode()
+        at = when + timedelta(minutes=2)
+        record_administration(
+            episode, "phq9", {**spread(phq, 8), "q9": 0}, by=client.clinician, at=at
+        )
+        record_administration(
+            episode, "gad7", spread(gad, 7), by=client.clinician, at=at
+        )
 
     def _upcoming(self, client: Client, weekday: int, hour: int) -> None:
         day = timezone.localtime(self.now, self.zone).date() + timedelta(days=1)
