@@ -244,3 +244,56 @@ def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path
     assert "No open episode" in page.content()
     _shot(page, tmp_path, "closed-episode")
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_a_risk_answer_in_the_kiosk_raises_an_alert_the_clinician_acknowledges(
+    page, demo_server, tmp_path
+):
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in(page, base, alice)
+    page.goto(f"{base}/clients/?phase=active")
+    page.locator("main tbody a").first.click()
+    client_name = page.locator("main h1").inner_text().split(" (")[0]
+
+    # Hand the device over: a PHQ-9 in kiosk mode, one question per screen.
+    page.locator("#give-instrument").select_option("phq9")
+    page.get_by_role("button", name="Start kiosk").click()
+    page.get_by_text("Question 1 of").wait_for()
+    assert page.get_by_role("link", name="Clients").count() == 0  # staff menu hidden
+    for number in range(1, 11):
+        page.get_by_text(f"Question {number} of").wait_for()
+        answer = "Several days" if number == 9 else None
+        if answer:
+            page.get_by_label(answer).check()
+        else:
+            page.locator("input[type=radio]").first.check()
+        page.get_by_role("button", name=re.compile("^(Next|Check answers)$")).click()
+    page.get_by_role("button", name="Submit answers").click()
+
+    # The client sees the crisis lines straight away; the device stays locked.
+    page.get_by_text("Please read this before you hand the device back").wait_for()
+    assert "Samaritans" in page.content()
+    _shot(page, tmp_path, "kiosk-risk")
+    page.goto(f"{base}/clients/")
+    assert "/measures/kiosk/" in page.url
+
+    page.get_by_role("link", name="Clinician: unlock this device").click()
+    page.get_by_label("Password").fill(alice["password"])
+    page.get_by_role("button", name="Unlock").click()
+
+    # The alert waits on the home page until acknowledged with the action taken.
+    page.goto(f"{base}/")
+    alert = page.locator(".alert", has_text=client_name).filter(has_text="PHQ-9")
+    alert.get_by_role("link", name="Review").click()
+    page.get_by_label("Action taken").fill(
+        "Risk assessment in session; safety plan agreed."
+    )
+    page.get_by_role("button", name="Acknowledge with this action").click()
+    page.get_by_text("Alert acknowledged").wait_for()
+    page.goto(f"{base}/")
+    assert (
+        page.locator(".alert", has_text=client_name).filter(has_text="PHQ-9").count()
+        == 0
+    )
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
