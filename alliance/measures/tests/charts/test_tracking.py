@@ -28,7 +28,9 @@ def _series(client, by, totals, *, weeks_ago=None):
     episode = client.current_episode()
     start = timezone.now() - timedelta(weeks=weeks_ago or len(totals) + 1)
     for n, total in enumerate(totals):
-        record_administration(episode, "phq9", phq9(total), by=by, at=start + timedelta(weeks=n))
+        record_administration(
+            episode, "phq9", phq9(total), by=by, at=start + timedelta(weeks=n)
+        )
 
 
 def test_a_reliable_deterioration_is_flagged_without_history(alice, cleo):
