@@ -10,7 +10,6 @@ import os
 import secrets
 import sys
 
-
 # Scoring commands for scripts and research: no server, no database, no signing.
 OFFLINE_COMMANDS = {"score", "change", "outcome", "gas", "cohort"}
 
