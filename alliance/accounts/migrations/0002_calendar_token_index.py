@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='calendar_token',
-            field=models.CharField(blank=True, db_index=True, default='', max_length=64),
+            model_name="user",
+            name="calendar_token",
+            field=models.CharField(
+                blank=True, db_index=True, default="", max_length=64
+            ),
         ),
     ]

@@ -9,112 +9,367 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
+        ("clients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Intake',
+            name="Intake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('completed', 'Completed')], default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='intake', to='clients.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("completed", "Completed")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake",
+                        to="clients.episode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeAddendum',
+            name="IntakeAddendum",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('text', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intake', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addenda', to='intake.intake')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "text",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "intake",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="addenda",
+                        to="intake.intake",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'intake addenda',
-                'ordering': ['created_at', 'id'],
+                "verbose_name_plural": "intake addenda",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PreIntakeRequest',
+            name="PreIntakeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('replaced_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('what_brings_you', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('hopes', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('prior_therapy', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('current_supports', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('contact_unchanged', models.BooleanField(default=False)),
-                ('email', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('phone', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('address', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('emergency_contact_name', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('emergency_contact_relationship', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('emergency_contact_phone', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('contact_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('contact_reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pre_intake_requests', to='clients.episode')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("replaced_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "what_brings_you",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "hopes",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "prior_therapy",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "current_supports",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("contact_unchanged", models.BooleanField(default=False)),
+                (
+                    "email",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "phone",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "address",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "emergency_contact_name",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "emergency_contact_relationship",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "emergency_contact_phone",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("contact_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact_reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pre_intake_requests",
+                        to="clients.episode",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProvisionalDiagnosis',
+            name="ProvisionalDiagnosis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('description', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('code_system', models.CharField(blank=True, choices=[('', 'No code'), ('icd10cm', 'ICD-10-CM'), ('icd11', 'ICD-11')], default='', max_length=10)),
-                ('code', models.CharField(blank=True, default='', max_length=16)),
-                ('intake', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='diagnoses', to='intake.intake')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "description",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "code_system",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No code"),
+                            ("icd10cm", "ICD-10-CM"),
+                            ("icd11", "ICD-11"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("code", models.CharField(blank=True, default="", max_length=16)),
+                (
+                    "intake",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="diagnoses",
+                        to="intake.intake",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'provisional diagnoses',
-                'ordering': ['position', 'id'],
+                "verbose_name_plural": "provisional diagnoses",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeSection',
+            name="IntakeSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('key', models.CharField(choices=[('presenting', 'Presenting concerns'), ('history', 'History of the concern'), ('previous_treatment', 'Previous treatment'), ('medical', 'Medical and medication notes'), ('substance_use', 'Substance use'), ('family_social', 'Family and social context'), ('work_study', 'Work or study'), ('strengths', 'Strengths and supports'), ('risk', 'Risk screen'), ('mental_status', 'Mental status observations'), ('formulation', 'Working formulation'), ('diagnoses', 'Provisional diagnoses')], max_length=20)),
-                ('text', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('hopes', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('current_self_harm_thoughts', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unsure', 'Unsure')], default='', max_length=10)),
-                ('current_harm_to_others_thoughts', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No'), ('unsure', 'Unsure')], default='', max_length=10)),
-                ('history', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('protective_factors', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('risk_level', models.CharField(blank=True, choices=[('low', 'Low'), ('moderate', 'Moderate'), ('high', 'High')], default='', max_length=10)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('intake', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sections', to='intake.intake')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        choices=[
+                            ("presenting", "Presenting concerns"),
+                            ("history", "History of the concern"),
+                            ("previous_treatment", "Previous treatment"),
+                            ("medical", "Medical and medication notes"),
+                            ("substance_use", "Substance use"),
+                            ("family_social", "Family and social context"),
+                            ("work_study", "Work or study"),
+                            ("strengths", "Strengths and supports"),
+                            ("risk", "Risk screen"),
+                            ("mental_status", "Mental status observations"),
+                            ("formulation", "Working formulation"),
+                            ("diagnoses", "Provisional diagnoses"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "text",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "hopes",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "current_self_harm_thoughts",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Unsure")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "current_harm_to_others_thoughts",
+                    models.CharField(
+                        blank=True,
+                        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Unsure")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "history",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "protective_factors",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "risk_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("low", "Low"),
+                            ("moderate", "Moderate"),
+                            ("high", "High"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "intake",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sections",
+                        to="intake.intake",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('intake', 'key'), name='one_intake_section_per_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("intake", "key"), name="one_intake_section_per_key"
+                    )
+                ],
             },
         ),
     ]

@@ -9,65 +9,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
+        ("clients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeasureSchedule',
+            name="MeasureSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('instrument', models.CharField(max_length=40)),
-                ('when', models.CharField(choices=[('once', 'Once'), ('every_session', 'Every session'), ('every_n_weeks', 'Every few weeks'), ('at_intake', 'At intake (assessment)'), ('at_termination', 'At termination'), ('at_follow_up', 'At follow-up (aftercare)')], max_length=20)),
-                ('every_n_weeks', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('share_with_client', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('stopped_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measure_schedules', to='clients.episode')),
-                ('stopped_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("instrument", models.CharField(max_length=40)),
+                (
+                    "when",
+                    models.CharField(
+                        choices=[
+                            ("once", "Once"),
+                            ("every_session", "Every session"),
+                            ("every_n_weeks", "Every few weeks"),
+                            ("at_intake", "At intake (assessment)"),
+                            ("at_termination", "At termination"),
+                            ("at_follow_up", "At follow-up (aftercare)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "every_n_weeks",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("share_with_client", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("stopped_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measure_schedules",
+                        to="clients.episode",
+                    ),
+                ),
+                (
+                    "stopped_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Administration',
+            name="Administration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('instrument', models.CharField(max_length=40)),
-                ('instrument_version', models.CharField(max_length=20)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted')], default='draft', max_length=10)),
-                ('mode', models.CharField(choices=[('portal', 'Client portal'), ('kiosk', 'In the room (kiosk)'), ('clinician', 'Entered by the clinician')], max_length=10)),
-                ('answers', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('total', models.FloatField(blank=True, null=True)),
-                ('band', models.CharField(blank=True, max_length=40)),
-                ('band_label', models.CharField(blank=True, max_length=100)),
-                ('caseness', models.BooleanField(blank=True, null=True)),
-                ('risk', models.BooleanField(default=False)),
-                ('subscales', models.JSONField(blank=True, default=dict)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('taken_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('correction_reason', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='administrations', to='clients.client')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='measures.administration')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='administrations', to='clients.episode')),
-                ('schedule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='administrations', to='measures.measureschedule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("instrument", models.CharField(max_length=40)),
+                ("instrument_version", models.CharField(max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("submitted", "Submitted")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Client portal"),
+                            ("kiosk", "In the room (kiosk)"),
+                            ("clinician", "Entered by the clinician"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "answers",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("total", models.FloatField(blank=True, null=True)),
+                ("band", models.CharField(blank=True, max_length=40)),
+                ("band_label", models.CharField(blank=True, max_length=100)),
+                ("caseness", models.BooleanField(blank=True, null=True)),
+                ("risk", models.BooleanField(default=False)),
+                ("subscales", models.JSONField(blank=True, default=dict)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "taken_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True),
+                ),
+                (
+                    "correction_reason",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="administrations",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="measures.administration",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="administrations",
+                        to="clients.episode",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="administrations",
+                        to="measures.measureschedule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-taken_at', '-started_at', '-id'],
-                'indexes': [models.Index(fields=['episode', 'instrument', 'status'], name='measures_ad_episode_82dae7_idx')],
+                "ordering": ["-taken_at", "-started_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["episode", "instrument", "status"],
+                        name="measures_ad_episode_82dae7_idx",
+                    )
+                ],
             },
         ),
     ]

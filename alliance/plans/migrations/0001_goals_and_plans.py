@@ -11,218 +11,721 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
-        ('notes', '0001_initial'),
+        ("clients", "0001_initial"),
+        ("notes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('client_words', alliance.core.fields.EncryptedTextField(blank=True, default='', help_text='The goal as the client put it, in their own words.')),
-                ('statement', alliance.core.fields.EncryptedTextField(blank=True, default='', help_text='The same goal stated specifically and measurably.')),
-                ('level_minus_2', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_minus_1', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_0', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_plus_1', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_plus_2', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('target_date', models.DateField()),
-                ('weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(100)])),
-                ('measure_code', models.CharField(blank=True, max_length=40)),
-                ('measure_comparison', models.CharField(blank=True, choices=[('below', 'below'), ('at_or_below', 'at or below'), ('above', 'above'), ('at_or_above', 'at or above')], max_length=12)),
-                ('measure_target', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('achieved', 'Achieved'), ('dropped', 'Dropped')], default='active', max_length=10)),
-                ('status_reason', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('status_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='goals', to='clients.episode')),
-                ('status_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "client_words",
+                    alliance.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="The goal as the client put it, in their own words.",
+                    ),
+                ),
+                (
+                    "statement",
+                    alliance.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="The same goal stated specifically and measurably.",
+                    ),
+                ),
+                (
+                    "level_minus_2",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_minus_1",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_0",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_plus_1",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_plus_2",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("target_date", models.DateField()),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.01")),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                ("measure_code", models.CharField(blank=True, max_length=40)),
+                (
+                    "measure_comparison",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("below", "below"),
+                            ("at_or_below", "at or below"),
+                            ("above", "above"),
+                            ("at_or_above", "at or above"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "measure_target",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("achieved", "Achieved"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status_reason",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("status_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="goals",
+                        to="clients.episode",
+                    ),
+                ),
+                (
+                    "status_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'abstract': False,
+                "ordering": ["created_at", "id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoalVersion',
+            name="GoalVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('client_words', alliance.core.fields.EncryptedTextField(blank=True, default='', help_text='The goal as the client put it, in their own words.')),
-                ('statement', alliance.core.fields.EncryptedTextField(blank=True, default='', help_text='The same goal stated specifically and measurably.')),
-                ('level_minus_2', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_minus_1', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_0', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_plus_1', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('level_plus_2', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('target_date', models.DateField()),
-                ('weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(100)])),
-                ('measure_code', models.CharField(blank=True, max_length=40)),
-                ('measure_comparison', models.CharField(blank=True, choices=[('below', 'below'), ('at_or_below', 'at or below'), ('above', 'above'), ('at_or_above', 'at or above')], max_length=12)),
-                ('measure_target', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True)),
-                ('number', models.PositiveIntegerField()),
-                ('reason', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='plans.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "client_words",
+                    alliance.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="The goal as the client put it, in their own words.",
+                    ),
+                ),
+                (
+                    "statement",
+                    alliance.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="The same goal stated specifically and measurably.",
+                    ),
+                ),
+                (
+                    "level_minus_2",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_minus_1",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_0",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_plus_1",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "level_plus_2",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("target_date", models.DateField()),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.01")),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                ("measure_code", models.CharField(blank=True, max_length=40)),
+                (
+                    "measure_comparison",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("below", "below"),
+                            ("at_or_below", "at or below"),
+                            ("above", "above"),
+                            ("at_or_above", "at or above"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "measure_target",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=7, null=True
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "reason",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="plans.goal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['goal_id', 'number'],
-                'abstract': False,
+                "ordering": ["goal_id", "number"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoalRating',
+            name="GoalRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('level', models.SmallIntegerField(choices=[(-2, '−2'), (-1, '−1'), (0, '0'), (1, '+1'), (2, '+2')])),
-                ('note', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('rated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='plans.goal')),
-                ('rated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='goal_ratings', to='notes.therapysession')),
-                ('goal_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='plans.goalversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "level",
+                    models.SmallIntegerField(
+                        choices=[(-2, "−2"), (-1, "−1"), (0, "0"), (1, "+1"), (2, "+2")]
+                    ),
+                ),
+                (
+                    "note",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("rated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ratings",
+                        to="plans.goal",
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="goal_ratings",
+                        to="notes.therapysession",
+                    ),
+                ),
+                (
+                    "goal_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="plans.goalversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rated_at', 'id'],
+                "ordering": ["rated_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SessionPlanRecord',
+            name="SessionPlanRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reflections', alliance.core.fields.EncryptedTextField(blank=True, default='', help_text="The client's own reflections and insights, in their words.")),
-                ('homework_reviewed', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('homework_assigned', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('goals_addressed', models.ManyToManyField(blank=True, related_name='+', to='plans.goal')),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan_record', to='notes.therapysession')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "reflections",
+                    alliance.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="The client's own reflections and insights, in their words.",
+                    ),
+                ),
+                (
+                    "homework_reviewed",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "homework_assigned",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "goals_addressed",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="plans.goal"
+                    ),
+                ),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan_record",
+                        to="notes.therapysession",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TechniqueUse',
+            name="TechniqueUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('slug', models.CharField(max_length=100)),
-                ('client_response', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('used', models.BooleanField(default=True)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='techniques', to='plans.sessionplanrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("slug", models.CharField(max_length=100)),
+                (
+                    "client_response",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                ("used", models.BooleanField(default=True)),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="techniques",
+                        to="plans.sessionplanrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TreatmentPlan',
+            name="TreatmentPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='treatment_plan', to='clients.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="treatment_plan",
+                        to="clients.episode",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TreatmentPlanVersion',
+            name="TreatmentPlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('number', models.PositiveIntegerField()),
-                ('problems', alliance.core.fields.EncryptedTextField(blank=True, default='', help_text='The problems and needs this plan addresses.')),
-                ('approach', models.CharField(choices=[('cbt', 'Cognitive behavioural therapy (CBT)'), ('psychodynamic', 'Psychodynamic'), ('solution_focused', 'Solution-focused'), ('mindfulness', 'Mindfulness-based'), ('integrative', 'Integrative'), ('other', 'Other')], max_length=20)),
-                ('interventions', models.JSONField(default=list)),
-                ('session_frequency', models.CharField(choices=[('weekly', 'Weekly'), ('fortnightly', 'Fortnightly'), ('monthly', 'Monthly'), ('other', 'Other (described)')], max_length=12)),
-                ('frequency_note', alliance.core.fields.EncryptedTextField(blank=True, default='')),
-                ('expected_sessions', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
-                ('measures', models.JSONField(default=list)),
-                ('next_review', models.DateField()),
-                ('reason', alliance.core.fields.EncryptedTextField(blank=True, default='', help_text='Why the plan was reviewed or changed.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goals', models.ManyToManyField(related_name='plan_versions', to='plans.goal')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='plans.treatmentplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "problems",
+                    alliance.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="The problems and needs this plan addresses.",
+                    ),
+                ),
+                (
+                    "approach",
+                    models.CharField(
+                        choices=[
+                            ("cbt", "Cognitive behavioural therapy (CBT)"),
+                            ("psychodynamic", "Psychodynamic"),
+                            ("solution_focused", "Solution-focused"),
+                            ("mindfulness", "Mindfulness-based"),
+                            ("integrative", "Integrative"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("interventions", models.JSONField(default=list)),
+                (
+                    "session_frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("fortnightly", "Fortnightly"),
+                            ("monthly", "Monthly"),
+                            ("other", "Other (described)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "frequency_note",
+                    alliance.core.fields.EncryptedTextField(blank=True, default=""),
+                ),
+                (
+                    "expected_sessions",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ]
+                    ),
+                ),
+                ("measures", models.JSONField(default=list)),
+                ("next_review", models.DateField()),
+                (
+                    "reason",
+                    alliance.core.fields.EncryptedTextField(
+                        blank=True,
+                        default="",
+                        help_text="Why the plan was reviewed or changed.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goals",
+                    models.ManyToManyField(
+                        related_name="plan_versions", to="plans.goal"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="plans.treatmentplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan_id', '-number'],
+                "ordering": ["plan_id", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='treatmentplan',
-            name='current',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='plans.treatmentplanversion'),
+            model_name="treatmentplan",
+            name="current",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="plans.treatmentplanversion",
+            ),
         ),
         migrations.CreateModel(
-            name='PlanAcknowledgement',
+            name="PlanAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('method', models.CharField(choices=[('signed_paper', 'Signed on paper'), ('signed_electronic', 'Signed electronically'), ('verbal', 'Given verbally and recorded')], max_length=20)),
-                ('given_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='acknowledgement', to='plans.treatmentplanversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("signed_paper", "Signed on paper"),
+                            ("signed_electronic", "Signed electronically"),
+                            ("verbal", "Given verbally and recorded"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("given_at", models.DateTimeField()),
+                (
+                    "recorded_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acknowledgement",
+                        to="plans.treatmentplanversion",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure_code', ''), ('measure_comparison', ''), ('measure_target__isnull', True)), models.Q(models.Q(('measure_code', ''), _negated=True), models.Q(('measure_comparison', ''), _negated=True), ('measure_target__isnull', False)), _connector='OR'), name='plans_goal_measure_all_or_none'),
+            model_name="goal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("measure_code", ""),
+                        ("measure_comparison", ""),
+                        ("measure_target__isnull", True),
+                    ),
+                    models.Q(
+                        models.Q(("measure_code", ""), _negated=True),
+                        models.Q(("measure_comparison", ""), _negated=True),
+                        ("measure_target__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="plans_goal_measure_all_or_none",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='plans_goal_weight_positive'),
+            model_name="goal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)), name="plans_goal_weight_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goalversion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure_code', ''), ('measure_comparison', ''), ('measure_target__isnull', True)), models.Q(models.Q(('measure_code', ''), _negated=True), models.Q(('measure_comparison', ''), _negated=True), ('measure_target__isnull', False)), _connector='OR'), name='plans_goalversion_measure_all_or_none'),
+            model_name="goalversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("measure_code", ""),
+                        ("measure_comparison", ""),
+                        ("measure_target__isnull", True),
+                    ),
+                    models.Q(
+                        models.Q(("measure_code", ""), _negated=True),
+                        models.Q(("measure_comparison", ""), _negated=True),
+                        ("measure_target__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="plans_goalversion_measure_all_or_none",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goalversion',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gt', 0)), name='plans_goalversion_weight_positive'),
+            model_name="goalversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gt", 0)),
+                name="plans_goalversion_weight_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goalversion',
-            constraint=models.UniqueConstraint(fields=('goal', 'number'), name='plans_one_goal_version_number'),
+            model_name="goalversion",
+            constraint=models.UniqueConstraint(
+                fields=("goal", "number"), name="plans_one_goal_version_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goalrating',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', -2), ('level__lte', 2)), name='plans_rating_level_in_scale'),
+            model_name="goalrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", -2), ("level__lte", 2)),
+                name="plans_rating_level_in_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goalrating',
-            constraint=models.UniqueConstraint(condition=models.Q(('session__isnull', False)), fields=('goal', 'session'), name='plans_one_rating_per_goal_per_session'),
+            model_name="goalrating",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("session__isnull", False)),
+                fields=("goal", "session"),
+                name="plans_one_rating_per_goal_per_session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='techniqueuse',
-            constraint=models.UniqueConstraint(fields=('record', 'slug'), name='plans_one_use_per_technique'),
+            model_name="techniqueuse",
+            constraint=models.UniqueConstraint(
+                fields=("record", "slug"), name="plans_one_use_per_technique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentplanversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plans_one_plan_version_number'),
+            model_name="treatmentplanversion",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="plans_one_plan_version_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentplanversion',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_sessions__gte', 1), ('expected_sessions__lte', 100)), name='plans_expected_sessions_range'),
+            model_name="treatmentplanversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expected_sessions__gte", 1), ("expected_sessions__lte", 100)
+                ),
+                name="plans_expected_sessions_range",
+            ),
         ),
     ]
