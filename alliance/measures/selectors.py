@@ -17,6 +17,7 @@ from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
 from alliance.measures.models import Administration, MeasureSchedule
+from alliance.measures.nhs import nhs_outcome
 
 HISTORY_LIMIT = 500
 DUE_LIMIT = 50
@@ -176,6 +177,30 @@ class ChartMeasures:
     drafts: list[Administration] = field(default_factory=list)
     instruments: list[tuple[str, str]] = field(default_factory=list)
     when_choices: list[tuple[str, str]] = field(default_factory=list)
+    nhs: dict | None = None
+
+
+def episode_nhs_outcome(episode: Episode) -> dict:
+    """NHS Talking Therapies flags for one episode: first and last current PHQ-9
+    and GAD-7 totals and the number of held treatment sessions (Clark et al.
+    2018; NHS Digital definitions, see docs/measures.md). Two queries."""
+    firsts: dict[str, float] = {}
+    lasts: dict[str, float] = {}
+    for code, total in (
+        Administration.objects.current()
+        .filter(episode=episode, instrument__in=("phq9", "gad7"), total__isnull=False)
+        .order_by("taken_at", "id")
+        .values_list("instrument", "total")
+    ):
+        firsts.setdefault(code, total)
+        lasts[code] = total
+    # Held appointments, by reverse relation (measures does not import scheduling).
+    sessions = episode.appointments.filter(status="held").count()  # type: ignore[attr-defined]
+
+    def pair(code: str) -> tuple[float, float] | None:
+        return (firsts[code], lasts[code]) if code in firsts else None
+
+    return nhs_outcome(phq9=pair("phq9"), gad7=pair("gad7"), sessions=sessions)
 
 
 def instrument_choices() -> list[tuple[str, str]]:
@@ -246,6 +271,7 @@ def chart_measures(client: Client) -> ChartMeasures:
     # also the latest completion of each measure.
     last = {(episode.pk, a.instrument): a.taken_at for a in latest}
     chart.schedules = _mark_due(schedules, None, last=last)
+    chart.nhs = episode_nhs_outcome(episode)
     return chart
 
 
