@@ -313,3 +313,37 @@ RISK_NOTE = (
     "protective factors: their children and their sister. Safety plan reviewed together; "
     "crisis numbers given; agreed to call if thoughts increase."
 )
+
+# Ages that fit each client's story, in the order of CLIENTS.
+AGES = [
+    41,
+    34,
+    52,
+    38,
+    45,
+    20,
+    31,
+    36,
+    48,
+    33,
+    29,
+    26,
+    39,
+    57,
+    44,
+    32,
+    19,
+    43,
+    35,
+    27,
+    61,
+    67,
+    47,
+    24,
+    50,
+    21,
+    55,
+    23,
+    37,
+    58,
+]

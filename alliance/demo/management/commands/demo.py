@@ -40,6 +40,7 @@ from alliance.clients.services import (
     transition_episode,
 )
 from alliance.demo import content
+from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.measures.services import record_administration, schedule_measure
 from alliance.notes.models import ProgressNote
 from alliance.notes.services import (
@@ -207,6 +208,9 @@ class Command(BaseCommand):
             caseload_index[clinician.pk] = j + 1
             client = self._client(i, row, clinician, phase, slot=j)
             self.clients.append((client, phase))
+        seed_intakes_and_plans(
+            self.clients, staff=self.staff, now=self.now, zone=self.zone, rng=self.rng
+        )
         self._today()
         self._risk_and_supervision()
         return logins
@@ -217,7 +221,8 @@ class Command(BaseCommand):
         given, family, preferred, pronouns, source, reason = row
         low, high = WEEKS_AGO[phase]
         referred = self.now - timedelta(weeks=self.rng.uniform(low, high), hours=1)
-        born = date(1955 + (i * 7) % 50, 1 + i % 12, 1 + (i * 3) % 27)
+        today = timezone.localtime(self.now, self.zone).date()
+        born = date(today.year - content.AGES[i], 1 + i % 12, 1 + (i * 3) % 27)
         client = register_client(
             by=clinician,
             clinician=clinician,
@@ -300,6 +305,14 @@ class Command(BaseCommand):
         if phase == P.ACTIVE:
             self._upcoming(client, weekday, hour)
             return client
+        # Intake and plan are written while the episode is still active.
+        seed_intakes_and_plans(
+            [(client, phase)],
+            staff=self.staff,
+            now=self.now,
+            zone=self.zone,
+            rng=self.rng,
+        )
         transition_episode(
             episode,
             P.TERMINATION,
