@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "alliance.accounts",
     "alliance.clients",
     "alliance.alerts",
+    "alliance.safety",
     "alliance.techniques",
     "alliance.scheduling",
     "alliance.notes",

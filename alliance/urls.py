@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("alliance.accounts.urls")),
     path("clients/", include("alliance.clients.urls")),
     path("alerts/", include("alliance.alerts.urls")),
+    path("safety/", include("alliance.safety.urls")),
     path("calendar/", include("alliance.scheduling.urls")),
     path("notes/", include("alliance.notes.urls")),
     path("measures/", include("alliance.measures.urls")),

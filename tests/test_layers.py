@@ -16,7 +16,7 @@ ORDER = [
     ["audit"],
     ["accounts"],
     ["clients"],
-    ["alerts", "techniques"],
+    ["alerts", "techniques", "safety"],
     ["scheduling"],
     ["notes", "measures", "intake"],
     ["plans", "homework"],
@@ -33,6 +33,7 @@ for depth, level in enumerate(ORDER):
 # Narrower than the order allows (DESIGN.md's own arrows).
 ABOVE["alerts"] = {"core", "audit", "accounts", "clients"}
 ABOVE["techniques"] = {"core"}
+ABOVE["safety"] = {"core", "audit", "accounts", "clients", "alerts"}
 ALLOWED = ABOVE
 INNER = ("models.py", "services.py", "tasks.py", "selectors.py")
 

@@ -10,6 +10,7 @@ from alliance import permissions
 from alliance.alerts.forms import AcknowledgeForm
 from alliance.alerts.models import RiskAlert
 from alliance.alerts.services import acknowledge_alert
+from alliance.safety.selectors import current_safety_plan
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,4 +34,8 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
         else:
             messages.success(request, "Alert acknowledged; the action is recorded.")
             return redirect(alert.client)
-    return render(request, "alerts/alert_detail.html", {"alert": alert, "form": form})
+    return render(
+        request,
+        "alerts/alert_detail.html",
+        {"alert": alert, "form": form, "safety": current_safety_plan(alert.client)},
+    )

@@ -26,6 +26,7 @@ from alliance.intake.selectors import intake_for_chart
 from alliance.measures.selectors import chart_measures
 from alliance.notes.selectors import chart_notes
 from alliance.plans.selectors import chart_plan
+from alliance.safety.selectors import current_safety_plan
 from alliance.scheduling.selectors import chart_appointments
 
 PAGE_SIZE = 100
@@ -127,6 +128,7 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "intake": intake_for_chart(client),
             "chart_plan": chart_plan(current),
             "measures": chart_measures(client),
+            "safety": current_safety_plan(client),
         },
     )
 

@@ -1,0 +1,151 @@
+"""Collaborative safety plans, in the structure of the Safety Planning
+Intervention (Stanley, B. & Brown, G. K. (2012), Cognitive and Behavioral
+Practice 19(2), 256-264), with our own wording.
+
+A client has at most one ``SafetyPlan``; every save adds a ``SafetyPlanVersion``
+and no version ever changes, so what the client was given on any day can be
+read back. The current version is the one with the highest number.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.clients.models import Client
+from alliance.core.fields import EncryptedTextField
+from alliance.core.models import UUIDModel
+
+# (field, heading, one-line prompt), in the order the plan is worked through.
+# Written for the client, who reads the same headings in the portal.
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "warning_signs",
+        "Warning signs",
+        "Thoughts, feelings, situations or behaviour that tell you a crisis "
+        "may be building.",
+    ),
+    (
+        "coping_strategies",
+        "Things I can do on my own",
+        "What you can do by yourself to get through a hard moment or take your "
+        "mind off things.",
+    ),
+    (
+        "distractions",
+        "People and places that take my mind off things",
+        "People to be with and places to go that lift the mood, without having "
+        "to talk about how you feel.",
+    ),
+    (
+        "people_to_ask",
+        "People I can ask for help",
+        "People you trust to tell that you are struggling, with their phone numbers.",
+    ),
+    (
+        "professionals",
+        "Professionals and services I can contact",
+        "Your clinician and other services to call in a crisis, with their numbers.",
+    ),
+    (
+        "safe_environment",
+        "Making my surroundings safer",
+        "Steps that put time and distance between you and the means to harm yourself.",
+    ),
+    (
+        "reasons_for_living",
+        "What matters to me and keeps me going",
+        "People, hopes and things that give you reasons to stay safe.",
+    ),
+)
+SECTION_FIELDS = tuple(name for name, _, _ in SECTIONS)
+
+CITATION = (
+    "Stanley, B. & Brown, G. K. (2012). Safety Planning Intervention: a brief "
+    "intervention to mitigate suicide risk. Cognitive and Behavioral Practice, "
+    "19(2), 256-264."
+)
+
+
+class SafetyPlan(UUIDModel):
+    """The client's safety plan; its content lives in its versions."""
+
+    client = models.OneToOneField(
+        Client, on_delete=models.PROTECT, related_name="safety_plan"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    client_path = "client"
+
+    def __str__(self) -> str:
+        return f"Safety plan of {self.client}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("safety:plan", args=[self.client.uuid])
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.client.uuid
+
+    def current_version(self) -> SafetyPlanVersion | None:
+        return self.versions.select_related("created_by").order_by("-number").first()
+
+
+class SafetyPlanVersion(UUIDModel):
+    """One saved state of the plan. Written once, never changed."""
+
+    plan = models.ForeignKey(
+        SafetyPlan, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    # Lists are one item a line; phone numbers are written inside the text.
+    warning_signs = EncryptedTextField()
+    coping_strategies = EncryptedTextField()
+    distractions = EncryptedTextField()
+    people_to_ask = EncryptedTextField()
+    professionals = EncryptedTextField()
+    safe_environment = EncryptedTextField()
+    reasons_for_living = EncryptedTextField()
+    # Why it was revised; required from version 2.
+    reason = EncryptedTextField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    client_path = "plan__client"
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="safety_version_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Safety plan version {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("safety:version", args=[self.uuid])
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.plan.client.uuid
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A version is a record of what the client was given: never rewritten.
+        if not self._state.adding:
+            raise ValueError("Safety plan versions cannot be changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def sections(self) -> list[tuple[str, str, str, list[str]]]:
+        """(field, heading, prompt, lines) for each section, in order."""
+        return [
+            (name, heading, prompt, split_lines(getattr(self, name)))
+            for name, heading, prompt in SECTIONS
+        ]
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
