@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.core.models import UUIDModel
+from alliance.core.tokens import hash_token, new_token
 
 INVITATION_DAYS = 7
 
@@ -193,13 +192,8 @@ class Invitation(UUIDModel):
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)
+    hash_token = staticmethod(hash_token)
+    new_token = staticmethod(new_token)
 
     @staticmethod
     def default_expiry() -> Any:

@@ -24,9 +24,7 @@ section save on its own):
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +36,7 @@ from alliance.accounts.models import User
 from alliance.clients.models import Episode
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+from alliance.core.tokens import hash_token, new_token
 
 PRE_INTAKE_DAYS = 14
 
@@ -470,14 +469,8 @@ class PreIntakeRequest(UUIDModel):
     def audit_client_uuid(self) -> object:
         return self.episode.client.uuid
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def new_token() -> str:
-        """32 bytes of randomness, URL-safe."""
-        return secrets.token_urlsafe(32)
+    hash_token = staticmethod(hash_token)
+    new_token = staticmethod(new_token)
 
     @staticmethod
     def default_expiry() -> Any:
