@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "alliance.measures",
     "alliance.intake",
     "alliance.plans",
+    "alliance.homework",
     "alliance.home",
     "alliance.portal",
     "alliance.demo",

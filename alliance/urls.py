@@ -22,5 +22,6 @@ urlpatterns = [
     path("techniques/", include("alliance.techniques.urls")),
     path("intake/", include("alliance.intake.urls")),
     path("plans/", include("alliance.plans.urls")),
+    path("homework/", include("alliance.homework.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -22,6 +22,7 @@ from alliance.clients.forms import (
 )
 from alliance.clients.models import Client, Consent, ConsentText, Episode
 from alliance.core.text import search_text
+from alliance.homework.selectors import chart_homework
 from alliance.intake.selectors import intake_for_chart
 from alliance.measures.selectors import chart_measures
 from alliance.notes.selectors import chart_notes
@@ -127,6 +128,7 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "notes": chart_notes(client),
             "intake": intake_for_chart(client),
             "chart_plan": chart_plan(current),
+            "chart_homework": chart_homework(current),
             "measures": chart_measures(client),
             "safety": current_safety_plan(client),
         },

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alliance import permissions
 from alliance.audit.services import record
 from alliance.clients.models import Client
+from alliance.homework.selectors import portal_homework
 from alliance.measures.charts import Point, progress_svg
 from alliance.measures.models import Administration, MeasureSchedule
 from alliance.measures.selectors import (
@@ -74,7 +75,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        _context(client, due=due, drafts=drafts, shares=shares),
+        _context(
+            client,
+            due=due,
+            drafts=drafts,
+            shares=shares,
+            homework=portal_homework(client),
+        ),
     )
 
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from alliance.homework import views
+
+app_name = "homework"
+urlpatterns = [
+    path("episodes/<uuid:uuid>/assign/", views.assign, name="assign"),
+    path("episodes/<uuid:uuid>/review/", views.review, name="review"),
+    path("<uuid:uuid>/end/", views.end, name="end"),
+    path("entries/<uuid:uuid>/comment/", views.comment, name="comment"),
+    path("mine/<uuid:uuid>/<str:day>/", views.entry, name="entry"),
+    path("mine/<uuid:uuid>/<str:day>/autosave/", views.autosave, name="autosave"),
+]

@@ -1,0 +1,209 @@
+"""Homework pages. Clinicians assign, end, review and comment through the
+chart; the client fills entries in through the portal (``get_own``: anyone
+else's assignment is 404)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from alliance import permissions
+from alliance.homework import selectors, services
+from alliance.homework.forms import AssignForm, CommentForm
+from alliance.homework.models import HomeworkAssignment, HomeworkEntry
+from alliance.homework.templates_catalog import answers_from_post, get_template, shown
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Set homework from a template for the episode's client."""
+    episode = permissions.get_episode(request, uuid, write=True)
+    form = AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_homework(
+                episode, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Homework assigned.")
+            return redirect("clients:detail", episode.client.uuid)
+    return render(request, "homework/assign.html", {"episode": episode, "form": form})
+
+
+def review(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Before a session: what was assigned, done and missed, the answers and
+    adherence over the last four weeks."""
+    episode = permissions.get_episode(request, uuid)
+    return render(
+        request,
+        "homework/review.html",
+        {
+            "review": selectors.review(episode),
+            "client": episode.client,
+            "can_edit": permissions.is_primary_clinician(request.user, episode.client),
+        },
+    )
+
+
+@require_POST
+def end(request: HttpRequest, uuid: object) -> HttpResponse:
+    assignment = permissions.get_clinical(
+        request,
+        HomeworkAssignment.objects.select_related("episode__client"),
+        uuid,
+        write=True,
+    )
+    services.end_assignment(assignment, by=request.user, request=request)
+    messages.success(request, "Homework ended; nothing more is due.")
+    return redirect("homework:review", assignment.episode.uuid)
+
+
+@require_POST
+def comment(request: HttpRequest, uuid: object) -> HttpResponse:
+    entry = permissions.get_clinical(
+        request,
+        HomeworkEntry.objects.select_related("assignment__episode__client"),
+        uuid,
+        write=True,
+    )
+    form = CommentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Write a comment before saving.")
+        services.comment_on_entry(
+            entry,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Comment saved; the client sees it with their entry.")
+    return redirect("homework:review", entry.assignment.episode.uuid)
+
+
+# -- portal ------------------------------------------------------------------------
+
+
+def _own_assignment(
+    request: HttpRequest, uuid: object, day: str, write: bool
+) -> tuple[HomeworkAssignment, date]:
+    assignment = permissions.get_own(
+        request,
+        HomeworkAssignment.objects.select_related("client__practice", "episode"),
+        uuid,
+        write=write,
+    )
+    try:
+        for_date = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    # Only a due day has a form; any other date is not a page.
+    if not assignment.is_occurrence(for_date, services.client_today(assignment)):
+        raise Http404
+    return assignment, for_date
+
+
+def _entry_context(
+    assignment: HomeworkAssignment,
+    day: date,
+    entry: HomeworkEntry | None,
+    answers: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    client = assignment.client
+    if answers is None:
+        answers = entry.answers if entry else {}
+    return {
+        "client": client,
+        "practice": client.practice,
+        "portal": True,
+        "assignment": assignment,
+        "template": get_template(assignment.template),
+        "day": day,
+        "entry": entry,
+        "version": entry.version if entry else 0,
+        "fields": shown(assignment.template, answers, form=True),
+        "sent_answers": shown(assignment.template, answers, form=False),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
+    """The client's form for one occurrence: save a draft, or send it."""
+    assignment, for_date = _own_assignment(request, uuid, day, request.method == "POST")
+    stored = HomeworkEntry.objects.filter(
+        assignment=assignment, for_date=for_date
+    ).first()
+    if request.method == "GET":
+        return render(
+            request, "homework/entry.html", _entry_context(assignment, for_date, stored)
+        )
+    answers = answers_from_post(assignment.template, request.POST)
+    try:
+        if request.POST.get("action") == "submit":
+            services.submit_entry(
+                assignment, for_date, answers, by=request.user, request=request
+            )
+            messages.success(request, "Sent to your clinician. Thank you.")
+            return redirect("portal:home")
+        services.save_entry_draft(
+            assignment,
+            for_date,
+            answers,
+            by=request.user,
+            version=_version(request),
+            request=request,
+        )
+    except ValidationError as exc:
+        return render(
+            request,
+            "homework/entry.html",
+            _entry_context(assignment, for_date, stored, answers, errors=exc.messages),
+        )
+    messages.success(request, "Saved. You can come back to it later.")
+    return redirect("homework:entry", assignment.uuid, for_date.isoformat())
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+@require_POST
+def autosave(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
+    """Save the draft as the client types; answers the status line (and the
+    new version) to htmx, or goes back to the form after a plain POST."""
+    assignment, for_date = _own_assignment(request, uuid, day, True)
+    answers = answers_from_post(assignment.template, request.POST)
+    context: dict[str, Any] = {"assignment": assignment, "day": for_date}
+    try:
+        saved = services.save_entry_draft(
+            assignment,
+            for_date,
+            answers,
+            by=request.user,
+            version=_version(request),
+            request=request,
+        )
+    except ValidationError as exc:
+        context.update(status_errors=exc.messages, version=_version(request))
+    else:
+        context.update(saved=saved, version=saved.version)
+    if request.htmx:
+        return render(request, "homework/entry.html#save-status", context)
+    if "status_errors" in context:
+        messages.error(request, " ".join(context["status_errors"]))
+    return redirect("homework:entry", assignment.uuid, for_date.isoformat())
