@@ -2563,8 +2563,7 @@ def _plan(course: _Course, goals: list[Goal]) -> TreatmentPlanVersion:
         expected_sessions=rng.randint(12, 16),
         measures=MEASURES,
         # One in three falls within the week or so, so the home page lists reviews due.
-        next_review=today
-        + timedelta(days=(10, 21, 4)[course.episode.client_id % 3]),
+        next_review=today + timedelta(days=(10, 21, 4)[course.episode.client_id % 3]),
     )
     _acknowledge(course, version)
     return version

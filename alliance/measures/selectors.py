@@ -186,6 +186,7 @@ def episode_nhs_outcome(episode: Episode) -> dict:
     2018; NHS Digital definitions, see docs/measures.md). Two queries."""
     firsts: dict[str, float] = {}
     lasts: dict[str, float] = {}
+    counts: dict[str, int] = {}
     for code, total in (
         Administration.objects.current()
         .filter(episode=episode, instrument__in=("phq9", "gad7"), total__isnull=False)
@@ -194,11 +195,13 @@ def episode_nhs_outcome(episode: Episode) -> dict:
     ):
         firsts.setdefault(code, total)
         lasts[code] = total
+        counts[code] = counts.get(code, 0) + 1
     # Held appointments, by reverse relation (measures does not import scheduling).
     sessions = episode.appointments.filter(status="held").count()  # type: ignore[attr-defined]
 
     def pair(code: str) -> tuple[float, float] | None:
-        return (firsts[code], lasts[code]) if code in firsts else None
+        # Paired scores need two administrations, as on the outcomes page.
+        return (firsts[code], lasts[code]) if counts.get(code, 0) >= 2 else None
 
     return nhs_outcome(phq9=pair("phq9"), gad7=pair("gad7"), sessions=sessions)
 

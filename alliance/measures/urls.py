@@ -19,3 +19,9 @@ urlpatterns = [
     path("kiosk/<uuid:uuid>/done/", views.kiosk_done, name="kiosk_done"),
     path("kiosk/<uuid:uuid>/exit/", views.kiosk_exit, name="kiosk_exit"),
 ]
+
+# Practice outcomes: aggregates for the practice admin and clinicians.
+urlpatterns += [
+    path("outcomes/", views.outcomes_page, name="outcomes"),
+    path("outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
+]
