@@ -175,6 +175,8 @@ class Invitation(UUIDModel):
     full_name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=User.Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
+    # For a client's portal invitation: which client record the account joins.
+    client_uuid = models.UUIDField(null=True, blank=True, db_index=True)
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

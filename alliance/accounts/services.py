@@ -64,6 +64,47 @@ def add_staff_member(
     return user
 
 
+def _invite(
+    practice: Practice,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    by: User,
+    base_url: str,
+    message: str,
+    client_uuid: Any = None,
+    request: HttpRequest | None = None,
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its one-time link; returns (invitation, link).
+    ``message`` is the email's body before the link."""
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        practice=practice,
+        email=email.lower(),
+        full_name=full_name,
+        role=role,
+        client_uuid=client_uuid,
+        token_hash=Invitation.hash_token(token),
+        invited_by=by,
+        expires_at=Invitation.default_expiry(),
+    )
+    link = base_url.rstrip("/") + reverse("accounts:accept", args=[token])
+    record(by, "invitation.create", invitation, request=request, detail={"role": role})
+
+    def send() -> None:
+        send_mail(
+            f"You are invited to {practice.name} on Alliance",
+            f"Hello {full_name},\n\n{message}\n\n"
+            f"Set your password here (the link works once and expires in 7 days):\n{link}\n",
+            None,
+            [invitation.email],
+        )
+
+    transaction.on_commit(send)
+    return invitation, link
+
+
 @transaction.atomic
 def invite_staff(
     practice: Practice,
@@ -75,34 +116,57 @@ def invite_staff(
     base_url: str,
     request: HttpRequest | None = None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation and email its one-time link; returns (invitation, link)."""
     if role not in User.STAFF_ROLES:
         raise ValidationError("Staff can be invited as clinician, supervisor or admin.")
-    token = Invitation.new_token()
-    invitation = Invitation.objects.create(
-        practice=practice,
-        email=email.lower(),
+    message = (
+        f"{by.full_name} has invited you to join {practice.name} on Alliance as "
+        f"{User.Role(role).label.lower()}."
+    )
+    return _invite(
+        practice,
+        email=email,
         full_name=full_name,
         role=role,
-        token_hash=Invitation.hash_token(token),
-        invited_by=by,
-        expires_at=Invitation.default_expiry(),
+        by=by,
+        base_url=base_url,
+        message=message,
+        request=request,
     )
-    link = base_url.rstrip("/") + reverse("accounts:accept", args=[token])
-    record(by, "invitation.create", invitation, request=request, detail={"role": role})
 
-    def send() -> None:
-        send_mail(
-            f"You are invited to {practice.name} on Alliance",
-            f"Hello {full_name},\n\n{by.full_name} has invited you to join {practice.name} "
-            f"on Alliance as {User.Role(role).label.lower()}.\n\n"
-            f"Set your password here (the link works once and expires in 7 days):\n{link}\n",
-            None,
-            [invitation.email],
+
+@transaction.atomic
+def invite_client(
+    practice: Practice,
+    *,
+    email: str,
+    full_name: str,
+    client_uuid: Any,
+    by: User,
+    base_url: str,
+    request: HttpRequest | None = None,
+) -> tuple[Invitation, str]:
+    """Invite a client to their portal; the clients app links the account on acceptance."""
+    if Invitation.objects.usable().filter(client_uuid=client_uuid).exists():
+        raise ValidationError(
+            "An invitation to the portal is already waiting for this client."
         )
-
-    transaction.on_commit(send)
-    return invitation, link
+    message = (
+        f"{by.full_name} at {practice.name} invites you to your client portal, where "
+        "you can complete questionnaires, do homework between sessions and keep your "
+        "safety plan to hand. It is private to you. Messages are not monitored around "
+        "the clock: in an emergency, use the crisis numbers shown in the portal."
+    )
+    return _invite(
+        practice,
+        email=email,
+        full_name=full_name,
+        role=User.Role.CLIENT,
+        by=by,
+        base_url=base_url,
+        message=message,
+        client_uuid=client_uuid,
+        request=request,
+    )
 
 
 def find_invitation(token: str) -> Invitation | None:

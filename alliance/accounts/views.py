@@ -12,6 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -32,6 +33,7 @@ from alliance.accounts.forms import (
 )
 from alliance.accounts.models import Invitation, Supervision, User
 from alliance.audit.services import record
+from alliance.clients.services import link_portal_user
 
 
 class LoginView(auth_views.LoginView):
@@ -178,17 +180,23 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.accept_invitation(
-                invitation,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-                request=request,
-            )
+            with transaction.atomic():
+                user = services.accept_invitation(
+                    invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                    request=request,
+                )
+                if invitation.client_uuid:
+                    link_portal_user(invitation.client_uuid, user, request=request)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             login(request, user, backend="alliance.accounts.backends.EmailBackend")
             request.session["auth_started"] = int(time.time())
+            # Clients go straight to their portal; staff set up 2FA first.
+            if user.role == User.Role.CLIENT:
+                return redirect("portal:home")
             return redirect("accounts:2fa_setup")
     return render(
         request,

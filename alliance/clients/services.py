@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from alliance.accounts.models import Practice, User
+from alliance.accounts.services import invite_client
 from alliance.audit.services import record
 from alliance.clients.models import (
     Client,
@@ -241,3 +242,43 @@ def withdraw_consent(
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     record(by, "consent.withdraw", consent, request=request)
     return consent
+
+
+@transaction.atomic
+def invite_to_portal(
+    client: Client, *, by: User, base_url: str, request: HttpRequest | None = None
+) -> str:
+    """Email the client a one-time link to set up their portal login."""
+    if client.user_id:
+        raise ValidationError("This client already has a portal login.")
+    if not client.email:
+        raise ValidationError("Add the client's email address before inviting them.")
+    if User.objects.filter(email=client.email.lower()).exists():
+        raise ValidationError(
+            "Someone already has an account with this client's email."
+        )
+    _, link = invite_client(
+        client.practice,
+        email=client.email,
+        full_name=f"{client.given_name} {client.family_name}",
+        client_uuid=client.uuid,
+        by=by,
+        base_url=base_url,
+        request=request,
+    )
+    record(by, "client.portal_invite", client, request=request)
+    return link
+
+
+@transaction.atomic
+def link_portal_user(
+    client_uuid: Any, user: User, *, request: HttpRequest | None = None
+) -> Client:
+    """Attach a newly accepted client account to its client record."""
+    client = Client.objects.select_for_update().get(uuid=client_uuid)
+    if client.user_id or user.practice_id != client.practice_id:
+        raise ValidationError("This invitation no longer matches the client record.")
+    client.user = user
+    client.save(update_fields=["user"])
+    record(user, "client.portal_link", client, request=request)
+    return client

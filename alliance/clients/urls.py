@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:uuid>/", views.client_detail, name="detail"),
     path("<uuid:uuid>/edit/", views.client_edit, name="edit"),
     path("<uuid:uuid>/episodes/new/", views.open_new_episode, name="open_episode"),
+    path("<uuid:uuid>/portal-invite/", views.invite_portal, name="invite_portal"),
     path("episodes/<uuid:uuid>/transition/", views.transition, name="transition"),
     path(
         "consents/<uuid:uuid>/withdraw/",

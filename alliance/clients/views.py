@@ -202,6 +202,23 @@ def open_new_episode(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
+def invite_portal(request: HttpRequest, uuid: object) -> HttpResponse:
+    client = permissions.get_client(request, uuid, write=True)
+    try:
+        services.invite_to_portal(
+            client,
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Portal invitation sent to {client.email}.")
+    return redirect(client)
+
+
+@require_POST
 def withdraw_consent(request: HttpRequest, uuid: object) -> HttpResponse:
     consent = permissions.get_clinical(
         request, Consent.objects.select_related("episode__client"), uuid, write=True

@@ -134,6 +134,7 @@ case(
     method="POST",
     data={"method": "verbal", "given_at": "not a date"},
 )
+case("clients:invite_portal", **clinical(302, write=True), kind="client", method="POST")
 case("clients:open_episode", **clinical(302, write=True), kind="client", method="POST")
 case(
     "clients:withdraw_consent",

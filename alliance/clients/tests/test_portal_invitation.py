@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from alliance.clients.models import Client
+
+STRONG = "a long and private passphrase"
+
+
+def test_the_client_is_invited_and_lands_in_their_portal(
+    as_user, alice, client, django_capture_on_commit_callbacks
+):
+    from conftest import make_client
+
+    rosa = make_client(alice, given_name="Rosa", email="rosa@example.net")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(alice).post(
+            reverse("clients:invite_portal", args=[rosa.uuid])
+        )
+    assert response.status_code == 302
+    assert "client portal" in mail.outbox[0].body
+    path = re.search(
+        r"http://testserver(/accounts/invitation/\S+/)", mail.outbox[0].body
+    )
+    client.post(reverse("accounts:logout"))
+    accepted = client.post(
+        path.group(1),
+        {"full_name": "Rosa Example", "password1": STRONG, "password2": STRONG},
+    )
+    assert accepted["Location"] == reverse("portal:home")
+    rosa = Client.objects.get(pk=rosa.pk)
+    assert rosa.user.role == "client"
+    assert rosa.user.email == "rosa@example.net"
+    assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_no_second_invitation_and_no_invitation_without_email(as_user, alice, cleo):
+    from conftest import make_client
+
+    http = as_user(alice)
+    # Cleo already has a login.
+    page = http.post(reverse("clients:invite_portal", args=[cleo.uuid]), follow=True)
+    assert b"already has a portal login" in page.content
+    no_email = make_client(alice, given_name="Noemail", email="")
+    page = http.post(
+        reverse("clients:invite_portal", args=[no_email.uuid]), follow=True
+    )
+    assert b"Add the client" in page.content
+    assert mail.outbox == []
