@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.homework.selectors import review as homework_review
 from alliance.notes import services
 from alliance.notes.forms import (
     AddendumForm,
@@ -147,6 +148,7 @@ def session_detail(request: HttpRequest, uuid: object) -> HttpResponse:
         request,
         _notes().get(session=session),
         session_plan=session_plan(session, request.user),
+        session_homework=homework_review(session.episode),
     )
 
 
