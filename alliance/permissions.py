@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
-from alliance.clients.models import Client, Episode
+from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client, Episode
 from alliance.core.models import Sensitivity
 
 M = TypeVar("M", bound=models.Model)
@@ -218,9 +218,17 @@ def get_appointment(request: HttpRequest, uuid: Any, *, write: bool = False) -> 
     return appointment
 
 
-def get_own_client(request: HttpRequest) -> Client:
+def get_own_client(
+    request: HttpRequest, *, write: bool = False, keepsake: bool = False
+) -> Client:
     """The Client record of the signed-in client (portal pages). Staff, and a
-    client login not linked to a Client, get 403."""
+    client login not linked to a Client, get 403.
+
+    After the client's last episode closes (``Client.portal_access``) they may
+    read but not change their materials for the practice's set time, then reach
+    only their keepsakes: pages for the toolbox, relapse-prevention plan and
+    safety plan pass ``keepsake=True``. Refusals say why (403 page).
+    """
     user = _user(request)
     if user.role != User.Role.CLIENT:
         _deny(request, "portal.denied", status=403)
@@ -229,7 +237,38 @@ def get_own_client(request: HttpRequest) -> Client:
     )
     if client is None:
         _deny(request, "portal.denied", status=403)
-    return client  # type: ignore[return-value]
+        raise PermissionDenied  # _deny raised already; this tells the type checker
+    if keepsake:
+        return client
+    access = client.portal_access()
+    if access == PORTAL_KEEPSAKES:
+        _refuse(
+            request,
+            "portal.ended",
+            "Your therapy has ended and access to its materials has closed. Your "
+            "coping toolbox, relapse-prevention plan and safety plan are still "
+            "here for you.",
+        )
+    if write and access == PORTAL_READ:
+        _refuse(
+            request,
+            "portal.read_only",
+            "Your therapy has ended, so this can be read but no longer changed.",
+        )
+    return client
+
+
+def _refuse(request: HttpRequest, action: str, message: str) -> None:
+    """403 with a message the 403 page shows."""
+    record(
+        request.user,
+        action,
+        None,
+        request=request,
+        outcome=AuditEvent.Outcome.DENIED,
+        detail={"status": 403},
+    )
+    raise PermissionDenied(message)
 
 
 def get_own(
@@ -239,13 +278,15 @@ def get_own(
     *,
     write: bool = False,
     action: str | None = None,
+    keepsake: bool = False,
 ) -> M:
     """Fetch an object of the signed-in client's own record for the portal.
 
     The model's ``client_path`` must lead to the requesting client's Client;
-    anyone else's object is 404, exactly like a missing one. Audited.
+    anyone else's object is 404, exactly like a missing one. Audited. ``write``
+    and ``keepsake`` as for ``get_own_client``.
     """
-    client = get_own_client(request)
+    client = get_own_client(request, write=write, keepsake=keepsake)
     model = queryset.model
     path: str = model.client_path  # type: ignore[attr-defined]
     obj = queryset.filter(uuid=uuid).first()

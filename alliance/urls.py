@@ -23,5 +23,11 @@ urlpatterns = [
     path("intake/", include("alliance.intake.urls")),
     path("plans/", include("alliance.plans.urls")),
     path("homework/", include("alliance.homework.urls")),
+    path("messages/", include("alliance.messaging.urls")),
+    path("checkins/", include("alliance.checkins.urls")),
+    path("toolbox/", include("alliance.toolbox.urls")),
+    path("termination/", include("alliance.termination.urls")),
+    path("aftercare/", include("alliance.aftercare.urls")),
+    path("reminders/", include("alliance.reminders.urls")),
     path("healthz", healthz, name="healthz"),
 ]

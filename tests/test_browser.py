@@ -209,9 +209,11 @@ def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path
     page.locator("main tbody a").first.click()
     page.get_by_role("heading", name="Episode of care").wait_for()
 
-    def move(to: str, reason: str) -> None:
+    def move(to: str, reason: str, discharge: str = "") -> None:
         page.get_by_label("Move to").select_option(label=to)
         page.get_by_label("Reason").fill(reason)
+        if discharge:
+            page.get_by_label("Discharge reason").select_option(label=discharge)
         page.get_by_role("button", name="Change phase").click()
         page.get_by_text("Episode moved to").wait_for()
 
@@ -231,7 +233,7 @@ def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path
     move("Active treatment", "Formulation agreed.")
     move("Termination", "Goals met.")
     move("Aftercare", "Final session held.")
-    move("Closed", "Follow-up complete.")
+    move("Closed", "Follow-up complete.", "Completed treatment as planned")
     timeline = page.locator("section[aria-labelledby=timeline-heading]").inner_text()
     for phase in (
         "Assessment",

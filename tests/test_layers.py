@@ -16,11 +16,13 @@ ORDER = [
     ["audit"],
     ["accounts"],
     ["clients"],
-    ["alerts", "techniques", "safety"],
+    ["alerts", "techniques", "safety", "messaging"],
     ["scheduling"],
-    ["notes", "measures", "intake"],
-    ["plans", "homework"],
+    ["notes", "measures", "intake", "checkins"],
+    ["plans", "homework", "toolbox"],
+    ["termination"],
     ["aftercare"],
+    ["reminders"],
     ["portal", "home", "demo"],
 ]
 EXTRA = {"notes": {"scheduling"}, "plans": {"intake", "notes"}, "homework": {"notes"}}
@@ -34,6 +36,8 @@ for depth, level in enumerate(ORDER):
 ABOVE["alerts"] = {"core", "audit", "accounts", "clients"}
 ABOVE["techniques"] = {"core"}
 ABOVE["safety"] = {"core", "audit", "accounts", "clients", "alerts"}
+ABOVE["messaging"] = {"core", "audit", "accounts", "clients"}
+ABOVE["checkins"] = {"core", "audit", "accounts", "clients", "alerts"}
 ALLOWED = ABOVE
 INNER = ("models.py", "services.py", "tasks.py", "selectors.py")
 

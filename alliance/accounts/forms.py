@@ -106,7 +106,42 @@ class SupervisionForm(forms.Form):
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = ["name", "letterhead", "crisis_lines", "time_zone"]
+        fields = [
+            "name",
+            "letterhead",
+            "crisis_lines",
+            "time_zone",
+            "portal_days_after_close",
+            "allow_message_attachments",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "followup_months",
+            "retention_years",
+        ]
+
+    def clean_followup_months(self) -> str:
+        raw = self.cleaned_data["followup_months"]
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        if not parts or not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(
+                "Give whole months separated by commas, such as 1,3,6."
+            )
+        months = sorted({int(part) for part in parts})
+        if months[0] < 1 or months[-1] > 60:
+            raise forms.ValidationError("Each follow-up falls 1 to 60 months on.")
+        return ",".join(str(month) for month in months)
+
+    def clean_retention_years(self) -> int:
+        years = self.cleaned_data["retention_years"]
+        if not 1 <= years <= 100:
+            raise forms.ValidationError("Keep records for 1 to 100 years.")
+        return years
+
+    def clean_portal_days_after_close(self) -> int:
+        days = self.cleaned_data["portal_days_after_close"]
+        if days > 3650:
+            raise forms.ValidationError("At most ten years (3650 days).")
+        return days
 
     def clean_time_zone(self) -> str:
         import zoneinfo

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import (
@@ -29,6 +29,41 @@ class Practice(UUIDModel):
         help_text="Where to get urgent help, one line each; shown to clients on every page.",
     )
     time_zone = models.CharField(max_length=64, default="Europe/London")
+    # Between sessions (the client portal).
+    portal_days_after_close = models.PositiveIntegerField(
+        "portal read access after closing (days)",
+        default=90,
+        help_text="How long a client keeps read access to their materials after "
+        "their episode closes. Their coping toolbox, relapse-prevention plan and "
+        "safety plan stay available after that.",
+    )
+    allow_message_attachments = models.BooleanField(
+        default=False,
+        help_text="Let clients and clinicians attach files (PDF, PNG, JPEG, up "
+        "to 5 MB) to portal messages.",
+    )
+    quiet_hours_start = models.TimeField(
+        default=time(21, 0),
+        help_text="No reminder emails are sent from this time (practice time zone).",
+    )
+    quiet_hours_end = models.TimeField(
+        default=time(8, 0), help_text="…until this time."
+    )
+    # The end of care.
+    followup_months = models.CharField(
+        "aftercare follow-ups (months after entering aftercare)",
+        max_length=40,
+        default="1,3,6",
+        help_text="Comma-separated, e.g. 1,3,6.",
+    )
+    retention_years = models.PositiveIntegerField(
+        "record retention (years after the last episode closes)",
+        default=8,
+        help_text="Adults' records; children's are kept at least until their "
+        "25th birthday (26th if 17 when care ended). NHS Records Management "
+        "Code of Practice 2023 sets 8 years for adult mental-health records; "
+        "check your own jurisdiction's rule.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -36,6 +71,22 @@ class Practice(UUIDModel):
 
     def crisis_line_list(self) -> list[str]:
         return [line.strip() for line in self.crisis_lines.splitlines() if line.strip()]
+
+    def followup_month_list(self) -> list[int]:
+        """The months after entering aftercare at which follow-ups fall."""
+        return sorted(
+            {int(part) for part in self.followup_months.split(",") if part.strip()}
+        )
+
+    def in_quiet_hours(self, moment: time) -> bool:
+        """Whether a wall-clock time (practice zone) falls in quiet hours; the
+        window may run over midnight (21:00 to 08:00)."""
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        if start == end:
+            return False
+        if start < end:
+            return start <= moment < end
+        return moment >= start or moment < end
 
 
 class UserManager(BaseUserManager["User"]):

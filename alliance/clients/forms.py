@@ -70,6 +70,11 @@ class TransitionForm(forms.Form):
         max_length=2000,
         help_text="Recorded in the episode's timeline.",
     )
+    discharge = forms.ChoiceField(
+        label="Discharge reason (when closing)",
+        choices=[("", "—"), *Episode.DischargeReason.choices],
+        required=False,
+    )
 
     def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ every move is checked by ``Episode.can_move_to`` and leaves an
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.urls import reverse
@@ -17,6 +17,8 @@ from django.utils import timezone
 from alliance.accounts.models import Practice, User
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+
+PORTAL_OPEN, PORTAL_READ, PORTAL_KEEPSAKES = "open", "read", "keepsakes"
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
@@ -99,6 +101,30 @@ class Client(UUIDModel):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    def portal_access(self, now: datetime | None = None) -> str:
+        """What the client's portal allows now (``PORTAL_OPEN``, ``PORTAL_READ``
+        or ``PORTAL_KEEPSAKES``).
+
+        Open while an episode is open (or before the first one). Once the last
+        episode closes the client may read their materials for the practice's
+        ``portal_days_after_close``; after that only their keepsakes (coping
+        toolbox, relapse-prevention plan, safety plan) stay.
+        """
+        until = self.portal_read_until()
+        if until is None:
+            return PORTAL_OPEN
+        return PORTAL_READ if (now or timezone.now()) < until else PORTAL_KEEPSAKES
+
+    def portal_read_until(self) -> datetime | None:
+        """When read access to a closed episode's materials ends, or None while
+        care is open."""
+        episodes = list(self.episodes.order_by("-opened_at")[:1])
+        if not episodes or episodes[0].closed_at is None:
+            return None
+        return episodes[0].closed_at + timedelta(
+            days=self.practice.portal_days_after_close
+        )
+
     def current_episode(self) -> Episode | None:
         return self.episodes.exclude(phase=Episode.Phase.CLOSED).first()
 
@@ -111,7 +137,27 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         return self.filter(client__in=Client.objects.in_caseload_of(user))
 
 
+class DischargeReason(models.TextChoices):
+    """Why an episode closed, recorded when it closes. The first two are
+    planned endings; the rest are unplanned."""
+
+    COMPLETED = "completed", "Completed treatment as planned"
+    MUTUAL = "mutual", "Ended early by mutual agreement"
+    CLIENT_ENDED = "client_ended", "Client chose to stop"
+    DROPPED_OUT = "dropped_out", "Client stopped attending"
+    MOVED = "moved", "Client moved away"
+    REFERRED_ON = "referred_on", "Referred on to another service"
+    NOT_SUITABLE = "not_suitable", "Assessed as not needing or suited to treatment"
+    OTHER = "other", "Other"
+
+    @classmethod
+    def planned(cls) -> set[str]:
+        return {cls.COMPLETED, cls.MUTUAL}
+
+
 class Episode(UUIDModel):
+    DischargeReason = DischargeReason
+
     class Phase(models.TextChoices):
         REFERRAL = "referral", "Referral"
         ASSESSMENT = "assessment", "Assessment"
@@ -144,6 +190,9 @@ class Episode(UUIDModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     previous_episode = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    discharge_reason = models.CharField(
+        max_length=20, choices=DischargeReason.choices, blank=True, default=""
     )
 
     objects = EpisodeQuerySet.as_manager()

@@ -21,6 +21,7 @@ from alliance.clients.models import (
     Episode,
     EpisodeTransition,
 )
+from alliance.clients.signals import episode_moved
 
 CLIENT_FIELDS = (
     "given_name",
@@ -128,13 +129,21 @@ def transition_episode(
     *,
     by: User,
     reason: str,
+    discharge: str = "",
     at: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> EpisodeTransition:
-    """Move the episode to another phase, or raise ValidationError saying why not."""
+    """Move the episode to another phase, or raise ValidationError saying why not.
+
+    Closing needs the discharge reason (one of ``Episode.DischargeReason``).
+    Other apps hear of the move through ``signals.episode_moved``, sent inside
+    the same transaction, so their follow-on records land or fail with it.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Give a reason for the change of phase.")
+    if to == Episode.Phase.CLOSED and discharge not in Episode.DischargeReason.values:
+        raise ValidationError("Choose the discharge reason when closing an episode.")
     # Re-read under the write lock so two clicks cannot both move the episode.
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     refusal = episode.can_move_to(to)
@@ -150,14 +159,20 @@ def transition_episode(
         at=at,
     )
     episode.phase = to
-    episode.closed_at = at if to == Episode.Phase.CLOSED else None
-    episode.save(update_fields=["phase", "closed_at"])
-    record(
-        by,
-        "episode.transition",
-        episode,
+    closing = to == Episode.Phase.CLOSED
+    episode.closed_at = at if closing else None
+    episode.discharge_reason = discharge if closing else ""
+    episode.save(update_fields=["phase", "closed_at", "discharge_reason"])
+    detail = {"from": transition.from_phase, "to": to}
+    if closing:
+        detail["discharge"] = discharge
+    record(by, "episode.transition", episode, request=request, detail=detail)
+    episode_moved.send(
+        sender=Episode,
+        episode=episode,
+        transition=transition,
+        by=by,
         request=request,
-        detail={"from": transition.from_phase, "to": to},
     )
     return transition
 

@@ -166,6 +166,7 @@ def transition(request: HttpRequest, uuid: object) -> HttpResponse:
             form.cleaned_data["to"],
             by=request.user,
             reason=form.cleaned_data["reason"],
+            discharge=form.cleaned_data["discharge"],
             request=request,
         )
     except ValidationError as exc:

@@ -198,7 +198,8 @@ def plan_download(request: HttpRequest, uuid: object) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The client's current plan: crisis lines first, large text, tap to call."""
-    client = permissions.get_own_client(request)
+    # The safety plan stays with the client after care ends (a keepsake).
+    client = permissions.get_own_client(request, keepsake=True)
     current = current_safety_plan(client)
     record(
         request.user,
@@ -227,6 +228,7 @@ def mine_download(request: HttpRequest, uuid: object) -> HttpResponse:
         SafetyPlan.objects.select_related("client__practice"),
         uuid,
         action="safety_plan.pdf",
+        keepsake=True,
     )
     current = own.current_version()
     if current is None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from alliance.accounts.models import Supervision
@@ -64,8 +65,88 @@ def test_practice_settings_refuse_an_unknown_time_zone(as_user, ada):
 def test_practice_settings_save_crisis_lines(as_user, ada):
     as_user(ada).post(
         reverse("accounts:practice"),
-        {"name": "Riverside", "time_zone": "Europe/Dublin", "crisis_lines": "Call 112"},
+        {
+            **PRACTICE_FORM,
+            "name": "Riverside",
+            "time_zone": "Europe/Dublin",
+            "crisis_lines": "Call 112",
+        },
     )
     ada.practice.refresh_from_db()
     assert ada.practice.crisis_line_list() == ["Call 112"]
     assert ada.practice.time_zone == "Europe/Dublin"
+
+
+PRACTICE_FORM = {
+    "name": "Riverside",
+    "time_zone": "Europe/London",
+    "crisis_lines": "",
+    "portal_days_after_close": "90",
+    "quiet_hours_start": "21:00",
+    "quiet_hours_end": "08:00",
+    "followup_months": "1,3,6",
+    "retention_years": "8",
+}
+
+
+def test_practice_settings_save_between_session_and_ending_rules(as_user, ada):
+    as_user(ada).post(
+        reverse("accounts:practice"),
+        {
+            **PRACTICE_FORM,
+            "portal_days_after_close": "30",
+            "allow_message_attachments": "on",
+            "quiet_hours_start": "22:30",
+            "quiet_hours_end": "07:00",
+            "followup_months": " 6, 1,3 ,3",
+            "retention_years": "10",
+        },
+    )
+    practice = ada.practice
+    practice.refresh_from_db()
+    assert practice.portal_days_after_close == 30
+    assert practice.allow_message_attachments is True
+    assert practice.followup_month_list() == [1, 3, 6]
+    assert practice.followup_months == "1,3,6"
+    assert practice.retention_years == 10
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("followup_months", "one, three", "whole months"),
+        ("followup_months", "0,3", "1 to 60 months"),
+        ("retention_years", "0", "1 to 100 years"),
+        ("portal_days_after_close", "5000", "ten years"),
+    ],
+)
+def test_practice_settings_refuse_bad_rules(as_user, ada, field, value, message):
+    response = as_user(ada).post(
+        reverse("accounts:practice"), {**PRACTICE_FORM, field: value}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    ada.practice.refresh_from_db()
+    assert ada.practice.followup_months == "1,3,6"
+    assert ada.practice.retention_years == 8
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "moment", "quiet"),
+    [
+        ("21:00", "08:00", "22:15", True),
+        ("21:00", "08:00", "07:59", True),
+        ("21:00", "08:00", "08:00", False),
+        ("21:00", "08:00", "20:59", False),
+        ("13:00", "14:00", "13:30", True),
+        ("13:00", "14:00", "14:00", False),
+        ("09:00", "09:00", "09:00", False),
+    ],
+)
+def test_quiet_hours_may_run_over_midnight(ada, start, end, moment, quiet):
+    from datetime import time
+
+    practice = ada.practice
+    practice.quiet_hours_start = time.fromisoformat(start)
+    practice.quiet_hours_end = time.fromisoformat(end)
+    assert practice.in_quiet_hours(time.fromisoformat(moment)) is quiet

@@ -10,7 +10,9 @@ from alliance.clients.services import record_consent, transition_episode
 
 
 def _close(episode, by):
-    transition_episode(episode, "closed", by=by, reason="Did not attend")
+    transition_episode(
+        episode, "closed", by=by, discharge="other", reason="Did not attend"
+    )
 
 
 def test_a_closed_client_gets_a_new_episode_linked_to_the_last(as_user, alice, cleo):

@@ -15,7 +15,8 @@ P = Episode.Phase
 
 
 def _move(episode, to, by, reason="Clinical decision"):
-    return transition_episode(episode, to, by=by, reason=reason)
+    discharge = "completed" if to == P.CLOSED else ""
+    return transition_episode(episode, to, by=by, reason=reason, discharge=discharge)
 
 
 def _consent(episode, consent_text, by):
@@ -157,7 +158,7 @@ def test_the_view_explains_a_refusal_and_changes_nothing(as_user, alice, cleo, e
 def test_the_view_refuses_an_illegal_move_with_a_message(as_user, alice, episode):
     response = as_user(alice).post(
         reverse("clients:transition", args=[episode.uuid]),
-        {"to": "closed", "reason": "x"},
+        {"to": "closed", "reason": "x", "discharge": "not_suitable"},
         follow=True,
     )
     # referral -> closed is allowed; try referral -> aftercare instead.
@@ -178,5 +179,53 @@ def test_the_supervisor_cannot_move_an_episode(as_user, sam, episode):
         {"to": "assessment", "reason": "x"},
     )
     assert response.status_code == 403
+    episode.refresh_from_db()
+    assert episode.phase == P.REFERRAL
+
+
+def test_closing_needs_a_discharge_reason(as_user, alice, episode):
+    response = as_user(alice).post(
+        reverse("clients:transition", args=[episode.uuid]),
+        {"to": "closed", "reason": "No reply to offers."},
+        follow=True,
+    )
+    assert b"Choose the discharge reason" in response.content
+    episode.refresh_from_db()
+    assert episode.phase == P.REFERRAL
+    assert not episode.transitions.filter(to_phase="closed").exists()
+
+
+def test_the_discharge_reason_is_kept_and_shown(as_user, alice, episode):
+    transition_episode(episode, P.CLOSED, by=alice, reason="Moved.", discharge="moved")
+    episode.refresh_from_db()
+    assert episode.discharge_reason == "moved"
+    assert episode.get_discharge_reason_display() == "Client moved away"
+    page = as_user(alice).get(episode.client.get_absolute_url())
+    assert b"(client moved away)" in page.content
+
+
+def test_an_unknown_discharge_reason_is_refused(alice, episode):
+    with pytest.raises(ValidationError, match="discharge reason"):
+        transition_episode(
+            episode, P.CLOSED, by=alice, reason="x", discharge="vanished"
+        )
+
+
+def test_episode_moved_is_sent_inside_the_transaction(alice, episode):
+    from alliance.clients.signals import episode_moved
+
+    heard = []
+
+    def listener(sender, episode, transition, by, **kwargs):
+        heard.append((episode.phase, transition.to_phase, by))
+        raise RuntimeError("a later app refused")
+
+    episode_moved.connect(listener)
+    try:
+        with pytest.raises(RuntimeError):
+            _move(episode, P.ASSESSMENT, alice)
+    finally:
+        episode_moved.disconnect(listener)
+    assert heard == [("assessment", "assessment", alice)]
     episode.refresh_from_db()
     assert episode.phase == P.REFERRAL

@@ -44,7 +44,9 @@ def test_it_refuses_an_episode_in_referral(alice, cleo):
 
 def test_it_refuses_a_closed_episode(alice, cleo):
     episode = cleo.current_episode()
-    transition_episode(episode, "closed", by=alice, reason="Did not attend")
+    transition_episode(
+        episode, "closed", by=alice, discharge="other", reason="Did not attend"
+    )
     episode.refresh_from_db()
     with pytest.raises(ValidationError, match="This episode of care is closed"):
         start_intake(episode, by=alice)

@@ -15,7 +15,9 @@ def test_it_refuses_to_close_an_episode_with_an_unsigned_note(alice, cleo, note)
         "The episode has 1 unsigned progress note: sign them before closing."
     )
     with pytest.raises(ValidationError, match="unsigned progress note"):
-        transition_episode(episode, "closed", by=alice, reason="Ending")
+        transition_episode(
+            episode, "closed", by=alice, discharge="other", reason="Ending"
+        )
     assert Episode.objects.get(pk=episode.pk).phase == Episode.Phase.REFERRAL
 
 
@@ -23,5 +25,5 @@ def test_it_closes_once_the_note_is_signed(alice, cleo, note):
     sign_note(write(note, **COMPLETE), by=alice)
     episode = cleo.current_episode()
     assert episode.can_move_to(Episode.Phase.CLOSED) is None
-    transition_episode(episode, "closed", by=alice, reason="Ending")
+    transition_episode(episode, "closed", by=alice, discharge="other", reason="Ending")
     assert Episode.objects.get(pk=episode.pk).phase == Episode.Phase.CLOSED

@@ -85,7 +85,11 @@ def test_it_refuses_a_second_session_for_the_appointment(alice, cleo):
 def test_it_refuses_a_client_without_an_open_episode(alice, cleo):
     appointment = book(cleo)
     transition_episode(
-        cleo.current_episode(), "closed", by=alice, reason="Did not engage"
+        cleo.current_episode(),
+        "closed",
+        by=alice,
+        discharge="other",
+        reason="Did not engage",
     )
     with pytest.raises(ValidationError, match="no open episode"):
         start_session(appointment, by=alice, structure="soap")

@@ -76,5 +76,7 @@ def test_it_leaves_out_closed_episodes(alice, cleo, consent_text):
 
     _plan_for(cleo, 2)
     episode = cleo.current_episode()
-    transition_episode(episode, "closed", by=alice, reason="Moved away.")
+    transition_episode(
+        episode, "closed", by=alice, discharge="other", reason="Moved away."
+    )
     assert reviews_due(alice) == []

@@ -108,7 +108,11 @@ def test_it_refuses_a_booker_from_another_practice(zed, alice, cleo):
 
 def test_it_refuses_a_client_whose_episode_is_closed(alice, cleo):
     transition_episode(
-        cleo.current_episode(), "closed", by=alice, reason="Did not engage"
+        cleo.current_episode(),
+        "closed",
+        by=alice,
+        discharge="other",
+        reason="Did not engage",
     )
     with pytest.raises(ValidationError) as exc:
         _book(cleo, alice)

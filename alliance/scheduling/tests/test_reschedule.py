@@ -79,7 +79,13 @@ def test_it_refuses_an_appointment_in_a_closed_episode(book, alice, cleo):
     # Closing is refused while appointments are still to come, so the booking
     # left behind by a closed episode is a past one that was never updated.
     appointment = book(cleo, at(2026, 11, 2, 10))
-    transition_episode(cleo.current_episode(), "closed", by=alice, reason="Moved away")
+    transition_episode(
+        cleo.current_episode(),
+        "closed",
+        by=alice,
+        discharge="other",
+        reason="Moved away",
+    )
     with pytest.raises(ValidationError) as exc:
         _move(appointment, alice, at(2026, 11, 3, 10))
     assert exc.value.messages == [

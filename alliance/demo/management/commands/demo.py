@@ -250,6 +250,7 @@ class Command(BaseCommand):
                 P.CLOSED,
                 by=clinician,
                 at=referred + timedelta(days=21),
+                discharge=Episode.DischargeReason.NOT_SUITABLE,
                 reason="No response to two offers of assessment.",
             )
             return client
@@ -336,6 +337,7 @@ class Command(BaseCommand):
                 P.CLOSED,
                 by=clinician,
                 at=last + timedelta(days=28),
+                discharge=Episode.DischargeReason.COMPLETED,
                 reason="Follow-up complete; discharged with a relapse-prevention plan.",
             )
         return client

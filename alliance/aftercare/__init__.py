@@ -1,0 +1,1 @@
+"""After treatment: follow-up check-ins at set months, deterioration alerts and booster-session requests."""

@@ -1,0 +1,76 @@
+"""After the last episode closes the client reads their materials for the
+practice's set time, then keeps only their keepsakes (toolbox, relapse-
+prevention plan, safety plan)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance.audit.models import AuditEvent
+from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_OPEN, PORTAL_READ
+from alliance.clients.services import transition_episode
+
+
+def _close(cleo, alice, days_ago=0):
+    transition_episode(
+        cleo.current_episode(),
+        "closed",
+        by=alice,
+        reason="No reply.",
+        discharge="not_suitable",
+        at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_access_is_open_while_care_is_open(cleo):
+    assert cleo.portal_access() == PORTAL_OPEN
+    assert cleo.portal_read_until() is None
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "access"),
+    [
+        (0, PORTAL_READ),
+        (89, PORTAL_READ),
+        (90, PORTAL_KEEPSAKES),
+        (400, PORTAL_KEEPSAKES),
+    ],
+)
+def test_read_access_lasts_the_practice_days(cleo, alice, days_ago, access):
+    _close(cleo, alice, days_ago)
+    assert cleo.portal_access() == access
+
+
+def test_the_practice_sets_the_days(cleo, alice):
+    _close(cleo, alice, 20)
+    practice = cleo.practice
+    practice.portal_days_after_close = 14
+    practice.save()
+    cleo.refresh_from_db()
+    assert cleo.portal_access() == PORTAL_KEEPSAKES
+
+
+def test_in_the_read_period_pages_open_and_changes_are_refused(
+    portal, cleo, alice, schedule
+):
+    _close(cleo, alice)
+    assert portal.get(reverse("portal:progress")).status_code == 200
+    response = portal.post(reverse("portal:start", args=[schedule.uuid]))
+    assert response.status_code == 403
+    assert "can be read but no longer changed" in response.text
+    assert AuditEvent.objects.filter(
+        action="portal.read_only", outcome="denied"
+    ).exists()
+
+
+def test_after_the_read_period_only_keepsakes_open(portal, cleo, alice):
+    _close(cleo, alice, 120)
+    response = portal.get(reverse("portal:progress"))
+    assert response.status_code == 403
+    assert "coping toolbox, relapse-prevention plan and safety plan" in response.text
+    assert portal.get(reverse("safety:mine")).status_code == 200
+    assert AuditEvent.objects.filter(action="portal.ended", outcome="denied").exists()

@@ -1,0 +1,1 @@
+"""The end of treatment: readiness review, termination summary (clinician and client versions) and the relapse-prevention plan."""
