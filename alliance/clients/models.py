@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -100,6 +101,13 @@ class Client(UUIDModel):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def refuse_unless_primary(self, by: User, doing: str) -> None:
+        """Raise ValidationError unless ``by`` is this client's primary clinician
+        (in the same practice): the one check every service that writes the
+        client's record makes, with one wording."""
+        if self.clinician_id != by.pk or self.practice_id != by.practice_id:
+            raise ValidationError(f"Only the client's primary clinician can {doing}.")
 
     def portal_access(self, now: datetime | None = None) -> str:
         """What the client's portal allows now (``PORTAL_OPEN``, ``PORTAL_READ``

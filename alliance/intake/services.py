@@ -84,14 +84,6 @@ class IntakeLocked(ValidationError):
         )
 
 
-def _require_primary(episode: Episode, by: User, doing: str) -> None:
-    client = episode.client
-    if client.clinician_id != by.pk or client.practice_id != by.practice_id:
-        raise ValidationError(
-            f"Only the client's primary clinician, {client.clinician}, can {doing}."
-        )
-
-
 def start_refusal(episode: Episode) -> str | None:
     """Return why an intake cannot be started for this episode, or None."""
     if episode.phase == Episode.Phase.CLOSED:
@@ -117,7 +109,7 @@ def start_intake(
         .select_related("client__clinician")
         .get(pk=episode.pk)
     )
-    _require_primary(episode, by, "start the intake")
+    episode.client.refuse_unless_primary(by, "start the intake")
     refusal = start_refusal(episode)
     if refusal:
         raise ValidationError(refusal)
@@ -325,7 +317,7 @@ def save_section(
         .select_related("episode__client")
         .get(pk=intake.pk)
     )
-    _require_primary(intake.episode, by, "write the intake")
+    intake.episode.client.refuse_unless_primary(by, "write the intake")
     if intake.is_completed:
         raise IntakeLocked(intake)
     section = IntakeSection.objects.get(intake=intake, key=key)
@@ -388,7 +380,7 @@ def complete_intake(
         .select_related("episode__client")
         .get(pk=intake.pk)
     )
-    _require_primary(intake.episode, by, "complete the intake")
+    intake.episode.client.refuse_unless_primary(by, "complete the intake")
     refusal = completion_refusal(intake)
     if refusal:
         raise ValidationError(refusal)
@@ -411,7 +403,7 @@ def add_intake_addendum(
             "This intake is still a draft: edit its sections directly. Addenda are "
             "for intakes that are already completed."
         )
-    _require_primary(intake.episode, by, "add to the intake")
+    intake.episode.client.refuse_unless_primary(by, "add to the intake")
     text = _clean_text("Addendum", text or "").strip()
     if not text:
         raise ValidationError("Write the addendum before saving it.")
@@ -451,7 +443,7 @@ def send_pre_intake(
         .select_related("client__practice", "client__clinician")
         .get(pk=episode.pk)
     )
-    _require_primary(episode, by, "send the questionnaire")
+    episode.client.refuse_unless_primary(by, "send the questionnaire")
     refusal = send_refusal(episode)
     if refusal:
         raise ValidationError(refusal)
@@ -570,7 +562,7 @@ def review_contact_changes(
         .get(pk=pre.pk)
     )
     client = pre.episode.client
-    _require_primary(pre.episode, by, "change the client's details")
+    pre.episode.client.refuse_unless_primary(by, "change the client's details")
     if pre.contact_reviewed_at is not None:
         raise ValidationError("These contact details were already reviewed.")
     proposals = {name: proposed for name, _, _, proposed in pre.contact_proposals()}

@@ -81,11 +81,6 @@ def practice_today(episode: Episode) -> date:
     return timezone.localdate(timezone=zone_of(episode.client.practice))
 
 
-def _require_primary(episode: Episode, by: User, doing: str) -> None:
-    if episode.client.clinician_id != by.pk:
-        raise ValidationError(f"Only the client's primary clinician can {doing}.")
-
-
 def _require_open(episode: Episode) -> None:
     if not episode.is_open:
         raise ValidationError(
@@ -206,7 +201,7 @@ def create_goal(
     **content: Any,
 ) -> Goal:
     """Write a goal and its attainment scale (version 1)."""
-    _require_primary(episode, by, "write goals")
+    episode.client.refuse_unless_primary(by, "write goals")
     _require_open(episode)
     cleaned = _clean_goal(content, creating=True, today=practice_today(episode))
     goal = Goal.objects.create(episode=episode, created_by=by, **cleaned)
@@ -238,7 +233,7 @@ def revise_goal(
         .select_related("episode__client")
         .get(pk=goal.pk)
     )
-    _require_primary(goal.episode, by, "revise goals")
+    goal.episode.client.refuse_unless_primary(by, "revise goals")
     _require_open(goal.episode)
     if not goal.is_active:
         raise ValidationError(
@@ -281,7 +276,7 @@ def _close_goal(
         .select_related("episode__client")
         .get(pk=goal.pk)
     )
-    _require_primary(goal.episode, by, "change a goal's status")
+    goal.episode.client.refuse_unless_primary(by, "change a goal's status")
     _require_open(goal.episode)
     if not goal.is_active:
         raise ValidationError(
@@ -353,7 +348,7 @@ def rate_goal(
         .select_related("episode__client")
         .get(pk=goal.pk)
     )
-    _require_primary(goal.episode, by, "rate goals")
+    goal.episode.client.refuse_unless_primary(by, "rate goals")
     _require_open(goal.episode)
     if not goal.is_active:
         raise ValidationError(
@@ -557,7 +552,7 @@ def create_plan(
     episode = (
         Episode.objects.select_for_update().select_related("client").get(pk=episode.pk)
     )
-    _require_primary(episode, by, "write the treatment plan")
+    episode.client.refuse_unless_primary(by, "write the treatment plan")
     _require_open(episode)
     if TreatmentPlan.objects.filter(episode=episode).exists():
         raise ValidationError(
@@ -587,7 +582,7 @@ def review_plan(
         .select_related("episode__client", "current")
         .get(pk=plan.pk)
     )
-    _require_primary(plan.episode, by, "review the treatment plan")
+    plan.episode.client.refuse_unless_primary(by, "review the treatment plan")
     _require_open(plan.episode)
     errors = []
     try:
@@ -621,7 +616,9 @@ def acknowledge_plan_version(
     version = TreatmentPlanVersion.objects.select_related("plan__episode__client").get(
         pk=version.pk
     )
-    _require_primary(version.plan.episode, by, "record the client's acknowledgement")
+    version.plan.episode.client.refuse_unless_primary(
+        by, "record the client's acknowledgement"
+    )
     if method not in PlanAcknowledgement.Method.values:
         raise ValidationError("Choose how the client acknowledged the plan.")
     if not isinstance(given_at, datetime) or timezone.is_naive(given_at):
@@ -676,7 +673,7 @@ def save_session_record(
         pk=session.pk
     )
     episode = session.episode
-    _require_primary(episode, by, "record the session's work on the plan")
+    episode.client.refuse_unless_primary(by, "record the session's work on the plan")
     errors: list[str] = []
     goals = list(goals_addressed)
     if any(g.episode_id != episode.pk for g in goals):
