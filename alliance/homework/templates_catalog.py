@@ -41,8 +41,12 @@ DAYS: tuple[tuple[str, str], ...] = (
     ("sun", "Sunday"),
 )
 
+# The guided practice fills in "breathing", "body_scan" or "grounding"
+# (alliance/homework/guided.py). Keys are stored in answers: never remove one.
 RELAXATION_METHODS: tuple[tuple[str, str], ...] = (
     ("breathing", "Slow breathing"),
+    ("body_scan", "Body scan"),
+    ("grounding", "Grounding with the senses (5-4-3-2-1)"),
     ("muscle", "Muscle relaxation"),
     ("mindfulness", "Mindfulness"),
     ("other", "Something else"),
@@ -172,7 +176,9 @@ TEMPLATES: dict[str, Template] = {
             "Relaxation practice log",
             "Practise relaxation or mindfulness and note how long you practised and "
             "how tense you felt before and after.",
+            # Tension before comes first: it is rated before practising.
             (
+                _n("tension_before", "Tension before", 0, 10, True),
                 Field(
                     "method",
                     "What did you practise?",
@@ -181,7 +187,6 @@ TEMPLATES: dict[str, Template] = {
                     choices=RELAXATION_METHODS,
                 ),
                 _n("minutes", "Minutes practised", 1, 180, True),
-                _n("tension_before", "Tension before", 0, 10, True),
                 _n("tension_after", "Tension after", 0, 10, True),
                 Field("notes", "Anything you noticed", TEXT),
             ),

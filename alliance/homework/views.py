@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
-from alliance.homework import selectors, services
+from alliance.homework import guided, selectors, services
 from alliance.homework.forms import AssignForm, CommentForm
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.homework.templates_catalog import answers_from_post, get_template, shown
@@ -114,6 +115,7 @@ def _own_assignment(
 
 
 def _entry_context(
+    request: HttpRequest,
     assignment: HomeworkAssignment,
     day: date,
     entry: HomeworkEntry | None,
@@ -121,6 +123,8 @@ def _entry_context(
     **extra: Any,
 ) -> dict[str, Any]:
     client = assignment.client
+    # ``?fast=1`` speeds the guided timer up for browser tests, never in production.
+    fast = settings.DEBUG and request.GET.get("fast") == "1"
     if answers is None:
         answers = entry.answers if entry else {}
     return {
@@ -134,6 +138,7 @@ def _entry_context(
         "version": entry.version if entry else 0,
         "fields": shown(assignment.template, answers, form=True),
         "sent_answers": shown(assignment.template, answers, form=False),
+        "guided": guided.panel(assignment.template, fast=fast),
         **extra,
     }
 
@@ -147,7 +152,9 @@ def entry(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
     ).first()
     if request.method == "GET":
         return render(
-            request, "homework/entry.html", _entry_context(assignment, for_date, stored)
+            request,
+            "homework/entry.html",
+            _entry_context(request, assignment, for_date, stored),
         )
     answers = answers_from_post(assignment.template, request.POST)
     try:
@@ -169,7 +176,9 @@ def entry(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
         return render(
             request,
             "homework/entry.html",
-            _entry_context(assignment, for_date, stored, answers, errors=exc.messages),
+            _entry_context(
+                request, assignment, for_date, stored, answers, errors=exc.messages
+            ),
         )
     messages.success(request, "Saved. You can come back to it later.")
     return redirect("homework:entry", assignment.uuid, for_date.isoformat())
