@@ -45,11 +45,6 @@ def client_today(assignment: HomeworkAssignment | Episode) -> date:
     return timezone.localdate(timezone=zone_of(assignment.client.practice))
 
 
-def _require_primary(episode: Episode, by: User, doing: str) -> None:
-    if episode.client.clinician_id != by.pk:
-        raise ValidationError(f"Only the client's primary clinician can {doing}.")
-
-
 def _require_client(assignment: HomeworkAssignment, by: User) -> None:
     if assignment.client.user_id is None or assignment.client.user_id != by.pk:
         raise ValidationError("Only the client can fill in their homework.")
@@ -71,7 +66,7 @@ def assign_homework(
     request: HttpRequest | None = None,
 ) -> HomeworkAssignment:
     """Set homework for the client of an open episode."""
-    _require_primary(episode, by, "assign homework")
+    episode.client.refuse_unless_primary(by, "assign homework")
     if not episode.is_open:
         raise ValidationError("This episode of care is closed, so no new homework.")
     chosen = get_template(template)
@@ -126,7 +121,7 @@ def end_assignment(
     assignment: HomeworkAssignment, *, by: User, request: HttpRequest | None = None
 ) -> HomeworkAssignment:
     """Stop the homework: no further occurrences after today."""
-    _require_primary(assignment.episode, by, "end homework")
+    assignment.episode.client.refuse_unless_primary(by, "end homework")
     if not assignment.is_active:
         return assignment
     assignment.status = HomeworkAssignment.Status.ENDED
@@ -226,7 +221,7 @@ def comment_on_entry(
     request: HttpRequest | None = None,
 ) -> HomeworkEntry:
     """Write (or replace) the clinician's comment on a submitted entry."""
-    _require_primary(entry.assignment.episode, by, "comment on homework")
+    entry.assignment.episode.client.refuse_unless_primary(by, "comment on homework")
     if not entry.is_submitted:
         raise ValidationError("You can comment once the client has sent this entry.")
     comment = (comment or "").strip()
