@@ -1,0 +1,196 @@
+"""Message pages. Clinicians reach a client's thread through the caseload
+(``get_client``: the primary clinician writes, a supervisor reads, another
+clinician's client is 404, admins 403); the client reaches only their own
+(``get_own_client``). Forms post plainly (multipart, for the optional file)
+and work without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from alliance import permissions
+from alliance.audit.models import AuditEvent
+from alliance.audit.services import record
+from alliance.clients.models import Client
+from alliance.core.crypto import DecryptionError
+from alliance.messaging import selectors, services
+from alliance.messaging.forms import MessageForm
+from alliance.messaging.models import Message, MessageAttachment
+from alliance.messaging.uploads import bounded_uploads
+
+
+def _uploads(request: HttpRequest) -> list[Any]:
+    return [f for name in request.FILES for f in request.FILES.getlist(name)]
+
+
+def _send(request: HttpRequest, client: Client, form: MessageForm) -> bool:
+    """Send the posted message; on refusal put the reason on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        services.send_message(
+            client,
+            form.cleaned_data["body"],
+            by=request.user,
+            files=_uploads(request),
+            request=request,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
+@dataclass
+class Shown:
+    """A message as one reader sees it."""
+
+    message: Message
+    author: str
+    # Sent by the reader's side (the client, or the care team).
+    mine: bool
+    # From the other side and not read before this page was opened.
+    new: bool
+
+
+def _shown(request: HttpRequest, client: Client, items: list[Message]) -> list[Shown]:
+    by_client = services.is_client_side(client, request.user)
+    marks = by_client or services.is_primary(client, request.user)
+    shown = []
+    for m in items:
+        if m.from_client:
+            author = "You" if by_client else client.display_name
+        else:
+            author = str(m.sender)
+        mine = m.from_client == by_client
+        shown.append(Shown(m, author, mine, marks and not mine and m.read_at is None))
+    return shown
+
+
+def _thread_context(
+    request: HttpRequest, client: Client, form: MessageForm, **extra: Any
+) -> dict[str, Any]:
+    page = selectors.thread_page(client, request.GET.get("page", 1))
+    return {
+        "client": client,
+        "practice": client.practice,
+        "page": page,
+        "thread": _shown(request, client, page.object_list),
+        "form": form,
+        "refusal": services.sending_refusal(client, request.user),
+        "allow_attachments": client.practice.allow_message_attachments,
+        **extra,
+    }
+
+
+# -- clinicians --------------------------------------------------------------------
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Every conversation in the caseload, unread first; no message text."""
+    user = permissions.require_clinician(request)
+    threads = selectors.inbox(user)
+    record(
+        user,
+        "message.inbox_view",
+        None,
+        request=request,
+        detail={"threads": len(threads)},
+    )
+    return render(request, "messaging/inbox.html", {"threads": threads})
+
+
+@bounded_uploads
+@require_http_methods(["GET", "POST"])
+def thread(request: HttpRequest, uuid: object) -> HttpResponse:
+    """The conversation with one client; the primary clinician may reply."""
+    client = permissions.get_client(request, uuid, write=request.method == "POST")
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if _send(request, client, form):
+            messages.success(request, f"Message sent to {client.display_name}.")
+            return redirect("messaging:thread", client.uuid)
+        return render(
+            request, "messaging/thread.html", _thread_context(request, client, form)
+        )
+    # Listed before marking, so what was new still shows as new this once.
+    context = _thread_context(request, client, form)
+    services.read_thread(client, by=request.user, request=request)
+    return render(request, "messaging/thread.html", context)
+
+
+def _download(request: HttpRequest, attachment: MessageAttachment) -> HttpResponse:
+    try:
+        data = attachment.data
+        filename = attachment.filename
+    except DecryptionError:
+        record(
+            request.user,
+            "message.attachment_unreadable",
+            attachment,
+            request=request,
+            client_uuid=attachment.message.client.uuid,
+            outcome=AuditEvent.Outcome.FAILED,
+        )
+        raise Http404 from None
+    response = HttpResponse(data, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _attachments() -> Any:
+    return MessageAttachment.objects.select_related("message__client")
+
+
+@require_GET
+def attachment(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Download a file from a thread the clinician may read."""
+    found = permissions.get_clinical(
+        request, _attachments(), uuid, action="message.attachment_download"
+    )
+    return _download(request, found)
+
+
+# -- the client's portal -------------------------------------------------------------
+
+
+@bounded_uploads
+@require_http_methods(["GET", "POST"])
+def mine(request: HttpRequest) -> HttpResponse:
+    """The client's conversation with their clinician. After therapy ends it
+    can be read for the practice's set time, but not written in."""
+    client = permissions.get_own_client(request, write=request.method == "POST")
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if _send(request, client, form):
+            messages.success(
+                request,
+                "Message sent. Your clinician will read it when they are next "
+                "working; it is not seen straight away.",
+            )
+            return redirect("messaging:mine")
+        context = _thread_context(request, client, form, portal=True)
+        return render(request, "messaging/mine.html", context)
+    context = _thread_context(request, client, form, portal=True)
+    services.read_thread(client, by=request.user, request=request)
+    return render(request, "messaging/mine.html", context)
+
+
+@require_GET
+def mine_attachment(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Download a file from the client's own thread; anyone else's is 404."""
+    found = permissions.get_own(
+        request, _attachments(), uuid, action="message.attachment_download"
+    )
+    return _download(request, found)
