@@ -58,11 +58,12 @@ class Practice(UUIDModel):
     )
     retention_years = models.PositiveIntegerField(
         "record retention (years after the last episode closes)",
-        default=8,
-        help_text="Adults' records; children's are kept at least until their "
-        "25th birthday (26th if 17 when care ended). NHS Records Management "
-        "Code of Practice 2023 sets 8 years for adult mental-health records; "
-        "check your own jurisdiction's rule.",
+        default=20,
+        help_text="Children's records are kept at least until their 25th "
+        "birthday (26th if 17 when care ended). The default follows NHS "
+        "England's Records Management Code of Practice (2021, updated 2023): "
+        "mental-health and psychology records 20 years after care ends "
+        "(general adult health records 8). Check your own jurisdiction's rule.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

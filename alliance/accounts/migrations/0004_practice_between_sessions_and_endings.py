@@ -39,6 +39,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='practice',
             name='retention_years',
-            field=models.PositiveIntegerField(default=8, help_text="Adults' records; children's are kept at least until their 25th birthday (26th if 17 when care ended). NHS Records Management Code of Practice 2023 sets 8 years for adult mental-health records; check your own jurisdiction's rule.", verbose_name='record retention (years after the last episode closes)'),
+            field=models.PositiveIntegerField(default=20, help_text="Children's records are kept at least until their 25th birthday (26th if 17 when care ended). The default follows NHS England's Records Management Code of Practice (2021, updated 2023): mental-health and psychology records 20 years after care ends (general adult health records 8). Check your own jurisdiction's rule.", verbose_name='record retention (years after the last episode closes)'),
         ),
     ]

@@ -85,7 +85,7 @@ PRACTICE_FORM = {
     "quiet_hours_start": "21:00",
     "quiet_hours_end": "08:00",
     "followup_months": "1,3,6",
-    "retention_years": "8",
+    "retention_years": "20",
 }
 
 
@@ -128,7 +128,7 @@ def test_practice_settings_refuse_bad_rules(as_user, ada, field, value, message)
     assert message in response.content.decode()
     ada.practice.refresh_from_db()
     assert ada.practice.followup_months == "1,3,6"
-    assert ada.practice.retention_years == 8
+    assert ada.practice.retention_years == 20
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,11 @@ def test_quiet_hours_may_run_over_midnight(ada, start, end, moment, quiet):
     practice.quiet_hours_start = time.fromisoformat(start)
     practice.quiet_hours_end = time.fromisoformat(end)
     assert practice.in_quiet_hours(time.fromisoformat(moment)) is quiet
+
+
+def test_records_are_kept_20_years_by_default():
+    """NHS England Records Management Code of Practice (2021, updated 2023):
+    mental-health and psychology records, 20 years after care ends."""
+    from alliance.accounts.models import Practice
+
+    assert Practice(name="New").retention_years == 20
