@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alliance import permissions
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
+from alliance.checkins.selectors import chart_checkins
 from alliance.clients import services
 from alliance.clients.forms import (
     ClientForm,
@@ -25,10 +26,12 @@ from alliance.core.text import search_text
 from alliance.homework.selectors import chart_homework
 from alliance.intake.selectors import intake_for_chart
 from alliance.measures.selectors import chart_measures
+from alliance.messaging.selectors import chart_messages
 from alliance.notes.selectors import chart_notes
 from alliance.plans.selectors import chart_plan
 from alliance.safety.selectors import current_safety_plan
 from alliance.scheduling.selectors import chart_appointments
+from alliance.toolbox.selectors import chart_toolbox
 
 PAGE_SIZE = 100
 
@@ -131,6 +134,9 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "chart_homework": chart_homework(current),
             "measures": chart_measures(client),
             "safety": current_safety_plan(client),
+            "chart_checkins": chart_checkins(client),
+            "chart_messages": chart_messages(client),
+            "chart_toolbox": chart_toolbox(client),
         },
     )
 

@@ -11,6 +11,7 @@ from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.measures.selectors import due_for_clinician
 from alliance.measures.tracking import not_on_track
+from alliance.messaging.selectors import unread_by_client_for_clinician
 from alliance.notes.selectors import awaiting_cosign, unsigned_notes
 from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import todays_appointments
@@ -56,6 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "plan_reviews": reviews_due(user),
             "due_measures": due_for_clinician(user),
             "off_track": not_on_track(user),
+            "unread_messages": unread_by_client_for_clinician(user),
         },
     )
 
