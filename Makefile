@@ -25,7 +25,7 @@ demo: $(STAMP)
 	DEBUG=1 ALLIANCE_DEMO=1 $(BIN)/alliance demo
 
 worker: $(STAMP)
-	DEBUG=1 $(BIN)/alliance db_worker
+	DEBUG=1 $(BIN)/alliance worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

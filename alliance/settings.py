@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "alliance.core.context_processors.alliance",
+                "alliance.portal.context_processors.portal_nav",
             ],
         },
     }

@@ -53,7 +53,7 @@ class HomeworkAssignment(UUIDModel):
     )
     # Monday = 0, as "0,2,4"; used when recurrence is WEEKDAYS.
     weekdays = models.CharField(max_length=20, blank=True, default="")
-    # The client's wish for a reminder; sending reminders is later work.
+    # Whether the daily reminder email (alliance.reminders) mentions it.
     reminder = models.BooleanField(default=False)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.ACTIVE

@@ -15,10 +15,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.checkins.selectors import chart_checkins
 from alliance.homework import guided, selectors, services
 from alliance.homework.forms import AssignForm, CommentForm
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.homework.templates_catalog import answers_from_post, get_template, shown
+from alliance.messaging.selectors import chart_messages
+from alliance.toolbox.selectors import chart_toolbox
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,13 +46,19 @@ def review(request: HttpRequest, uuid: object) -> HttpResponse:
     """Before a session: what was assigned, done and missed, the answers and
     adherence over the last four weeks."""
     episode = permissions.get_episode(request, uuid)
+    client = episode.client
     return render(
         request,
         "homework/review.html",
         {
             "review": selectors.review(episode),
-            "client": episode.client,
-            "can_edit": permissions.is_primary_clinician(request.user, episode.client),
+            "client": client,
+            "can_edit": permissions.is_primary_clinician(request.user, client),
+            # The rest of what happened between sessions, read-only here.
+            "chart_checkins": chart_checkins(client),
+            "chart_messages": chart_messages(client),
+            "chart_toolbox": chart_toolbox(client),
+            "between_sessions": True,
         },
     )
 

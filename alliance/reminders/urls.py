@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from alliance.reminders import views
 
 app_name = "reminders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

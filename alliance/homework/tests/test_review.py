@@ -38,7 +38,8 @@ def test_it_runs_a_bounded_number_of_queries(
     one_off(cleo)
     http = as_user(alice)
     url = reverse("homework:review", args=[cleo.current_episode().uuid])
-    with django_assert_max_num_queries(13):
+    # 13 for the homework, 7 for the check-ins, messages and toolbox cards.
+    with django_assert_max_num_queries(20):
         response = http.get(url)
     assert response.status_code == 200
     assert response.content.decode().count(": Done") == 18
@@ -80,3 +81,29 @@ def test_it_shows_homework_on_the_chart(as_user, alice, cleo):
     assert 'id="chart-homework-heading"' in body
     assert "Solution-focused scaling" in body
     assert reverse("homework:assign", args=[cleo.current_episode().uuid]) in body
+
+
+def test_the_panel_shows_what_else_happened_between_sessions(as_user, alice, cleo):
+    import uuid
+
+    from alliance.checkins.services import record_checkin
+    from alliance.messaging.services import send_message
+
+    record_checkin(
+        cleo,
+        mood=3,
+        feelings=["tired"],
+        note="Hard week at work",
+        safety_concern=False,
+        submission_key=uuid.uuid4(),
+        by=cleo.user,
+    )
+    send_message(cleo, "Thank you for the reminder.", by=cleo.user)
+    body = (
+        as_user(alice)
+        .get(reverse("homework:review", args=[cleo.current_episode().uuid]))
+        .content.decode()
+    )
+    assert "Between sessions" in body
+    assert "mood <strong>3/10</strong>" in body
+    assert "Thank you for the reminder." in body

@@ -1,0 +1,26 @@
+"""What every portal page's navigation needs: the client's unread messages
+and what their access allows. Two queries, only for client logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from alliance.clients.models import PORTAL_OPEN, Client
+from alliance.messaging.selectors import unread_for_client
+
+
+def portal_nav(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated or user.role != "client":
+        return {}
+    client = Client.objects.select_related("practice").filter(user=user).first()
+    if client is None:
+        return {}
+    access = client.portal_access()
+    return {
+        "portal_unread": unread_for_client(client) if access != "keepsakes" else 0,
+        "portal_open": access == PORTAL_OPEN,
+        "portal_access": access,
+    }
