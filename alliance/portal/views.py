@@ -22,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
 from alliance.audit.services import record
-from alliance.clients.models import Client
+from alliance.checkins.selectors import portal_checkins
+from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client
 from alliance.homework.selectors import portal_homework
 from alliance.measures.charts import Point, progress_svg
 from alliance.measures.models import Administration, MeasureSchedule
@@ -35,6 +36,8 @@ from alliance.measures.selectors import (
 )
 from alliance.measures.services import start_administration, submit_administration
 from alliance.measures.views import Flow, render_review, run_item_step
+from alliance.messaging.selectors import portal_messages
+from alliance.toolbox.selectors import portal_toolbox
 
 
 def _context(client: Client, **extra: Any) -> dict[str, Any]:
@@ -51,8 +54,26 @@ def _portal_administrations() -> QuerySet[Administration]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """What the client has to complete now, and drafts to continue."""
-    client = permissions.get_own_client(request)
+    """What the client has to complete now, and drafts to continue.
+
+    Once care has ended and the read period is over, only the keepsakes are
+    shown (toolbox, relapse-prevention plan, safety plan)."""
+    client = permissions.get_own_client(request, keepsake=True)
+    access = client.portal_access()
+    if access == PORTAL_KEEPSAKES:
+        record(
+            request.user,
+            "portal.view",
+            None,
+            request=request,
+            client_uuid=client.uuid,
+            detail={"access": access},
+        )
+        return render(
+            request,
+            "portal/ended.html",
+            _context(client, portal_toolbox=portal_toolbox(client)),
+        )
     episode = client.current_episode()
     drafts = client_drafts(client)
     started = {draft.instrument for draft in drafts}
@@ -81,6 +102,10 @@ def home(request: HttpRequest) -> HttpResponse:
             drafts=drafts,
             shares=shares,
             homework=portal_homework(client),
+            read_until=client.portal_read_until() if access == PORTAL_READ else None,
+            portal_checkins=portal_checkins(client),
+            portal_messages=portal_messages(client),
+            portal_toolbox=portal_toolbox(client),
         ),
     )
 

@@ -74,3 +74,24 @@ def test_after_the_read_period_only_keepsakes_open(portal, cleo, alice):
     assert "coping toolbox, relapse-prevention plan and safety plan" in response.text
     assert portal.get(reverse("safety:mine")).status_code == 200
     assert AuditEvent.objects.filter(action="portal.ended", outcome="denied").exists()
+
+
+def test_the_home_page_shows_the_read_period(portal, cleo, alice):
+    _close(cleo, alice, 10)
+    response = portal.get(reverse("portal:home"))
+    assert response.status_code == 200
+    until = cleo.portal_read_until()
+    assert f"until {until:%-d %B %Y}" in response.text
+
+
+def test_after_the_read_period_the_home_page_keeps_the_keepsakes(portal, cleo, alice):
+    _close(cleo, alice, 120)
+    response = portal.get(reverse("portal:home"))
+    assert response.status_code == 200
+    assert "Your therapy has ended" in response.text
+    assert reverse("toolbox:mine") in response.text
+    assert reverse("safety:mine") in response.text
+    # The navigation offers only what still opens.
+    assert reverse("messaging:mine") not in response.text
+    assert reverse("portal:progress") not in response.text
+    assert portal.get(reverse("toolbox:mine")).status_code == 200
