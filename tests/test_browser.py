@@ -299,3 +299,112 @@ def test_a_risk_answer_in_the_kiosk_raises_an_alert_the_clinician_acknowledges(
         == 0
     )
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def _log_in_client(page, base: str, login: dict) -> None:
+    """Clients sign in with their password (TOTP is theirs to add)."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(login["email"])
+    page.get_by_label("Password").fill(login["password"])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/portal/")
+
+
+def test_a_client_works_between_sessions_and_the_clinician_sees_it(
+    page, demo_server, tmp_path
+):
+    """Issue #5, done means: on a phone-sized screen the demo client completes a
+    thought record and a breathing exercise with the timer, checks in and reads
+    a message; the clinician then sees all of it in the review panel."""
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in_client(page, base, client)
+    assert page.viewport_size["width"] == 390
+    # Urgent help is on the portal page, and messages are said not to be for emergencies.
+    page.get_by_role("complementary", name="Urgent help").wait_for()
+    assert "not monitored around the clock" in page.content()
+    _shot(page, tmp_path, "portal-home")
+
+    # 1. A thought record.
+    page.locator("li", has_text="Thought record when your mood drops").get_by_role(
+        "link", name=re.compile("^Start")
+    ).click()
+    page.get_by_label("What was happening?").fill("Manager asked to see me")
+    page.get_by_label("What went through your mind?").fill("I'm going to be let go")
+    page.get_by_label("How much did you believe it (0–100)").fill("80")
+    page.get_by_label("What did you feel?").fill("Scared")
+    page.get_by_label("How strong was the feeling (0–100)").fill("85")
+    page.get_by_label("Catastrophising: expecting the worst will happen").check()
+    page.get_by_label("What does not fit the thought?").fill(
+        "My last review was good; she asks everyone for catch-ups"
+    )
+    page.get_by_label("A more balanced thought").fill(
+        "It is probably a routine catch-up"
+    )
+    page.get_by_label("How strong is the feeling now (0–100)").fill("40")
+    page.get_by_text("Saved at").wait_for()  # autosaved before sending
+    page.get_by_role("button", name="Send to my clinician").click()
+    page.get_by_text("Sent to your clinician").wait_for()
+
+    # 2. Breathing with the guided timer (fast mode: a minute takes seconds).
+    page.goto(f"{base}/portal/")
+    entry = page.locator("li", has_text="Slow breathing, five minutes a day")
+    href = entry.get_by_role("link", name=re.compile("^Start")).get_attribute("href")
+    page.goto(f"{base}{href}?fast=1")
+    page.get_by_label("Tension before (0–10)").fill("7")
+    page.get_by_label("Paced breathing").check()
+    page.get_by_label("Breathing rhythm").select_option(index=1)
+    page.get_by_label("Minutes to practise").fill("1")
+    page.get_by_role("button", name="Start").click()
+    page.locator("#pacer-cue").filter(has_text=re.compile("Breathe")).wait_for()
+    _shot(page, tmp_path, "breathing-pacer")
+    from playwright.sync_api import expect
+
+    # The page's CSP forbids eval, so wait with Playwright's own matchers.
+    expect(page.locator("#id_minutes")).to_have_value("1", timeout=20_000)
+    assert page.locator("#id_method").input_value() == "breathing"
+    page.get_by_label("Tension after (0–10)").fill("4")
+    page.get_by_role("button", name="Send to my clinician").click()
+    page.get_by_text("Sent to your clinician").wait_for()
+
+    # 3. A check-in.
+    page.get_by_role("navigation", name="Portal").get_by_role(
+        "link", name="Check in"
+    ).click()
+    page.get_by_label("6", exact=True).check()
+    page.get_by_label("Hopeful").check()
+    page.get_by_label("Anything you would like to add? (optional)").fill(
+        "Better after the breathing"
+    )
+    page.locator("fieldset", has_text="thoughts of harming").get_by_label("No").check()
+    page.get_by_role("button", name="Send my check-in").click()
+    page.get_by_role("heading", name="Thank you for checking in").wait_for()
+
+    # 4. The clinician's message, unread until opened.
+    messages = page.get_by_role("navigation", name="Portal").get_by_role(
+        "link", name=re.compile("^Messages")
+    )
+    assert "1" in messages.inner_text()
+    messages.click()
+    page.get_by_text("let's put that on the agenda for Thursday").wait_for()
+    page.goto(f"{base}/portal/")
+    assert "new message" not in page.content()
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+    # The clinician sees it all in the review panel.
+    page.context.clear_cookies()
+    _log_in(page, base, alice)
+    page.goto(f"{base}/clients/?q={client['name'].split()[0]}")
+    page.locator("main tbody a").first.click()
+    page.get_by_role("link", name="Review homework").click()
+    body = page.locator("main")
+    body.get_by_text("Manager asked to see me").wait_for()
+    text = body.inner_text()
+    assert "It is probably a routine catch-up" in text
+    assert "Catastrophising" in text
+    assert "Paced breathing" in text or "breathing" in text.lower()
+    assert "mood 6/10" in text
+    assert "let's put that on the agenda" in text
+    _shot(page, tmp_path, "review-panel")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.aftercare.selectors import chart_aftercare
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.checkins.selectors import chart_checkins
@@ -31,6 +32,7 @@ from alliance.notes.selectors import chart_notes
 from alliance.plans.selectors import chart_plan
 from alliance.safety.selectors import current_safety_plan
 from alliance.scheduling.selectors import chart_appointments
+from alliance.termination.selectors import chart_termination
 from alliance.toolbox.selectors import chart_toolbox
 
 PAGE_SIZE = 100
@@ -134,7 +136,12 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "chart_homework": chart_homework(current),
             "measures": chart_measures(client),
             "safety": current_safety_plan(client),
+            "chart_aftercare": chart_aftercare(client),
             "chart_checkins": chart_checkins(client),
+            # The latest episode, so the ending stays visible after closing.
+            "chart_termination": chart_termination(
+                current or (episodes[0] if episodes else None)
+            ),
             "chart_messages": chart_messages(client),
             "chart_toolbox": chart_toolbox(client),
         },

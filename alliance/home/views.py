@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from alliance import permissions
 from alliance.accounts.models import User
+from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
@@ -58,6 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "due_measures": due_for_clinician(user),
             "off_track": not_on_track(user),
             "unread_messages": unread_by_client_for_clinician(user),
+            "booster_requests": open_booster_requests(user),
         },
     )
 

@@ -1,5 +1,6 @@
-"""What every portal page's navigation needs: the client's unread messages
-and what their access allows. Two queries, only for client logins."""
+"""What every portal page's navigation needs: the client's unread messages,
+what their access allows and whether they have a relapse-prevention plan.
+Three queries, only for client logins."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.http import HttpRequest
 
 from alliance.clients.models import PORTAL_OPEN, Client
 from alliance.messaging.selectors import unread_for_client
+from alliance.termination.models import RelapsePreventionPlan
 
 
 def portal_nav(request: HttpRequest) -> dict[str, Any]:
@@ -23,4 +25,7 @@ def portal_nav(request: HttpRequest) -> dict[str, Any]:
         "portal_unread": unread_for_client(client) if access != "keepsakes" else 0,
         "portal_open": access == PORTAL_OPEN,
         "portal_access": access,
+        "portal_relapse_plan": RelapsePreventionPlan.objects.filter(
+            client=client
+        ).exists(),
     }

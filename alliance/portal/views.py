@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.aftercare.selectors import portal_aftercare
 from alliance.audit.services import record
 from alliance.checkins.selectors import portal_checkins
 from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client
@@ -37,6 +38,7 @@ from alliance.measures.selectors import (
 from alliance.measures.services import start_administration, submit_administration
 from alliance.measures.views import Flow, render_review, run_item_step
 from alliance.messaging.selectors import portal_messages
+from alliance.termination.selectors import current_plan, portal_termination
 from alliance.toolbox.selectors import portal_toolbox
 
 
@@ -72,7 +74,11 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "portal/ended.html",
-            _context(client, portal_toolbox=portal_toolbox(client)),
+            _context(
+                client,
+                portal_toolbox=portal_toolbox(client),
+                relapse_plan=current_plan(client),
+            ),
         )
     episode = client.current_episode()
     drafts = client_drafts(client)
@@ -103,7 +109,9 @@ def home(request: HttpRequest) -> HttpResponse:
             shares=shares,
             homework=portal_homework(client),
             read_until=client.portal_read_until() if access == PORTAL_READ else None,
+            portal_aftercare=portal_aftercare(client),
             portal_checkins=portal_checkins(client),
+            portal_termination=portal_termination(client),
             portal_messages=portal_messages(client),
             portal_toolbox=portal_toolbox(client),
         ),

@@ -97,7 +97,7 @@ def test_it_round_trips_a_populated_database(made, tmp_path):
     assert manifest["vendor"] == "sqlite"
     assert manifest["tables"]["clients_client"]["rows"] == 5
     assert manifest["field_key_ids"] == {"k1": 20}
-    assert manifest["migrations"]["clients"] == "0001_initial"
+    assert manifest["migrations"]["clients"] == "0002_discharge_reason"
     db = sqlite3.connect(target)
     try:
         restored = backup.compute_manifest(db, "sqlite")

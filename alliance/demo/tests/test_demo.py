@@ -62,7 +62,7 @@ def test_it_prints_and_keeps_the_logins(seeded):
     path = settings.VAR_DIR / "demo-logins.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     logins = json.loads(path.read_text())
-    assert {x["role"] for x in logins} == {"admin", "clinician", "supervisor"}
+    assert {x["role"] for x in logins} == {"admin", "clinician", "supervisor", "client"}
 
 
 def test_if_empty_only_prints_the_logins(seeded):
@@ -96,3 +96,25 @@ def test_it_seeds_at_any_time_of_day(db, tmp_path, settings, hour_minute):
     with mock.patch("django.utils.timezone.now", fake_now):
         call_command("demo", password="x" * 16, stdout=StringIO())
     assert Client.objects.count() == 30
+
+
+def test_it_gives_the_portal_client_things_to_do_and_read(seeded):
+    from alliance.checkins.models import CheckIn
+    from alliance.clients.models import Client
+    from alliance.homework.models import HomeworkAssignment
+    from alliance.messaging.selectors import unread_for_client
+    from alliance.toolbox.models import CopingSkill
+
+    client = Client.objects.get(user__email="maya.fernandes@mail.example")
+    assert client.user.check_password("demo-password-for-tests")
+    templates = set(
+        HomeworkAssignment.objects.filter(client=client).values_list(
+            "template", flat=True
+        )
+    )
+    assert {"thought_record", "relaxation_practice"} <= templates
+    assert CheckIn.objects.filter(client=client).count() >= 5
+    assert CopingSkill.objects.filter(client=client).count() == 3
+    assert unread_for_client(client) == 1
+    logins = json.loads((settings.VAR_DIR / "demo-logins.json").read_text())
+    assert any(x["role"] == "client" and x["totp_secret"] == "" for x in logins)

@@ -244,7 +244,13 @@ def test_it_gives_clients_who_finish_their_intake_when_seeded_before_moving_on(
     ):
         episode = client.current_episode()
         for phase in phases:
-            transition_episode(episode, phase, by=alice, reason="Course finished")
+            transition_episode(
+                episode,
+                phase,
+                by=alice,
+                reason="Course finished",
+                discharge="completed" if phase == "closed" else "",
+            )
     kemi_episode = Episode.objects.get(client=kemi)
     assert kemi_episode.phase == "aftercare"
     assert Intake.objects.get(episode=kemi_episode).is_completed

@@ -16,7 +16,7 @@ def test_long_after_closing_the_toolbox_opens_and_takes_practice(portal, cleo, s
     close_care(cleo, days_ago=3 * 365)
     assert cleo.portal_access() == PORTAL_KEEPSAKES
     # Other portal pages refuse...
-    assert portal.get(reverse("portal:home")).status_code == 403
+    assert "Your therapy has ended" in portal.get(reverse("portal:home")).text
     assert portal.get(reverse("portal:progress")).status_code == 403
     # ...the toolbox opens.
     page = portal.get(reverse("toolbox:mine"))

@@ -41,6 +41,7 @@ from alliance.clients.services import (
 )
 from alliance.demo import content
 from alliance.demo.seed_plans import seed_intakes_and_plans
+from alliance.demo.seed_portal import seed_portal_client
 from alliance.measures.services import record_administration, schedule_measure
 from alliance.notes.models import ProgressNote
 from alliance.notes.services import (
@@ -140,9 +141,14 @@ class Command(BaseCommand):
             return
         self.stdout.write("\nDemo logins (invented practice; 2FA is real):")
         for login in json.loads(path.read_text()):
+            second = (
+                f"   TOTP secret: {login['totp_secret']}"
+                if login["totp_secret"]
+                else "   (portal client: password only)"
+            )
             self.stdout.write(
                 f"  {login['role']:<11} {login['email']:<34} password: {login['password']}"
-                f"   TOTP secret: {login['totp_secret']}"
+                + second
             )
         self.stdout.write(
             "Add the secret to an authenticator app, or print the current code with\n"
@@ -213,6 +219,22 @@ class Command(BaseCommand):
         )
         self._today()
         self._risk_and_supervision()
+        # The portal client: Alice's second client in active treatment (her
+        # first carries the open risk alert).
+        portal_client = [
+            c
+            for c, p in self.clients
+            if p == P.ACTIVE and c.clinician_id == staff["alice"].pk
+        ][1]
+        logins.append(
+            seed_portal_client(
+                portal_client,
+                clinician=staff["alice"],
+                password=password or secrets.token_urlsafe(12),
+                now=self.now,
+                rng=self.rng,
+            )
+        )
         return logins
 
     def _client(

@@ -50,6 +50,12 @@ def move(episode: Any, *phases: str, consent_text: Any = None) -> Any:
                 given_at=timezone.now(),
                 by=by,
             )
-        transition_episode(episode, phase, by=by, reason=f"To {phase}")
+        transition_episode(
+            episode,
+            phase,
+            by=by,
+            reason=f"To {phase}",
+            discharge="completed" if phase == "closed" else "",
+        )
         episode.refresh_from_db()
     return episode
