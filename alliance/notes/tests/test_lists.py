@@ -40,7 +40,7 @@ def test_it_shows_status_on_the_chart(
     for hours in (75, 99, 123):
         start(cleo, hours_ago=hours)
     http = as_user(alice)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(50):
         page = http.get(cleo.get_absolute_url()).text
     assert page.count("Unsigned</span>") == 4
     assert page.count("note-signed") == 1
