@@ -174,8 +174,13 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
 
     @property
     def needs_second_factor(self) -> bool:
-        """Staff must use 2FA; clients may add it."""
-        return self.role in self.STAFF_ROLES
+        """Staff must use 2FA; clients may add it, and once they have, their
+        logins ask for it too."""
+        if self.role in self.STAFF_ROLES:
+            return True
+        if not hasattr(self, "_has_totp"):
+            self._has_totp = self.totpdevice_set.filter(confirmed=True).exists()
+        return self._has_totp
 
     def supervisee_ids(self) -> list[int]:
         if self.role != self.Role.SUPERVISOR:

@@ -114,6 +114,7 @@ def home(request: HttpRequest) -> HttpResponse:
             portal_termination=portal_termination(client),
             portal_messages=portal_messages(client),
             portal_toolbox=portal_toolbox(client),
+            two_step=request.user.needs_second_factor,
         ),
     )
 
