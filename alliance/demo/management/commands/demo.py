@@ -40,6 +40,7 @@ from alliance.clients.services import (
     transition_episode,
 )
 from alliance.demo import content
+from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
 from alliance.measures.services import record_administration, schedule_measure
@@ -235,6 +236,9 @@ class Command(BaseCommand):
                 rng=self.rng,
             )
         )
+        logins += seed_endings(
+            self.clients, staff=self.staff, now=self.now, password=password
+        )
         return logins
 
     def _client(
@@ -346,6 +350,8 @@ class Command(BaseCommand):
         if phase == P.TERMINATION:
             self._upcoming(client, weekday, hour)
             return client
+        # The ending is written while the episode is still in termination.
+        write_ending(client, clinician=clinician)
         transition_episode(
             episode,
             P.AFTERCARE,
