@@ -42,7 +42,7 @@ from alliance.clients.services import open_episode, transition_episode
 from alliance.measures.change import DETERIORATION, classify_change
 from alliance.measures.engine import get_instrument
 from alliance.measures.models import Administration, MeasureSchedule
-from alliance.measures.services import start_administration
+from alliance.measures.services import discard_draft, start_administration
 
 logger = logging.getLogger(__name__)
 
@@ -415,6 +415,13 @@ def _finish(
 ) -> None:
     if compare and followup.opened_at is not None:
         _evaluate(followup, now=now, request=request)
+    if status in (S.MISSED, S.CANCELLED):
+        # Its unanswered questionnaires would otherwise linger on the portal
+        # home, or be picked up by the next follow-up with old answers.
+        for draft in followup.administrations.filter(
+            status=Administration.Status.DRAFT
+        ):
+            discard_draft(draft, reason=f"follow-up {status}", by=by, request=request)
     followup.status = status
     followup.ended_at = now
     fields = ["status", "ended_at"]
@@ -485,6 +492,11 @@ def open_followup(followup: FollowUp, *, now: datetime | None = None) -> bool:
     }
     opened = []
     for code in followup.instruments:
+        # A portal draft left over from treatment is not this follow-up's.
+        for stale in Administration.objects.drafts().filter(
+            episode=episode, instrument=code, mode=Administration.Mode.PORTAL
+        ):
+            discard_draft(stale, reason="superseded by a follow-up")
         try:
             opened.append(
                 start_administration(

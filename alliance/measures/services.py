@@ -171,6 +171,32 @@ def _new_draft(
     return administration
 
 
+@transaction.atomic
+def discard_draft(
+    administration: Administration,
+    *,
+    reason: str,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Remove an unfinished questionnaire nobody will finish (a follow-up that
+    lapsed, a draft left over from treatment), so it stops showing as one to
+    carry on. Submitted answers are never removed (ValidationError)."""
+    administration = _locked_draft(administration)
+    record(
+        by,
+        "administration.discard",
+        administration,
+        request=request,
+        detail={
+            "instrument": administration.instrument,
+            "mode": administration.mode,
+            "reason": reason,
+        },
+    )
+    administration.delete()
+
+
 def _locked_draft(administration: Administration) -> Administration:
     """Re-read under the write lock; refuse anything no longer a draft."""
     fresh = Administration.objects.select_for_update().get(pk=administration.pk)

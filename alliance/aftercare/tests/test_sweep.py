@@ -196,3 +196,38 @@ def test_one_failing_followup_does_not_stop_the_others(
     assert counts["opened"] == 1
     assert _by_months(entered_40_days_ago)[1].status == S.SCHEDULED
     assert _by_months(other)[1].status == S.OPEN
+
+
+def test_a_missed_followup_takes_its_unanswered_questionnaires_away(
+    treated, alice, cleo
+):
+    from alliance.measures.services import save_answers
+
+    to_aftercare(treated, alice, at=noon(100))
+    run_followups(now=noon(65))
+    first = _by_months(treated)[1]
+    [draft] = first.administrations.all()
+    save_answers(draft, {"q1": 2})  # begun, never sent
+    run_followups(now=noon(35))
+    first.refresh_from_db()
+    assert first.status == S.MISSED
+    assert client_drafts(cleo) == []
+    assert not Administration.objects.filter(pk=draft.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="administration.discard", object_uuid=draft.uuid
+    ).exists()
+
+
+def test_the_next_followup_starts_afresh_not_on_an_old_draft(treated, alice, cleo):
+    from alliance.measures.services import save_answers, start_administration
+
+    # A questionnaire begun in the portal during treatment and never sent.
+    stale = start_administration(treated, "phq9", mode="portal")
+    save_answers(stale, {"q1": 3})
+    to_aftercare(treated, alice, at=noon(40))
+    run_followups(now=noon(0))
+    first = _by_months(treated)[1]
+    [fresh] = first.administrations.all()
+    assert fresh.pk != stale.pk
+    assert fresh.answer_dict() == {}
+    assert [d.pk for d in client_drafts(cleo)] == [fresh.pk]

@@ -88,3 +88,22 @@ def test_it_keeps_free_text_on_a_draft(alice, episode):
     save_answers(draft, {"comment": "  Felt rushed at the end.  "}, by=alice)
     stored = Administration.objects.get(pk=draft.pk)
     assert stored.answer_dict() == {"comment": "Felt rushed at the end."}
+
+
+def test_a_draft_can_be_discarded_with_a_reason(alice, draft):
+    from alliance.measures.services import discard_draft
+
+    discard_draft(draft, reason="follow-up missed", by=alice)
+    assert not Administration.objects.filter(pk=draft.pk).exists()
+    event = AuditEvent.objects.get(action="administration.discard")
+    assert event.detail["reason"] == "follow-up missed"
+
+
+def test_submitted_answers_are_never_discarded(alice, draft):
+    from alliance.measures.services import discard_draft, submit_administration
+
+    save_answers(draft, {f"q{n}": 0 for n in range(1, 11)})
+    submit_administration(draft, by=alice)
+    with pytest.raises(ValidationError, match="already submitted"):
+        discard_draft(draft, reason="tidy up", by=alice)
+    assert Administration.objects.filter(pk=draft.pk).exists()
