@@ -211,7 +211,7 @@ def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path
 
     def move(to: str, reason: str, discharge: str = "") -> None:
         page.get_by_label("Move to").select_option(label=to)
-        page.get_by_label("Reason", exact=True).fill(reason)
+        page.get_by_role("textbox", name="Reason").fill(reason)
         if discharge:
             page.get_by_label("Discharge reason").select_option(label=discharge)
         page.get_by_role("button", name="Change phase").click()
@@ -221,7 +221,7 @@ def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path
     # Active treatment needs consent first: the refusal is explained.
     move_refused = page.get_by_label("Move to")
     move_refused.select_option(label="Active treatment")
-    page.get_by_label("Reason", exact=True).fill("Starting therapy.")
+    page.get_by_role("textbox", name="Reason").fill("Starting therapy.")
     page.get_by_role("button", name="Change phase").click()
     page.get_by_text("without the client's informed consent").wait_for()
 
