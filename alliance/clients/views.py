@@ -181,10 +181,9 @@ def client_edit(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
-def _refusal(exc: ValidationError, episode: Episode, to: str) -> str:
+def _refusal(text: str, episode: Episode, to: str) -> str:
     """The refusal as one message; when an open high-risk alert holds up the
     ending, with a link to each such alert."""
-    text = " ".join(exc.messages)
     if to not in Episode.ENDED_PHASES:
         return text
     alerts = list(episode.open_high_alerts())
@@ -207,7 +206,9 @@ def transition(request: HttpRequest, uuid: object) -> HttpResponse:
         # A phase not offered for this episode is explained by the rule itself.
         to = request.POST.get("to", "")
         refusal = episode.can_move_to(to) if to else None
-        messages.error(request, refusal or " ".join(errors))
+        messages.error(
+            request, _refusal(refusal, episode, to) if refusal else " ".join(errors)
+        )
         return redirect(episode.client)
     to = form.cleaned_data["to"]
     try:
@@ -236,7 +237,7 @@ def transition(request: HttpRequest, uuid: object) -> HttpResponse:
                     "appointments": list(episode.future_appointments()),
                 },
             )
-        messages.error(request, _refusal(exc, episode, to))
+        messages.error(request, _refusal(" ".join(exc.messages), episode, to))
     else:
         messages.success(
             request,

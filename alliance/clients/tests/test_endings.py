@@ -216,3 +216,13 @@ def test_another_clinician_cannot_confirm(as_user, bob, cleo, ending):
     assert response.status_code == 404
     ending.refresh_from_db()
     assert ending.phase == P.TERMINATION
+
+
+def test_the_alert_link_shows_even_when_the_form_is_incomplete(
+    as_user, alice, cleo, ending
+):
+    alert = _alert(cleo)
+    response = _move(as_user(alice), ending, to="closed", reason="")
+    text = response.content.decode()
+    assert "open high-risk alert" in text
+    assert reverse("alerts:detail", args=[alert.uuid]) in text
