@@ -174,6 +174,9 @@ class Episode(UUIDModel):
         AFTERCARE = "aftercare", "Aftercare"
         CLOSED = "closed", "Closed"
 
+    # Treatment is over in these phases: no between-session work goes on.
+    ENDED_PHASES: tuple[str, ...] = (Phase.AFTERCARE, Phase.CLOSED)
+
     # Which moves are possible at all. Going back to active from termination or
     # aftercare re-opens treatment (e.g. after deterioration at follow-up).
     ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
@@ -229,6 +232,12 @@ class Episode(UUIDModel):
     def is_open(self) -> bool:
         return self.phase != self.Phase.CLOSED
 
+    @property
+    def treatment_ended(self) -> bool:
+        """In aftercare or closed: homework and other between-session work
+        stop until treatment is re-opened."""
+        return self.phase in self.ENDED_PHASES
+
     def active_consent(self) -> Consent | None:
         return (
             self.consents.filter(withdrawn_at__isnull=True)
@@ -261,6 +270,12 @@ class Episode(UUIDModel):
                 "Treatment cannot start without the client's informed consent: "
                 "record consent first."
             )
+        if phase in self.ENDED_PHASES and self.open_high_alerts().exists():
+            label = self.Phase(phase).label.lower()
+            return (
+                "The client has an open high-risk alert: read it and record the "
+                f"action taken before moving the episode to {label}."
+            )
         if phase == self.Phase.CLOSED and (n := self.unsigned_note_count()):
             return (
                 f"The episode has {n} unsigned progress note{'s' if n != 1 else ''}: "
@@ -273,11 +288,23 @@ class Episode(UUIDModel):
             )
         return None
 
-    def future_appointment_count(self) -> int:
+    def future_appointments(self) -> models.QuerySet:
+        """Booked appointments still to come, earliest first."""
         # Appointments live in the scheduling app; reached by reverse relation.
         return self.appointments.filter(
             status="booked", starts_at__gt=timezone.now()
-        ).count()
+        ).order_by("starts_at")
+
+    def future_appointment_count(self) -> int:
+        return self.future_appointments().count()
+
+    def open_high_alerts(self) -> models.QuerySet:
+        """The client's unacknowledged high-risk alerts, from this episode or
+        any other: aftercare and closing wait for them."""
+        # Alerts live in the alerts app; reached by reverse relation.
+        return self.client.risk_alerts.filter(
+            acknowledged_at__isnull=True, severity="high"
+        ).order_by("raised_at")
 
 
 class EpisodeTransition(UUIDModel):

@@ -130,12 +130,16 @@ def transition_episode(
     by: User,
     reason: str,
     discharge: str = "",
+    keep_appointments: bool = False,
     at: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> EpisodeTransition:
     """Move the episode to another phase, or raise ValidationError saying why not.
 
     Closing needs the discharge reason (one of ``Episode.DischargeReason``).
+    Moving to aftercare with booked appointments still to come needs
+    ``keep_appointments=True`` (the clinician saw them and confirmed); without
+    it the refusal has the code ``"future_appointments"``.
     Other apps hear of the move through ``signals.episode_moved``, sent inside
     the same transaction, so their follow-on records land or fail with it.
     """
@@ -149,6 +153,16 @@ def transition_episode(
     refusal = episode.can_move_to(to)
     if refusal:
         raise ValidationError(refusal)
+    if (
+        to == Episode.Phase.AFTERCARE
+        and not keep_appointments
+        and (n := episode.future_appointment_count())
+    ):
+        raise ValidationError(
+            f"The client still has {n} booked appointment{'s' if n != 1 else ''} "
+            "to come. Cancel them, or confirm that they stay booked in aftercare.",
+            code="future_appointments",
+        )
     at = at or timezone.now()
     transition = EpisodeTransition.objects.create(
         episode=episode,

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
@@ -110,6 +111,22 @@ def client_create(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/client_form.html", {"form": form, "creating": True})
 
 
+def _ending_alerts(episode: Episode | None) -> list[RiskAlert]:
+    """Open high-risk alerts that hold up aftercare or closing, when the
+    episode could otherwise move there."""
+    if episode is None or not set(episode.next_phases()) & set(Episode.ENDED_PHASES):
+        return []
+    return list(episode.open_high_alerts())
+
+
+def _aftercare_appointments(episode: Episode | None) -> list[object]:
+    """Booked appointments to come, shown by the phase form when the episode
+    can move to aftercare (the move asks to confirm that they stay)."""
+    if episode is None or Episode.Phase.AFTERCARE not in episode.next_phases():
+        return []
+    return list(episode.future_appointments())
+
+
 def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
     """The client chart: details, episodes with their timeline, appointments, notes."""
     client = permissions.get_client(request, uuid)
@@ -127,6 +144,8 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "current": current,
             "can_edit": permissions.is_primary_clinician(request.user, client),
             "transition_form": TransitionForm(episode=current) if current else None,
+            "ending_alerts": _ending_alerts(current),
+            "aftercare_appointments": _aftercare_appointments(current),
             "new_episode_form": None if current else NewEpisodeForm(),
             "alerts": alerts,
             "appointments": chart_appointments(client),
@@ -162,6 +181,22 @@ def client_edit(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
+def _refusal(text: str, episode: Episode, to: str) -> str:
+    """The refusal as one message; when an open high-risk alert holds up the
+    ending, with a link to each such alert."""
+    if to not in Episode.ENDED_PHASES:
+        return text
+    alerts = list(episode.open_high_alerts())
+    if not alerts:
+        return text
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((alert.get_absolute_url(), alert.source) for alert in alerts),
+    )
+    return format_html("{} Open the alert: {}.", text, links)
+
+
 @require_POST
 def transition(request: HttpRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
@@ -171,19 +206,38 @@ def transition(request: HttpRequest, uuid: object) -> HttpResponse:
         # A phase not offered for this episode is explained by the rule itself.
         to = request.POST.get("to", "")
         refusal = episode.can_move_to(to) if to else None
-        messages.error(request, refusal or " ".join(errors))
+        messages.error(
+            request, _refusal(refusal, episode, to) if refusal else " ".join(errors)
+        )
         return redirect(episode.client)
+    to = form.cleaned_data["to"]
     try:
         services.transition_episode(
             episode,
-            form.cleaned_data["to"],
+            to,
             by=request.user,
             reason=form.cleaned_data["reason"],
             discharge=form.cleaned_data["discharge"],
+            keep_appointments=request.POST.get("keep_appointments") == "1",
             request=request,
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        codes = {error.code for error in exc.error_list}
+        if "future_appointments" in codes:
+            # Not a refusal: the clinician sees what stays booked and confirms.
+            return render(
+                request,
+                "clients/transition_confirm.html",
+                {
+                    "episode": episode,
+                    "client": episode.client,
+                    "to": to,
+                    "to_label": Episode.Phase(to).label.lower(),
+                    "reason": form.cleaned_data["reason"],
+                    "appointments": list(episode.future_appointments()),
+                },
+            )
+        messages.error(request, _refusal(" ".join(exc.messages), episode, to))
     else:
         messages.success(
             request,

@@ -35,6 +35,8 @@ class HomeworkAssignment(UUIDModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
+        # Ended because the episode entered aftercare or closed.
+        TREATMENT_ENDED = "treatment_ended", "Ended with treatment"
 
     episode = models.ForeignKey(
         Episode, on_delete=models.PROTECT, related_name="homework"
@@ -56,7 +58,7 @@ class HomeworkAssignment(UUIDModel):
     # Whether the daily reminder email (alliance.reminders) mentions it.
     reminder = models.BooleanField(default=False)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.ACTIVE
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     ended_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -110,6 +112,8 @@ class HomeworkAssignment(UUIDModel):
         """Due days up to ``today`` (a one-off's due date, even if later)."""
         if self.recurrence == self.Recurrence.NONE:
             day = self.due_date or self.starts_on
+            if self.status == self.Status.TREATMENT_ENDED and day > self.ended_on:
+                return []  # treatment ended before it fell due
             return [day] if since is None or day >= since else []
         last = min(today, self.ended_on) if self.ended_on else today
         day = max(self.starts_on, since) if since else self.starts_on

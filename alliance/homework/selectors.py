@@ -206,7 +206,7 @@ def portal_homework(client: Client) -> list[PortalItem]:
         HomeworkAssignment.objects.filter(
             client=client, status=HomeworkAssignment.Status.ACTIVE
         )
-        .exclude(episode__phase=Episode.Phase.CLOSED)
+        .exclude(episode__phase__in=Episode.ENDED_PHASES)
         .select_related("client__practice")
     )
     if not assignments:

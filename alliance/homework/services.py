@@ -50,6 +50,18 @@ def _require_client(assignment: HomeworkAssignment, by: User) -> None:
         raise ValidationError("Only the client can fill in their homework.")
 
 
+def assign_refusal(episode: Episode) -> str | None:
+    """Why no homework can be set in this episode now, or None."""
+    if not episode.is_open:
+        return "This episode of care is closed, so no new homework."
+    if episode.treatment_ended:
+        return (
+            "Treatment has ended (the episode is in aftercare), so no new homework. "
+            "To set homework, re-open treatment first."
+        )
+    return None
+
+
 @transaction.atomic
 def assign_homework(
     episode: Episode,
@@ -67,8 +79,14 @@ def assign_homework(
 ) -> HomeworkAssignment:
     """Set homework for the client of an open episode."""
     episode.client.refuse_unless_primary(by, "assign homework")
-    if not episode.is_open:
-        raise ValidationError("This episode of care is closed, so no new homework.")
+    # Read the phase under the episode's lock: a move to aftercare or closed
+    # running now ends homework, so none may slip in beside it.
+    episode.phase = (
+        Episode.objects.select_for_update().values_list("phase", flat=True)
+    ).get(pk=episode.pk)
+    refusal = assign_refusal(episode)
+    if refusal:
+        raise ValidationError(refusal)
     chosen = get_template(template)
     title = (title or "").strip() or chosen.label
     if len(title) > MAX_TITLE:
@@ -129,6 +147,55 @@ def end_assignment(
     assignment.save(update_fields=["status", "ended_on"])
     record(by, "homework.end", assignment, request=request)
     return assignment
+
+
+@transaction.atomic
+def end_with_treatment(
+    episode: Episode,
+    *,
+    by: User,
+    on: date | None = None,
+    request: HttpRequest | None = None,
+) -> list[HomeworkAssignment]:
+    """End the episode's open homework because treatment ended (aftercare or
+    closed) ``on`` that day (the client's today by default): kept in the
+    history as "ended with treatment", nothing further falls due and no
+    reminder mentions it."""
+    today = on or client_today(episode)
+    ended = list(
+        HomeworkAssignment.objects.select_for_update().filter(
+            episode=episode, status=HomeworkAssignment.Status.ACTIVE
+        )
+    )
+    for assignment in ended:
+        assignment.status = HomeworkAssignment.Status.TREATMENT_ENDED
+        assignment.ended_on = today
+        assignment.save(update_fields=["status", "ended_on"])
+        record(
+            by,
+            "homework.end",
+            assignment,
+            request=request,
+            detail={"reason": "treatment_ended"},
+        )
+    return ended
+
+
+def on_episode_moved(
+    sender: object,
+    *,
+    episode: Episode,
+    transition: Any,
+    by: User,
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    """``clients.signals.episode_moved`` receiver, inside the move's
+    transaction: entering aftercare or closing ends the open homework."""
+    if transition.to_phase in Episode.ENDED_PHASES:
+        zone = zone_of(episode.client.practice)
+        on = min(transition.at.astimezone(zone).date(), client_today(episode))
+        end_with_treatment(episode, by=by, on=on, request=request)
 
 
 def _open_entry(

@@ -28,6 +28,12 @@ from alliance.toolbox.selectors import chart_toolbox
 def assign(request: HttpRequest, uuid: object) -> HttpResponse:
     """Set homework from a template for the episode's client."""
     episode = permissions.get_episode(request, uuid, write=True)
+    refusal = services.assign_refusal(episode)
+    if refusal:
+        # Treatment has ended: say so instead of offering the form.
+        return render(
+            request, "homework/assign.html", {"episode": episode, "refusal": refusal}
+        )
     form = AssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

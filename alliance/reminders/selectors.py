@@ -74,12 +74,13 @@ def due_appointments(client: Client, now: datetime) -> list[Appointment]:
 
 def due_homework(client: Client, today: date) -> list[HomeworkAssignment]:
     """Active homework the client asked to be reminded of with a due day today
-    or tomorrow that has not been sent in."""
+    or tomorrow that has not been sent in. None once treatment has ended
+    (aftercare or closed), even homework somehow still marked active."""
     tomorrow = today + timedelta(days=1)
     assignments = list(
         HomeworkAssignment.objects.filter(
             client=client, status=HomeworkAssignment.Status.ACTIVE, reminder=True
-        ).exclude(episode__phase=Episode.Phase.CLOSED)
+        ).exclude(episode__phase__in=Episode.ENDED_PHASES)
     )
     if not assignments:
         return []

@@ -28,3 +28,13 @@ def test_the_supervisor_reads_but_is_not_offered_to_set_homework(as_user, sam, c
     page = as_user(sam).get(session.get_absolute_url()).content.decode()
     assert "Homework</h2>" in page
     assert "Set homework for the coming week" not in page
+
+
+def test_no_link_to_set_homework_once_treatment_has_ended(as_user, alice, cleo):
+    from alliance.clients.models import Episode
+
+    session = start(cleo)
+    Episode.objects.filter(pk=session.episode.pk).update(phase="aftercare")
+    page = as_user(alice).get(session.get_absolute_url()).content.decode()
+    assert "Homework</h2>" in page
+    assert "Set homework for the coming week" not in page
