@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from alliance import permissions
 from alliance.accounts.models import Cover, User
+from alliance.accounts.services import clients_in_care
 from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
@@ -103,5 +104,20 @@ def _admin_home(request: HttpRequest, admin: User) -> HttpResponse:
     return render(
         request,
         "home/admin_index.html",
-        {"phases": phases, "staff_count": staff.count()},
+        {
+            "phases": phases,
+            "staff_count": staff.count(),
+            "unheld": _unheld_caseloads(admin),
+        },
     )
+
+
+def _unheld_caseloads(admin: User) -> list[tuple[User, int]]:
+    """Deactivated clinicians who are still primary clinician of clients in
+    care (from before deactivation needed a transfer): nobody sees those
+    clients' alerts and messages until the admin transfers them."""
+    gone = User.objects.filter(
+        practice_id=admin.practice_id, is_active=False, role__in=User.CLINICAL_ROLES
+    )
+    rows = [(member, clients_in_care(member)) for member in gone]
+    return [(member, count) for member, count in rows if count]

@@ -126,3 +126,13 @@ def test_it_refuses_an_inactive_or_other_practice_colleague(ada, alice, bob, zed
         change_primary_clinician(cleo, to=alice, by=alice, reason="x")
     cleo.refresh_from_db()
     assert cleo.clinician == alice
+
+
+def test_it_tells_the_admin_about_clients_left_with_a_deactivated_clinician(
+    as_user, ada, alice, cleo
+):
+    # Deactivated before the rule existed (straight in the database).
+    type(alice).objects.filter(pk=alice.pk).update(is_active=False)
+    home = as_user(ada).get(reverse("home:index"))
+    assert b"still the primary clinician of 1 client in care" in home.content
+    assert reverse("accounts:transfer", args=[alice.uuid]).encode() in home.content
