@@ -13,7 +13,8 @@ later apps, passed in by the view) and receive the object or an exception:
 Every successful read and every refusal is written to the audit log. Models
 declare what they belong to (``client_path``) and how sensitive they are
 (``sensitivity``, ``author_id``); they never decide access themselves.
-This module imports only accounts and clients models.
+This module imports only accounts and clients models. Cover for leave
+(``accounts.Cover``) is decided here too: see ``covered_clinician_ids``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
 
-from alliance.accounts.models import User
+from alliance.accounts.models import Cover, User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client, Episode
@@ -88,22 +89,102 @@ def supervises(user: User, clinician_id: int) -> bool:
     return clinician_id in user.supervisee_ids()
 
 
+def covered_clinician_ids(user: User) -> list[int]:
+    """The clinicians ``user`` covers today (practice time zone): a colleague
+    named in a cover arrangement that has begun, not yet ended, and was not
+    ended early. Cover reaches those clinicians' clients' open risk alerts and
+    message threads (``cover=True`` below), nothing else of their record."""
+    if (
+        not user.is_authenticated
+        or not user.is_active
+        or not user.is_clinical
+        or user.practice is None
+    ):
+        return []
+    return list(
+        Cover.objects.in_force_on(user.practice.today())
+        .filter(
+            cover=user,
+            practice_id=user.practice_id,
+            clinician__practice_id=user.practice_id,
+        )
+        .values_list("clinician_id", flat=True)
+    )
+
+
+def covers_client(user: User, client: Client) -> bool:
+    """Whether ``user`` covers the client's primary clinician today."""
+    return client.practice_id == user.practice_id and (
+        client.clinician_id in covered_clinician_ids(user)
+    )
+
+
+def can_manage_cover(user: User, arrangement: Cover) -> bool:
+    """The absent clinician, their cover and the practice admin may end a cover
+    arrangement; everyone else in the practice may not."""
+    if arrangement.practice_id != user.practice_id:
+        return False
+    return user.is_practice_admin or user.pk in (
+        arrangement.clinician_id,
+        arrangement.cover_id,
+    )
+
+
+def get_cover(request: HttpRequest, uuid: Any) -> Cover:
+    """A cover arrangement its clinician, their cover or the practice admin
+    may manage; anyone else's (or another practice's) is 404."""
+    user = require_staff(request)
+    arrangement = (
+        Cover.objects.select_related("clinician", "cover").filter(uuid=uuid).first()
+    )
+    if arrangement is None:
+        raise Http404
+    if not can_manage_cover(user, arrangement):
+        _deny(request, "cover.view", status=404, obj=arrangement)
+    return arrangement
+
+
 def _check_client(
-    request: HttpRequest, user: User, client: Client, obj: models.Model, write: bool
-) -> None:
-    if not holds_client(user, client):
+    request: HttpRequest,
+    user: User,
+    client: Client,
+    obj: models.Model,
+    write: bool,
+    cover: bool = False,
+) -> str | None:
+    """Refuse unless ``user`` may reach ``obj``; returns "cover" when only a
+    cover arrangement lets them (pages that accept cover pass ``cover=True``:
+    a covering colleague reads and writes there like the primary clinician)."""
+    holds = holds_client(user, client)
+    if holds and (not write or is_primary_clinician(user, client)):
+        return None
+    if cover and covers_client(user, client):
+        return "cover"
+    if not holds:
         _deny(request, f"{obj._meta.model_name}.view", status=404, obj=obj)
-    if write and not is_primary_clinician(user, client):
-        _deny(request, f"{obj._meta.model_name}.edit", status=403, obj=obj)
+    _deny(request, f"{obj._meta.model_name}.edit", status=403, obj=obj)
+    return None
 
 
-def get_client(request: HttpRequest, uuid: Any, *, write: bool = False) -> Client:
+def _via(how: str | None) -> dict[str, Any] | None:
+    return {"via": how} if how else None
+
+
+def get_client(
+    request: HttpRequest, uuid: Any, *, write: bool = False, cover: bool = False
+) -> Client:
     user = require_clinician(request)
     client = Client.objects.select_related("clinician").filter(uuid=uuid).first()
     if client is None:
         raise Http404
-    _check_client(request, user, client, client, write)
-    record(user, "client.edit" if write else "client.view", client, request=request)
+    via = _check_client(request, user, client, client, write, cover)
+    record(
+        user,
+        "client.edit" if write else "client.view",
+        client,
+        request=request,
+        detail=_via(via),
+    )
     return client
 
 
@@ -124,12 +205,15 @@ def get_clinical(
     *,
     write: bool = False,
     action: str | None = None,
+    cover: bool = False,
 ) -> M:
     """Fetch a clinical object of any later app.
 
     The model declares ``client_path`` (ORM path to its Client, e.g.
     ``"session__client"``) and ``sensitivity``; AUTHOR_ONLY objects also need
-    ``author_id`` and are reachable by their author alone.
+    ``author_id`` and are reachable by their author alone. ``cover=True`` lets
+    a colleague covering the primary clinician today reach it too (audited
+    with ``{"via": "cover"}``).
     """
     user = require_clinician(request)
     model = queryset.model
@@ -141,17 +225,19 @@ def get_clinical(
     for part in path.split("__"):
         client = getattr(client, part)
     name = model._meta.model_name
+    via = None
     if getattr(model, "sensitivity", Sensitivity.CLINICAL) == Sensitivity.AUTHOR_ONLY:
         if obj.author_id != user.pk:  # type: ignore[attr-defined]
             _deny(request, f"{name}.view", status=404, obj=obj)
     else:
-        _check_client(request, user, client, obj, write)
+        via = _check_client(request, user, client, obj, write, cover)
     record(
         user,
         action or (f"{name}.edit" if write else f"{name}.view"),
         obj,
         request=request,
         client_uuid=client.uuid,
+        detail=_via(via),
     )
     return obj
 

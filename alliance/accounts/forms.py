@@ -150,3 +150,40 @@ class PracticeForm(forms.ModelForm):
         if tz not in zoneinfo.available_timezones():
             raise forms.ValidationError("Choose a time zone such as Europe/London.")
         return tz
+
+
+class CoverForm(forms.Form):
+    """Name a colleague as cover for some days. Clinicians arrange their own;
+    the practice admin also chooses who is away."""
+
+    clinician = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Clinician who is away"
+    )
+    cover = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Colleague who covers"
+    )
+    starts_on = forms.DateField(
+        label="First day", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="Last day",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Whole days in the practice's time zone.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clinicians = User.objects.clinicians().filter(practice_id=user.practice_id)
+        self.fields["cover"].queryset = clinicians.exclude(pk=user.pk)
+        if user.is_practice_admin:
+            self.fields["clinician"].queryset = clinicians
+            self.fields["cover"].queryset = clinicians
+        else:
+            del self.fields["clinician"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The last day cannot come before the first.")
+        return data

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -69,6 +70,10 @@ class Practice(UUIDModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """Today's date in the practice's time zone."""
+        return timezone.localdate(timezone=ZoneInfo(self.time_zone))
 
     def crisis_line_list(self) -> list[str]:
         return [line.strip() for line in self.crisis_lines.splitlines() if line.strip()]
@@ -267,3 +272,60 @@ class Invitation(UUIDModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+
+class CoverQuerySet(models.QuerySet["Cover"]):
+    def in_force_on(self, day: date) -> CoverQuerySet:
+        """Arrangements that cover ``day`` and were not ended early."""
+        return self.filter(ended_at__isnull=True, starts_on__lte=day, ends_on__gte=day)
+
+    def current_or_coming(self, day: date) -> CoverQuerySet:
+        return self.filter(ended_at__isnull=True, ends_on__gte=day)
+
+
+class Cover(UUIDModel):
+    """A colleague covers an absent clinician (leave, illness) for a date range:
+    during those days (practice time zone) they see and acknowledge the absent
+    clinician's clients' open risk alerts and read and answer their messages.
+    Who may do what is decided in ``alliance.permissions``."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    clinician = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="covered_by"
+    )
+    cover = models.ForeignKey(User, on_delete=models.PROTECT, related_name="covering")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cover_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(clinician=models.F("cover")),
+                name="cover_is_a_colleague",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cover} covers {self.clinician}"
+
+    def status_on(self, day: date) -> str:
+        if self.ended_at is not None:
+            return "ended"
+        if day < self.starts_on:
+            return "coming"
+        if day > self.ends_on:
+            return "past"
+        return "in force"

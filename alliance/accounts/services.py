@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from alliance.accounts.models import Invitation, Practice, Supervision, User
+from alliance.accounts.models import Cover, Invitation, Practice, Supervision, User
 from alliance.audit.services import record
 
 
@@ -258,12 +259,30 @@ def end_supervision(
     )
 
 
+# The phases of an episode still in care (clients.Episode.Phase but CLOSED);
+# spelled out here because accounts sits above clients.
+IN_CARE_PHASES = ("referral", "assessment", "active", "termination", "aftercare")
+
+
+def clients_in_care(user: User) -> int:
+    """How many clients with an open episode (referral to aftercare) have
+    ``user`` as their primary clinician."""
+    return user.caseload.filter(episodes__phase__in=IN_CARE_PHASES).distinct().count()
+
+
 @transaction.atomic
 def set_user_active(
     user: User, *, active: bool, by: User, request: HttpRequest | None = None
 ) -> None:
     if user == by and not active:
         raise ValidationError("You cannot deactivate your own account.")
+    if not active and (held := clients_in_care(user)):
+        raise ValidationError(
+            f"{user} still holds {held} client{'s' if held != 1 else ''} in care. "
+            "Transfer their caseload to colleagues first, so that every client "
+            "keeps a clinician who sees their alerts and messages.",
+            code="caseload",
+        )
     user.is_active = active
     user.save(update_fields=["is_active"])
     record(by, "user.activate" if active else "user.deactivate", user, request=request)
@@ -326,3 +345,99 @@ def confirm_totp_device(
     device.save(update_fields=["confirmed"])
     record(device.user, "2fa.setup", None, request=request)
     return True
+
+
+def cover_refusal(
+    clinician: User, cover: User | None, starts_on: date | None, ends_on: date | None
+) -> str | None:
+    """Why this cover arrangement cannot be made, or None."""
+    if not clinician.is_clinical:
+        return "Cover is arranged for clinicians and supervisors."
+    if cover is None:
+        return "Choose the colleague who covers."
+    if cover.pk == clinician.pk:
+        return "Choose a colleague other than the clinician who is away."
+    if (
+        not cover.is_clinical
+        or not cover.is_active
+        or cover.practice_id != clinician.practice_id
+    ):
+        return "The cover must be an active clinician in this practice."
+    if starts_on is None or ends_on is None:
+        return "Give the first and the last day of the cover."
+    if ends_on < starts_on:
+        return "The last day of the cover cannot come before the first."
+    if clinician.practice is not None and ends_on < clinician.practice.today():
+        return "That date range is already over."
+    return None
+
+
+@transaction.atomic
+def arrange_cover(
+    *,
+    clinician: User,
+    cover: User | None,
+    starts_on: date | None,
+    ends_on: date | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Cover:
+    """Name a colleague as cover for an absent clinician, for whole days (the
+    practice's time zone). The clinician arranges their own; the practice admin
+    anyone's in the practice."""
+    if not (by.pk == clinician.pk or by.is_practice_admin) or (
+        by.practice_id != clinician.practice_id
+    ):
+        raise ValidationError(
+            "Clinicians arrange their own cover; the practice admin arranges anyone's."
+        )
+    refusal = cover_refusal(clinician, cover, starts_on, ends_on)
+    if refusal or cover is None or starts_on is None or ends_on is None:
+        raise ValidationError(refusal or "Give the colleague and the dates.")
+    arrangement = Cover.objects.create(
+        practice_id=clinician.practice_id,
+        clinician=clinician,
+        cover=cover,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=by,
+    )
+    record(
+        by,
+        "cover.start",
+        None,
+        request=request,
+        detail={
+            "cover_uuid": str(arrangement.uuid),
+            "clinician": str(clinician.uuid),
+            "cover": str(cover.uuid),
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+        },
+    )
+    return arrangement
+
+
+@transaction.atomic
+def end_cover(
+    arrangement: Cover, *, by: User, request: HttpRequest | None = None
+) -> Cover:
+    """End a cover arrangement early; from now on it gives no access."""
+    arrangement = Cover.objects.select_for_update().get(pk=arrangement.pk)
+    if arrangement.ended_at is not None:
+        raise ValidationError("This cover has already ended.")
+    arrangement.ended_at = timezone.now()
+    arrangement.ended_by = by
+    arrangement.save(update_fields=["ended_at", "ended_by"])
+    record(
+        by,
+        "cover.end",
+        None,
+        request=request,
+        detail={
+            "cover_uuid": str(arrangement.uuid),
+            "clinician": str(arrangement.clinician.uuid),
+            "cover": str(arrangement.cover.uuid),
+        },
+    )
+    return arrangement

@@ -12,6 +12,9 @@ urlpatterns = [
     path("staff/", views.staff, name="staff"),
     path("staff/<uuid:uuid>/active/", views.set_active, name="set_active"),
     path("staff/<uuid:uuid>/reset-2fa/", views.reset_two_factor, name="reset_2fa"),
+    path("staff/<uuid:uuid>/transfer/", views.transfer, name="transfer"),
+    path("cover/", views.cover, name="cover"),
+    path("cover/<uuid:uuid>/end/", views.end_cover, name="end_cover"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
     path(

@@ -13,9 +13,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -25,15 +27,17 @@ from alliance import permissions
 from alliance.accounts import services
 from alliance.accounts.forms import (
     AcceptInvitationForm,
+    CoverForm,
     EmailLoginForm,
     InvitationForm,
     PracticeForm,
     SupervisionForm,
     TokenForm,
 )
-from alliance.accounts.models import Invitation, Supervision, User
+from alliance.accounts.models import Cover, Invitation, Supervision, User
 from alliance.audit.services import record
-from alliance.clients.services import link_portal_user
+from alliance.clients.models import Client, Episode
+from alliance.clients.services import link_portal_user, transfer_caseload
 
 
 class LoginView(auth_views.LoginView):
@@ -248,7 +252,18 @@ def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
     try:
         services.set_user_active(member, active=active, by=admin, request=request)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        if any(e.code == "caseload" for e in exc.error_list):
+            messages.error(
+                request,
+                format_html(
+                    '{} <a href="{}">Transfer {}\u2019s caseload</a>.',
+                    " ".join(exc.messages),
+                    reverse("accounts:transfer", args=[member.uuid]),
+                    member,
+                ),
+            )
+        else:
+            messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
             request, f"{member} is now {'active' if active else 'deactivated'}."
@@ -328,3 +343,164 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Practice details saved.")
         return redirect("accounts:practice")
     return render(request, "accounts/practice.html", {"form": form})
+
+
+def _caseload_rows(member: User) -> list[Client]:
+    """The member's clients with the phase of their latest episode, those in
+    care first."""
+    latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
+    rows = list(
+        Client.objects.filter(practice_id=member.practice_id, clinician=member)
+        .annotate(latest_phase=Subquery(latest.values("phase")[:1]))
+        .order_by("family_name", "given_name")
+    )
+    for row in rows:
+        row.in_care = row.latest_phase not in (None, Episode.Phase.CLOSED)
+        row.phase_label = (
+            Episode.Phase(row.latest_phase).label if row.latest_phase else ""
+        )
+    rows.sort(key=lambda r: not r.in_care)
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Hand a clinician's caseload to colleagues (practice admin): all to one,
+    or client by client, with one reason; all or nothing."""
+    admin = permissions.require_practice_admin(request)
+    member = permissions.get_practice_object(
+        request, User.objects.all(), {"uuid": uuid}, admin_only=True
+    )
+    rows = _caseload_rows(member)
+    colleagues = list(
+        User.objects.clinicians()
+        .filter(practice_id=admin.practice_id)
+        .exclude(pk=member.pk)
+    )
+    by_uuid = {str(c.uuid): c for c in colleagues}
+    errors: list[str] = []
+    chosen: dict[str, str] = {}
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()
+        everyone = request.POST.get("all_to", "")
+        assignments = []
+        for row in rows:
+            picked = everyone or request.POST.get(f"to-{row.uuid}", "")
+            chosen[str(row.uuid)] = picked
+            if not picked:
+                continue
+            if picked not in by_uuid:
+                errors.append(f"{row.display_name}: choose a colleague from the list.")
+                continue
+            assignments.append((row, by_uuid[picked]))
+        if not reason:
+            errors.append(
+                "Give a reason for the transfer; each client's timeline shows it."
+            )
+        if not errors:
+            try:
+                changes = transfer_caseload(
+                    member, assignments, by=admin, reason=reason, request=request
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                left = services.clients_in_care(member)
+                text = (
+                    f"{len(changes)} client{'s' if len(changes) != 1 else ''} "
+                    f"transferred from {member}."
+                )
+                if left:
+                    text += f" {left} in care still to transfer."
+                messages.success(request, text)
+                return redirect("accounts:transfer", member.uuid)
+    record(
+        admin,
+        "caseload.transfer_view",
+        member,
+        request=request,
+        detail={"clients": [str(r.uuid) for r in rows]},
+    )
+    for row in rows:
+        row.chosen = chosen.get(str(row.uuid), "")
+    return render(
+        request,
+        "accounts/transfer.html",
+        {
+            "member": member,
+            "rows": rows,
+            "in_care": sum(1 for r in rows if r.in_care),
+            "colleagues": colleagues,
+            "errors": errors,
+            "reason": reason,
+            "all_to": request.POST.get("all_to", "")
+            if request.method == "POST"
+            else "",
+        },
+        status=200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cover(request: HttpRequest) -> HttpResponse:
+    """Cover for leave: a clinician's own arrangements (as the one away or the
+    one covering); the practice admin sees and arranges the whole practice's."""
+    user = permissions.require_staff(request)
+    form = CoverForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            arrangement = services.arrange_cover(
+                clinician=data.get("clinician") or user,
+                cover=data["cover"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                by=user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{arrangement.cover} covers {arrangement.clinician} from "
+                f"{arrangement.starts_on:%d %b %Y} to {arrangement.ends_on:%d %b %Y}.",
+            )
+            return redirect("accounts:cover")
+    today = user.practice.today() if user.practice else None
+    arrangements = Cover.objects.filter(practice_id=user.practice_id).select_related(
+        "clinician", "cover", "ended_by"
+    )
+    if not user.is_practice_admin:
+        arrangements = arrangements.filter(clinician=user) | arrangements.filter(
+            cover=user
+        )
+    rows = list(arrangements.order_by("-starts_on", "-id")[:200])
+    for row in rows:
+        row.status = row.status_on(today) if today else ""
+    record(user, "cover.list_view", None, request=request, detail={"count": len(rows)})
+    return render(
+        request,
+        "accounts/cover.html",
+        {
+            "form": form,
+            "rows": rows,
+            "can_arrange": user.is_clinical or user.is_practice_admin,
+        },
+    )
+
+
+@require_POST
+def end_cover(request: HttpRequest, uuid: object) -> HttpResponse:
+    arrangement = permissions.get_cover(request, uuid)
+    try:
+        services.end_cover(arrangement, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Cover by {arrangement.cover} for {arrangement.clinician} ended.",
+        )
+    return redirect("accounts:cover")

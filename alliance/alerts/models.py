@@ -23,6 +23,17 @@ class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
     def in_caseload_of(self, user: User) -> RiskAlertQuerySet:
         return self.filter(client__in=Client.objects.in_caseload_of(user))
 
+    def of_clients_of(
+        self, clinician_ids: list[int], *, practice_id: int | None
+    ) -> RiskAlertQuerySet:
+        """Alerts of the clients whose primary clinician is one of these (the
+        clinicians a colleague covers: ``permissions.covered_clinician_ids``)."""
+        if not clinician_ids:
+            return self.none()
+        return self.filter(
+            client__practice_id=practice_id, client__clinician_id__in=clinician_ids
+        )
+
 
 class RiskAlert(UUIDModel):
     class Severity(models.TextChoices):

@@ -15,10 +15,11 @@ from alliance.safety.selectors import current_safety_plan
 
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, uuid: object) -> HttpResponse:
-    """Review a risk alert; the primary clinician acknowledges it with the action taken."""
+    """Review a risk alert; the primary clinician acknowledges it with the action
+    taken, or the colleague covering them while they are away."""
     writing = request.method == "POST"
     alert = permissions.get_clinical(
-        request, RiskAlert.objects.all(), uuid, write=writing
+        request, RiskAlert.objects.all(), uuid, write=writing, cover=True
     )
     form = AcknowledgeForm(request.POST or None)
     if writing and form.is_valid():
@@ -37,5 +38,11 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(
         request,
         "alerts/alert_detail.html",
-        {"alert": alert, "form": form, "safety": current_safety_plan(alert.client)},
+        {
+            "alert": alert,
+            "form": form,
+            "safety": current_safety_plan(alert.client),
+            "covering": permissions.covers_client(request.user, alert.client)
+            and not permissions.holds_client(request.user, alert.client),
+        },
     )

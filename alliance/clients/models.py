@@ -330,6 +330,40 @@ class EpisodeTransition(UUIDModel):
         return self.episode.client.uuid
 
 
+class ClinicianChange(UUIDModel):
+    """The client's primary clinician changed (a colleague takes over, a
+    clinician leaves). Shown in the client's timeline under the episode that
+    was open, or the latest one."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="clinician_changes"
+    )
+    episode = models.ForeignKey(
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clinician_changes",
+    )
+    from_clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    to_clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    client_path = "client"
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_clinician} → {self.to_clinician}"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.client.uuid
+
+
 class ConsentText(UUIDModel):
     """A version of the practice's informed-consent and confidentiality agreement.
     Edits create a new version; consents keep pointing at the one signed."""

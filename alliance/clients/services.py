@@ -16,6 +16,7 @@ from alliance.accounts.services import invite_client
 from alliance.audit.services import record
 from alliance.clients.models import (
     Client,
+    ClinicianChange,
     Consent,
     ConsentText,
     Episode,
@@ -189,6 +190,116 @@ def transition_episode(
         request=request,
     )
     return transition
+
+
+def new_clinician_refusal(client: Client, to: User | None) -> str | None:
+    """Why ``to`` cannot become the client's primary clinician, or None."""
+    if to is None:
+        return "Choose the colleague who takes over."
+    if not to.is_clinical or to.practice_id != client.practice_id:
+        return "The new primary clinician must be a clinician in this practice."
+    if not to.is_active:
+        return f"{to} is deactivated, so they cannot take over a client."
+    if client.clinician_id == to.pk:
+        return f"{to} is already {client.display_name}'s primary clinician."
+    return None
+
+
+@transaction.atomic
+def change_primary_clinician(
+    client: Client,
+    *,
+    to: User | None,
+    by: User,
+    reason: str,
+    request: HttpRequest | None = None,
+    transfer: bool = False,
+) -> ClinicianChange:
+    """Hand the client's care to another clinician of the practice (practice
+    admins only). The open episode moves with them, and with it everything
+    found through the caseload: chart, open alerts, the message thread. The
+    change is recorded with its reason in the client's timeline."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give a reason for the change of primary clinician.")
+    if not by.is_practice_admin or by.practice_id != client.practice_id:
+        raise ValidationError(
+            "Only the practice admin can change a client's primary clinician."
+        )
+    client = (
+        Client.objects.select_for_update().select_related("clinician").get(pk=client.pk)
+    )
+    refusal = new_clinician_refusal(client, to)
+    if refusal or to is None:
+        raise ValidationError(refusal or "Choose the colleague who takes over.")
+    previous = client.clinician
+    episode = client.episodes.order_by("-opened_at").first()
+    change = ClinicianChange.objects.create(
+        client=client,
+        episode=episode,
+        from_clinician=previous,
+        to_clinician=to,
+        reason=reason,
+        by=by,
+    )
+    client.clinician = to
+    client.save(update_fields=["clinician"])
+    Episode.objects.filter(client=client).open().update(clinician=to)
+    record(
+        by,
+        "client.clinician_change",
+        client,
+        request=request,
+        detail={
+            "from": str(previous.uuid),
+            "to": str(to.uuid),
+            "transfer": transfer,
+        },
+    )
+    return change
+
+
+@transaction.atomic
+def transfer_caseload(
+    clinician: User,
+    assignments: list[tuple[Client, User]],
+    *,
+    by: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> list[ClinicianChange]:
+    """Move a clinician's clients to colleagues, all or none: the first refusal
+    names the client and nothing is changed. Each client's change is audited
+    and shown in their timeline."""
+    if not assignments:
+        raise ValidationError("Choose a colleague for at least one client.")
+    changes = []
+    for client, to in assignments:
+        if client.clinician_id != clinician.pk:
+            raise ValidationError(
+                f"{client.display_name} is no longer {clinician}'s client."
+            )
+        if to is not None and to.pk == clinician.pk:
+            raise ValidationError(
+                f"Choose a colleague other than {clinician} for {client.display_name}."
+            )
+        try:
+            changes.append(
+                change_primary_clinician(
+                    client,
+                    to=to,
+                    by=by,
+                    reason=reason,
+                    request=request,
+                    transfer=True,
+                )
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                f"{client.display_name}: {' '.join(exc.messages)} Nothing was "
+                "transferred."
+            ) from exc
+    return changes
 
 
 @transaction.atomic

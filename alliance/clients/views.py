@@ -131,7 +131,13 @@ def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
     """The client chart: details, episodes with their timeline, appointments, notes."""
     client = permissions.get_client(request, uuid)
     episodes = list(
-        client.episodes.prefetch_related("transitions__by", "consents__consent_text")
+        client.episodes.prefetch_related(
+            "transitions__by",
+            "consents__consent_text",
+            "clinician_changes__from_clinician",
+            "clinician_changes__to_clinician",
+            "clinician_changes__by",
+        )
     )
     current = next((e for e in episodes if e.is_open), None)
     alerts = RiskAlert.objects.filter(client=client).open()

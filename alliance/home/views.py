@@ -5,14 +5,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from alliance import permissions
-from alliance.accounts.models import User
+from alliance.accounts.models import Cover, User
+from alliance.accounts.services import clients_in_care
 from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.measures.selectors import due_for_clinician
 from alliance.measures.tracking import not_on_track
-from alliance.messaging.selectors import unread_by_client_for_clinician
+from alliance.messaging.selectors import (
+    unread_by_client_for_clinician,
+    unread_by_client_for_clinicians,
+)
 from alliance.notes.selectors import awaiting_cosign, unsigned_notes
 from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import todays_appointments
@@ -38,13 +42,12 @@ def index(request: HttpRequest) -> HttpResponse:
         RiskAlert.objects.in_caseload_of(user).open().select_related("client")
     )
     unsigned = unsigned_notes(user)
-    record(
-        user,
-        "home.view",
-        None,
-        request=request,
-        detail={"alerts": len(alerts), "unsigned": len(unsigned)},
-    )
+    covering = _covering(user)
+    detail = {"alerts": len(alerts), "unsigned": len(unsigned)}
+    if covering:
+        detail["cover_alerts"] = len(covering["alerts"])
+        detail["via"] = "cover"
+    record(user, "home.view", None, request=request, detail=detail)
     return render(
         request,
         "home/index.html",
@@ -60,8 +63,31 @@ def index(request: HttpRequest) -> HttpResponse:
             "off_track": not_on_track(user),
             "unread_messages": unread_by_client_for_clinician(user),
             "booster_requests": open_booster_requests(user),
+            "covering": covering,
         },
     )
+
+
+def _covering(user: User) -> dict[str, object] | None:
+    """What a colleague covering absent clinicians today needs: their
+    clients' open alerts and unread messages (``permissions`` decides whom)."""
+    ids = permissions.covered_clinician_ids(user)
+    if not ids:
+        return None
+    return {
+        "clinicians": list(User.objects.filter(pk__in=ids)),
+        "arrangements": list(
+            Cover.objects.in_force_on(user.practice.today())
+            .filter(cover=user, clinician_id__in=ids)
+            .select_related("clinician")
+        ),
+        "alerts": list(
+            RiskAlert.objects.of_clients_of(ids, practice_id=user.practice_id)
+            .open()
+            .select_related("client__clinician")
+        ),
+        "unread": unread_by_client_for_clinicians(ids, practice_id=user.practice_id),
+    }
 
 
 def _admin_home(request: HttpRequest, admin: User) -> HttpResponse:
@@ -78,5 +104,20 @@ def _admin_home(request: HttpRequest, admin: User) -> HttpResponse:
     return render(
         request,
         "home/admin_index.html",
-        {"phases": phases, "staff_count": staff.count()},
+        {
+            "phases": phases,
+            "staff_count": staff.count(),
+            "unheld": _unheld_caseloads(admin),
+        },
     )
+
+
+def _unheld_caseloads(admin: User) -> list[tuple[User, int]]:
+    """Deactivated clinicians who are still primary clinician of clients in
+    care (from before deactivation needed a transfer): nobody sees those
+    clients' alerts and messages until the admin transfers them."""
+    gone = User.objects.filter(
+        practice_id=admin.practice_id, is_active=False, role__in=User.CLINICAL_ROLES
+    )
+    rows = [(member, clients_in_care(member)) for member in gone]
+    return [(member, count) for member, count in rows if count]

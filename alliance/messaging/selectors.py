@@ -48,16 +48,27 @@ def unread_by_client_for_clinician(user: User) -> list[tuple[Client, int]]:
     clinician ``user`` is and who wrote something not yet read; one query."""
     if not user.is_clinical:
         return []
+    return unread_by_client_for_clinicians([user.pk], practice_id=user.practice_id)
+
+
+def unread_by_client_for_clinicians(
+    clinician_ids: list[int], *, practice_id: int | None
+) -> list[tuple[Client, int]]:
+    """The same for the clients of several clinicians (those a colleague
+    covers: ``permissions.covered_clinician_ids``); one query."""
+    if not clinician_ids:
+        return []
     # Filtering on the messages before counting joins only unread messages,
     # so the query grows with what is unread, not with the caseload.
     clients = (
         Client.objects.filter(
-            practice_id=user.practice_id,
-            clinician=user,
+            practice_id=practice_id,
+            clinician_id__in=clinician_ids,
             messages__from_client=True,
             messages__read_at__isnull=True,
         )
         .annotate(unread=Count("messages"))
+        .select_related("clinician")
         .order_by("-unread", "family_name", "given_name")
     )
     return [(client, client.unread) for client in clients]
@@ -71,13 +82,19 @@ class InboxRow:
     last_at: datetime
 
 
-def inbox(user: User) -> list[InboxRow]:
+def inbox(user: User, *, covering: list[int] | None = None) -> list[InboxRow]:
     """Every thread in the user's caseload (a supervisor's includes their
-    supervisees' clients), those with unread messages from the client first,
-    then the most recent. No message text is read."""
+    supervisees' clients), and of the clients of the clinicians they cover
+    today (``covering``, from ``permissions.covered_clinician_ids``), those
+    with unread messages from the client first, then the most recent. No
+    message text is read."""
+    reachable = Client.objects.in_caseload_of(user)
+    if covering:
+        reachable = reachable | Client.objects.filter(
+            practice_id=user.practice_id, clinician_id__in=covering
+        )
     clients = (
-        Client.objects.in_caseload_of(user)
-        .annotate(
+        reachable.annotate(
             unread=Count("messages", filter=UNREAD_FROM_CLIENT),
             total=Count("messages"),
             last_at=Max("messages__sent_at"),

@@ -44,8 +44,10 @@ def is_primary(client: Client, user: User) -> bool:
     return client.clinician_id == user.pk and client.practice_id == user.practice_id
 
 
-def sending_refusal(client: Client, by: User) -> str | None:
-    """Why ``by`` cannot send a message in this client's thread now, or None."""
+def sending_refusal(client: Client, by: User, *, covering: bool = False) -> str | None:
+    """Why ``by`` cannot send a message in this client's thread now, or None.
+    ``covering``: the view found (``permissions.covers_client``) that ``by``
+    covers the primary clinician today, and writes as they would."""
     if is_client_side(client, by):
         if not client.episodes.open().exists():
             return (
@@ -53,7 +55,7 @@ def sending_refusal(client: Client, by: User) -> str | None:
                 "longer sent."
             )
         return None
-    if not is_primary(client, by):
+    if not (covering or is_primary(client, by)):
         return (
             "You can read this conversation. Only the client's primary clinician "
             f"({client.clinician}) can write in it."
@@ -175,6 +177,7 @@ def send_message(
     by: User,
     files: Sequence[UploadedFile] = (),
     request: HttpRequest | None = None,
+    covering: bool = False,
 ) -> Message:
     """Send a message in the client's thread: from the client (their portal
     login) or from their primary clinician, while an episode of care is open.
@@ -182,7 +185,7 @@ def send_message(
     Any file is refused, and nothing at all saved, unless the practice allows
     attachments; then one PDF, PNG or JPEG of at most 5 MB is stored encrypted.
     """
-    refusal = sending_refusal(client, by)
+    refusal = sending_refusal(client, by, covering=covering)
     if refusal:
         raise ValidationError(refusal)
     text = clean_body(body)
@@ -211,21 +214,28 @@ def send_message(
                 "from_client": from_client,
                 "characters": len(text),
                 "attachment": attachment[0] if attachment else None,
+                **({"via": "cover"} if covering and not from_client else {}),
             },
         )
     return message
 
 
 @transaction.atomic
-def read_thread(client: Client, *, by: User, request: HttpRequest | None = None) -> int:
+def read_thread(
+    client: Client,
+    *,
+    by: User,
+    request: HttpRequest | None = None,
+    covering: bool = False,
+) -> int:
     """Record that ``by`` read the client's thread, and mark what the other
     side sent as read: the client reads the care team's messages, the primary
-    clinician the client's. A supervisor's reading marks nothing. Returns how
-    many messages were marked."""
+    clinician (or the colleague covering them) the client's. A supervisor's
+    reading marks nothing. Returns how many messages were marked."""
     messages = Message.objects.filter(client=client)
     if is_client_side(client, by):
         unread = messages.unread_by_client()
-    elif is_primary(client, by):
+    elif covering or is_primary(client, by):
         unread = messages.unread_by_clinician()
     else:
         unread = messages.none()
@@ -236,6 +246,6 @@ def read_thread(client: Client, *, by: User, request: HttpRequest | None = None)
         client,
         request=request,
         client_uuid=client.uuid,
-        detail={"marked": marked},
+        detail={"marked": marked, **({"via": "cover"} if covering else {})},
     )
     return marked

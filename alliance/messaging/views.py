@@ -31,7 +31,20 @@ def _uploads(request: HttpRequest) -> list[Any]:
     return [f for name in request.FILES for f in request.FILES.getlist(name)]
 
 
-def _send(request: HttpRequest, client: Client, form: MessageForm) -> bool:
+def _covering(request: HttpRequest, client: Client) -> bool:
+    """Whether the clinician reaches this thread only as the primary
+    clinician's cover today (``permissions`` decides)."""
+    user = request.user
+    return (
+        getattr(user, "is_clinical", False)
+        and not services.is_primary(client, user)
+        and permissions.covers_client(user, client)
+    )
+
+
+def _send(
+    request: HttpRequest, client: Client, form: MessageForm, covering: bool = False
+) -> bool:
     """Send the posted message; on refusal put the reason on the form."""
     if not form.is_valid():
         return False
@@ -42,6 +55,7 @@ def _send(request: HttpRequest, client: Client, form: MessageForm) -> bool:
             by=request.user,
             files=_uploads(request),
             request=request,
+            covering=covering,
         )
     except ValidationError as exc:
         form.add_error(None, exc)
@@ -61,9 +75,11 @@ class Shown:
     new: bool
 
 
-def _shown(request: HttpRequest, client: Client, items: list[Message]) -> list[Shown]:
+def _shown(
+    request: HttpRequest, client: Client, items: list[Message], covering: bool
+) -> list[Shown]:
     by_client = services.is_client_side(client, request.user)
-    marks = by_client or services.is_primary(client, request.user)
+    marks = by_client or covering or services.is_primary(client, request.user)
     shown = []
     for m in items:
         if m.from_client:
@@ -79,13 +95,15 @@ def _thread_context(
     request: HttpRequest, client: Client, form: MessageForm, **extra: Any
 ) -> dict[str, Any]:
     page = selectors.thread_page(client, request.GET.get("page", 1))
+    covering = extra.pop("covering", False)
     return {
         "client": client,
         "practice": client.practice,
         "page": page,
-        "thread": _shown(request, client, page.object_list),
+        "thread": _shown(request, client, page.object_list, covering),
         "form": form,
-        "refusal": services.sending_refusal(client, request.user),
+        "covering": covering,
+        "refusal": services.sending_refusal(client, request.user, covering=covering),
         "allow_attachments": client.practice.allow_message_attachments,
         **extra,
     }
@@ -98,7 +116,7 @@ def _thread_context(
 def inbox(request: HttpRequest) -> HttpResponse:
     """Every conversation in the caseload, unread first; no message text."""
     user = permissions.require_clinician(request)
-    threads = selectors.inbox(user)
+    threads = selectors.inbox(user, covering=permissions.covered_clinician_ids(user))
     record(
         user,
         "message.inbox_view",
@@ -112,19 +130,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @bounded_uploads
 @require_http_methods(["GET", "POST"])
 def thread(request: HttpRequest, uuid: object) -> HttpResponse:
-    """The conversation with one client; the primary clinician may reply."""
-    client = permissions.get_client(request, uuid, write=request.method == "POST")
+    """The conversation with one client; the primary clinician may reply, or
+    the colleague covering them while they are away."""
+    client = permissions.get_client(
+        request, uuid, write=request.method == "POST", cover=True
+    )
+    covering = _covering(request, client)
     form = MessageForm(request.POST or None)
     if request.method == "POST":
-        if _send(request, client, form):
+        if _send(request, client, form, covering):
             messages.success(request, f"Message sent to {client.display_name}.")
             return redirect("messaging:thread", client.uuid)
         return render(
-            request, "messaging/thread.html", _thread_context(request, client, form)
+            request,
+            "messaging/thread.html",
+            _thread_context(request, client, form, covering=covering),
         )
     # Listed before marking, so what was new still shows as new this once.
-    context = _thread_context(request, client, form)
-    services.read_thread(client, by=request.user, request=request)
+    context = _thread_context(request, client, form, covering=covering)
+    services.read_thread(client, by=request.user, request=request, covering=covering)
     return render(request, "messaging/thread.html", context)
 
 
@@ -157,7 +181,11 @@ def _attachments() -> Any:
 def attachment(request: HttpRequest, uuid: object) -> HttpResponse:
     """Download a file from a thread the clinician may read."""
     found = permissions.get_clinical(
-        request, _attachments(), uuid, action="message.attachment_download"
+        request,
+        _attachments(),
+        uuid,
+        action="message.attachment_download",
+        cover=True,
     )
     return _download(request, found)
 

@@ -8,7 +8,7 @@ from django.db import connection
 from alliance.alerts.models import RiskAlert
 from alliance.alerts.services import acknowledge_alert, raise_alert
 from alliance.clients.models import EpisodeTransition
-from alliance.clients.services import transition_episode
+from alliance.clients.services import change_primary_clinician, transition_episode
 from conftest import make_client
 
 CANARIES = {
@@ -17,6 +17,7 @@ CANARIES = {
     "transition": "CANARY-TRANSITION-9e0d",
     "summary": "CANARY-ALERT-SUMMARY-3a5b",
     "action": "CANARY-ACTION-TAKEN-c6e8",
+    "clinician_change": "CANARY-CLINICIAN-CHANGE-5d21",
 }
 
 
@@ -31,7 +32,7 @@ def _every_stored_value() -> list[tuple[str, object]]:
     return values
 
 
-def test_it_stores_no_clinical_text_in_plaintext(alice):
+def test_it_stores_no_clinical_text_in_plaintext(alice, bob, ada):
     client = make_client(
         alice,
         given_name="Rowan",
@@ -49,6 +50,9 @@ def test_it_stores_no_clinical_text_in_plaintext(alice):
         raised_by=alice,
     )
     acknowledge_alert(alert, by=alice, action_taken=f"Called ({CANARIES['action']})")
+    change = change_primary_clinician(
+        client, to=bob, by=ada, reason=f"Leaving ({CANARIES['clinician_change']})"
+    )
 
     stored = _every_stored_value()
     texts = [(t, v) for t, v in stored if isinstance(v, str | bytes | memoryview)]
@@ -71,3 +75,5 @@ def test_it_stores_no_clinical_text_in_plaintext(alice):
     alert = RiskAlert.objects.get(pk=alert.pk)
     assert alert.summary == f"Passive thoughts ({CANARIES['summary']})"
     assert alert.action_taken == f"Called ({CANARIES['action']})"
+    change.refresh_from_db()
+    assert change.reason == f"Leaving ({CANARIES['clinician_change']})"

@@ -120,3 +120,12 @@ def test_it_gives_the_portal_client_things_to_do_and_read(seeded):
     assert unread_for_client(client) == 1
     logins = json.loads((settings.VAR_DIR / "demo-logins.json").read_text())
     assert any(x["role"] == "client" and x["totp_secret"] == "" for x in logins)
+
+
+def test_it_puts_one_clinician_on_leave_with_cover(seeded):
+    from alliance import permissions
+    from alliance.accounts.models import User
+
+    alice = User.objects.get(email="alice.moreno@riverside.example")
+    sam = User.objects.get(email="sam.whitfield@riverside.example")
+    assert permissions.covered_clinician_ids(alice) == [sam.pk]

@@ -40,6 +40,7 @@ from alliance.clients.services import (
     transition_episode,
 )
 from alliance.demo import content
+from alliance.demo.seed_cover import seed_cover
 from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
@@ -220,6 +221,7 @@ class Command(BaseCommand):
         )
         self._today()
         self._risk_and_supervision()
+        seed_cover(staff, today=practice.today())
         # The portal client: Alice's second client in active treatment (her
         # first carries the open risk alert).
         portal_client = [
