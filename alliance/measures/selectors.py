@@ -364,6 +364,19 @@ def measure_history(episode: Episode, instrument: Instrument) -> list[HistoryRow
     return history
 
 
+def incomplete_administrations(
+    episode: Episode, instrument: Instrument
+) -> list[Administration]:
+    """Questionnaires of one measure closed unfinished but kept for a risk
+    answer, newest first. One query."""
+    return list(
+        Administration.objects.incomplete()
+        .filter(episode=episode, instrument=instrument.code)
+        .defer(*_SEALED)
+        .order_by("-started_at", "-id")[:HISTORY_LIMIT]
+    )
+
+
 @dataclass
 class SharedProgress:
     """One measure the clinician shares with the client, and its scores."""

@@ -47,7 +47,7 @@ from alliance.measures.forms import (
     StartForm,
 )
 from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
-from alliance.measures.selectors import measure_history
+from alliance.measures.selectors import incomplete_administrations, measure_history
 
 KIOSK_KEY = "measures_kiosk"
 KIOSK_URLS = ("kiosk", "kiosk_submit", "kiosk_done", "kiosk_exit")
@@ -322,6 +322,7 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
             "client": episode.client,
             "instrument": measure,
             "rows": rows,
+            "incomplete": incomplete_administrations(episode, measure),
             # Built from escaped text by alliance.measures.charts: safe to inline.
             "chart": mark_safe(episode_chart(episode, measure, rows)),  # noqa: S308
         },

@@ -106,3 +106,20 @@ def test_submitting_after_an_autosaved_risk_answer_raises_no_duplicate(
     assert _alerts(draft).count() == 1
     done = portal.get(reverse("portal:done", args=[draft.uuid])).text
     assert "Thank you for telling us" in done
+
+
+def test_a_stale_portal_draft_with_a_risk_answer_is_kept(treated, alice, cleo):
+    from alliance.measures.services import save_answers, start_administration
+
+    stale = start_administration(treated, "phq9", mode="portal", by=cleo.user)
+    save_answers(stale, {"q9": 1}, by=cleo.user)
+    to_aftercare(treated, alice, at=noon(40))
+    run_followups(now=timezone.now() - timedelta(minutes=5))
+    followup = FollowUp.objects.get(episode=treated, status="open")
+    kept = Administration.objects.get(pk=stale.pk)
+    assert kept.is_incomplete
+    assert kept.closed_reason == "superseded by a follow-up"
+    # The follow-up has a fresh questionnaire of its own.
+    assert _phq9(followup).pk != stale.pk
+    assert _phq9(followup).answer_dict() == {}
+    assert _alerts(kept).count() == 1

@@ -152,6 +152,10 @@ def test_the_chart_shows_an_incomplete_questionnaire(as_user, alice, cleo, draft
     detail = as_user(alice).get(reverse("measures:detail", args=[draft.uuid])).text
     assert "Incomplete" in detail
     assert "Correct these answers" not in detail
+    history = reverse("measures:history", args=[draft.episode.uuid, "phq9"])
+    page = as_user(alice).get(history).text
+    assert "stopped at item 9" in page
+    assert draft.get_absolute_url() in page
 
 
 def test_a_portal_draft_holds_its_risk_answer_when_reused(alice, cleo, episode):
