@@ -286,6 +286,15 @@ class Instrument:
                 keys.extend(key for key in rule.items if key not in keys)
         return tuple(keys)
 
+    @property
+    def prompt_items(self) -> tuple[str, ...]:
+        """Keys of the items that can raise a clinical prompt."""
+        keys: list[str] = []
+        for rule in self.risk_rules:
+            if rule.kind == PROMPT:
+                keys.extend(key for key in rule.items if key not in keys)
+        return tuple(keys)
+
     def unanswered_risk_items(
         self, answers: Mapping[str, int | str]
     ) -> tuple[str, ...]:

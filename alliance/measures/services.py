@@ -400,14 +400,17 @@ def _check_risk(
                 continue  # the same answer again, or a milder one
             alert = RiskAlert.objects.filter(uuid=entry.get("alert")).first()
             if alert is not None and alert.is_open:
-                add_to_alert(
-                    alert,
-                    note=f"The answer was later changed. {summary}",
-                    severity=severity,
-                    by=by,
-                    request=request,
-                )
-                continue
+                try:
+                    add_to_alert(
+                        alert,
+                        note=f"The answer was later changed. {summary}",
+                        severity=severity,
+                        by=by,
+                        request=request,
+                    )
+                    continue
+                except ValidationError:
+                    pass  # acknowledged a moment ago: raise a new one below
             summary += (
                 "\nThe answer changed after the earlier alert about it was "
                 "acknowledged."

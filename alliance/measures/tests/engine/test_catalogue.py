@@ -60,6 +60,7 @@ def test_it_names_the_risk_items():
     assert get_instrument("core10").risk_items == ("q6",)
     # AUDIT's "next level up" rules are clinical prompts, not risk.
     assert get_instrument("audit").risk_items == ()
+    assert get_instrument("audit").prompt_items == ("q4", "q5", "q6", "q9", "q10")
     assert get_instrument("gad7").risk_items == ()
 
 
