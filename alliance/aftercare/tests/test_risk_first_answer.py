@@ -76,9 +76,18 @@ def test_a_risk_answer_survives_a_lapsed_followup(
     assert "Incomplete" in chart
     assert "stopped at item 9" in chart
     assert kept.get_absolute_url() in chart
-    # It no longer waits on the portal home as one to carry on.
-    home = portal.get(reverse("portal:home")).text
+    # It no longer waits on the portal home as one to carry on, and it can
+    # no longer be answered.
+    portal = as_user(cleo.user)
+    response = portal.get(reverse("portal:home"))
+    assert response.status_code == 200
+    home = response.text
     assert reverse("portal:answer", args=[kept.uuid]) not in home
+    answer = portal.get(reverse("portal:answer", args=[kept.uuid]), follow=True)
+    assert "closed before it was finished" in answer.text
+    _autosave(portal, kept, 9, "0")
+    kept.refresh_from_db()
+    assert kept.answer_dict() == {"q1": 1, "q9": 3}
 
 
 def test_a_followup_draft_without_a_risk_answer_is_still_discarded(
