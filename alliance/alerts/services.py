@@ -57,3 +57,37 @@ def acknowledge_alert(
     alert.save(update_fields=["acknowledged_at", "acknowledged_by", "action_taken"])
     record(by, "alert.acknowledge", alert, request=request)
     return alert
+
+
+SEVERITY_RANK = {
+    RiskAlert.Severity.LOW: 0,
+    RiskAlert.Severity.MEDIUM: 1,
+    RiskAlert.Severity.HIGH: 2,
+}
+
+
+@transaction.atomic
+def add_to_alert(
+    alert: RiskAlert,
+    *,
+    note: str,
+    severity: str | None = None,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> RiskAlert:
+    """Add what changed to an open alert (a risk answer changed to a worse
+    one) instead of raising a second alert for the same answer. The severity
+    only ever goes up; what the alert said before is kept."""
+    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        raise ValidationError("This alert was already acknowledged.")
+    fields = ["summary"]
+    alert.summary = f"{alert.summary}\n{note.strip()}".strip()
+    if severity and SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(
+        alert.severity, 0
+    ):
+        alert.severity = severity
+        fields.append("severity")
+    alert.save(update_fields=fields)
+    record(by, "alert.update", alert, request=request, detail={"severity": severity})
+    return alert

@@ -20,6 +20,7 @@ from alliance.homework import guided, selectors, services
 from alliance.homework.forms import AssignForm, CommentForm
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.homework.templates_catalog import answers_from_post, get_template, shown
+from alliance.measures.selectors import open_prompts
 from alliance.messaging.selectors import chart_messages
 from alliance.toolbox.selectors import chart_toolbox
 
@@ -64,6 +65,7 @@ def review(request: HttpRequest, uuid: object) -> HttpResponse:
             "chart_checkins": chart_checkins(client),
             "chart_messages": chart_messages(client),
             "chart_toolbox": chart_toolbox(client),
+            "prompts": open_prompts(client),
             "between_sessions": True,
         },
     )

@@ -22,6 +22,12 @@ TEXT = "text"
 LOWER = "lower"
 HIGHER = "higher"
 SEVERITIES = ("high", "medium", "low")
+# A risk rule raises a risk alert (self-harm, suicide); a prompt rule asks the
+# clinician to act on something clinical (AUDIT's "next level up") and never
+# enters the risk queue or shows the client crisis wording.
+RISK = "risk"
+PROMPT = "prompt"
+RULE_KINDS = (RISK, PROMPT)
 # Free-text answers are comments, not essays; a cap keeps a pasted document out.
 MAX_TEXT_LENGTH = 5000
 
@@ -101,6 +107,9 @@ class Score:
     prorated: bool = False
     flags: dict[str, bool] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Answers that match a prompt rule (not risk), and risk items left blank.
+    prompts: tuple[RiskFlag, ...] = ()
+    unanswered_risk: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON the ``score`` command prints."""
@@ -114,6 +123,8 @@ class Score:
             "band_label": self.band_label,
             "caseness": self.caseness,
             "risk_flags": [flag.as_dict() for flag in self.risk_flags],
+            "prompts": [flag.as_dict() for flag in self.prompts],
+            "unanswered_risk": list(self.unanswered_risk),
             "subscales": {key: _plain(value) for key, value in self.subscales.items()},
             "flags": dict(self.flags),
             "notes": list(self.notes),
@@ -153,12 +164,14 @@ class Subscale:
 
 @dataclass(frozen=True)
 class RiskRule:
-    """One flag per listed item whose answer is at least ``at_least``."""
+    """One flag per listed item whose answer is at least ``at_least``.
+    ``kind`` is ``"risk"`` (a risk alert) or ``"prompt"`` (a clinical prompt)."""
 
     items: tuple[str, ...]
     at_least: int
     reason: str
     severity: str
+    kind: str = RISK
 
 
 @dataclass(frozen=True)
@@ -266,11 +279,27 @@ class Instrument:
 
     @property
     def risk_items(self) -> tuple[str, ...]:
-        """Keys of the items that can raise a risk flag."""
+        """Keys of the items that can raise a risk flag (not prompts)."""
         keys: list[str] = []
         for rule in self.risk_rules:
-            keys.extend(key for key in rule.items if key not in keys)
+            if rule.kind == RISK:
+                keys.extend(key for key in rule.items if key not in keys)
         return tuple(keys)
+
+    @property
+    def prompt_items(self) -> tuple[str, ...]:
+        """Keys of the items that can raise a clinical prompt."""
+        keys: list[str] = []
+        for rule in self.risk_rules:
+            if rule.kind == PROMPT:
+                keys.extend(key for key in rule.items if key not in keys)
+        return tuple(keys)
+
+    def unanswered_risk_items(
+        self, answers: Mapping[str, int | str]
+    ) -> tuple[str, ...]:
+        """Risk items with no answer (a prorated CORE-10 without item 6)."""
+        return tuple(key for key in self.risk_items if key not in answers)
 
     def band_for(self, total: float | None) -> Band | None:
         """The band holding ``total``. A prorated total that falls between two
@@ -427,13 +456,27 @@ class Instrument:
             subscales=subscales,
             flags=flags,
             notes=tuple(notes),
+            prompts=self.prompt_flags(cleaned),
+            unanswered_risk=self.unanswered_risk_items(cleaned),
         )
 
     def risk_flags(self, answers: Mapping[str, int | str]) -> tuple[RiskFlag, ...]:
         """Flags for cleaned (possibly partial) answers: a risk answer must raise
-        an alert even when the rest of the form is incomplete."""
+        an alert even when the rest of the form is incomplete, so the measures
+        service runs this on every saved answer, not only on submit."""
+        return self._matches(answers, RISK)
+
+    def prompt_flags(self, answers: Mapping[str, int | str]) -> tuple[RiskFlag, ...]:
+        """Answers that call for a clinical prompt rather than a risk alert."""
+        return self._matches(answers, PROMPT)
+
+    def _matches(
+        self, answers: Mapping[str, int | str], kind: str
+    ) -> tuple[RiskFlag, ...]:
         found: list[RiskFlag] = []
         for rule in self.risk_rules:
+            if rule.kind != kind:
+                continue
             for key in rule.items:
                 answer = answers.get(key)
                 if isinstance(answer, int) and answer >= rule.at_least:

@@ -24,6 +24,8 @@ from alliance.measures.engine import (
     CHOICE,
     HIGHER,
     LOWER,
+    RISK,
+    RULE_KINDS,
     SEVERITIES,
     TEXT,
     Band,
@@ -621,7 +623,16 @@ def _risk(p: _Problems, raw: object, items: list[Item]) -> list[RiskRule]:
                 f"{where}: reason must say, for the clinician, why this answer matters."
             )
             continue
-        rules.append(RiskRule(tuple(members), at_least, reason.strip(), severity))
+        kind = entry.get("kind", RISK)
+        if kind not in RULE_KINDS:
+            p.add(
+                f'{where}: kind must be "risk" (a risk alert: self-harm, suicide) '
+                'or "prompt" (a clinical prompt for the clinician).'
+            )
+            continue
+        rules.append(
+            RiskRule(tuple(members), at_least, reason.strip(), severity, kind=kind)
+        )
     return rules
 
 

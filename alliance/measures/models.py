@@ -3,7 +3,8 @@
 A ``MeasureSchedule`` says which instrument an episode of care uses and when
 (once, every session, every few weeks, at intake, termination or follow-up).
 An ``Administration`` is one completion of an instrument: a draft while answers
-come in, then submitted, scored and never changed again. A correction is a new
+come in, then submitted, scored and never changed again. A draft that holds a
+risk answer is never deleted: if nobody finishes it, it is kept as incomplete. A correction is a new
 administration that points at the one it replaces (``corrects``).
 
 The answers are clinical data (some items take free text, and even numbers say
@@ -91,6 +92,9 @@ class AdministrationQuerySet(models.QuerySet["Administration"]):
     def drafts(self) -> AdministrationQuerySet:
         return self.filter(status=Administration.Status.DRAFT)
 
+    def incomplete(self) -> AdministrationQuerySet:
+        return self.filter(status=Administration.Status.INCOMPLETE)
+
     def current(self) -> AdministrationQuerySet:
         """Submitted administrations no correction has replaced."""
         return self.submitted().filter(corrections__isnull=True)
@@ -100,6 +104,9 @@ class Administration(UUIDModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+        # Closed unfinished (a follow-up lapsed, a stale draft) but kept,
+        # because it holds a risk answer: never scored, never deleted.
+        INCOMPLETE = "incomplete", "Incomplete"
 
     class Mode(models.TextChoices):
         PORTAL = "portal", "Client portal"
@@ -152,6 +159,15 @@ class Administration(UUIDModel):
         related_name="corrections",
     )
     correction_reason = EncryptedTextField()
+    # Risk alerts raised for this administration, one per item:
+    # {item key: {"alert": uuid, "severity": …, "unanswered": bool}}. Kept
+    # when the answer changes, so the same answer never raises a second alert.
+    risk_alerts = models.JSONField(default=dict, blank=True)
+    # For an incomplete administration: when it was closed, why, and the
+    # highest item answered.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=100, blank=True)
+    stopped_at_item = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = AdministrationQuerySet.as_manager()
 
@@ -183,9 +199,66 @@ class Administration(UUIDModel):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def is_incomplete(self) -> bool:
+        return self.status == self.Status.INCOMPLETE
+
     def answer_dict(self) -> dict[str, Any]:
         """The answers given so far, decrypted."""
         return json.loads(self.answers) if self.answers else {}
 
     def set_answers(self, answers: dict[str, Any]) -> None:
         self.answers = json.dumps(answers, sort_keys=True) if answers else ""
+
+
+class ClinicalPromptQuerySet(models.QuerySet["ClinicalPrompt"]):
+    def open(self) -> ClinicalPromptQuerySet:
+        return self.filter(dismissed_at__isnull=True)
+
+
+class ClinicalPrompt(UUIDModel):
+    """Something in a questionnaire the clinician should act on that is not a
+    risk to life: AUDIT's "give the next level of intervention up". Shown on
+    the chart and the session page until the clinician dismisses it with a
+    note; it never enters the risk queue and never marks the answers as risk."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="clinical_prompts"
+    )
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="clinical_prompts"
+    )
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="prompts"
+    )
+    instrument = models.CharField(max_length=40)
+    # e.g. "AUDIT items 4 and 9"; the answers and why they matter are in text.
+    source = models.CharField(max_length=100)
+    text = EncryptedTextField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dismiss_note = EncryptedTextField()
+
+    objects = ClinicalPromptQuerySet.as_manager()
+
+    client_path = "client"
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Clinical prompt: {self.source}"
+
+    def get_absolute_url(self) -> str:
+        return self.administration.get_absolute_url()
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.client.uuid
+
+    @property
+    def is_open(self) -> bool:
+        return self.dismissed_at is None

@@ -16,7 +16,7 @@ from alliance.accounts.models import Practice, User
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
-from alliance.measures.models import Administration, MeasureSchedule
+from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
 from alliance.measures.nhs import nhs_outcome
 
 HISTORY_LIMIT = 500
@@ -175,6 +175,9 @@ class ChartMeasures:
     summaries: list[MeasureSummary] = field(default_factory=list)
     schedules: list[MeasureSchedule] = field(default_factory=list)
     drafts: list[Administration] = field(default_factory=list)
+    # Closed unfinished but kept, because they hold a risk answer.
+    incomplete: list[Administration] = field(default_factory=list)
+    prompts: list[ClinicalPrompt] = field(default_factory=list)
     instruments: list[tuple[str, str]] = field(default_factory=list)
     when_choices: list[tuple[str, str]] = field(default_factory=list)
     nhs: dict | None = None
@@ -223,8 +226,9 @@ def _name(code: str) -> str:
 
 def chart_measures(client: Client) -> ChartMeasures:
     """The measures card of the client chart: per measure the latest score and
-    how many there are, the schedules (with what is due) and open drafts.
-    Three queries (four in termination), however many scores there are."""
+    how many there are, the schedules (with what is due), open drafts,
+    incomplete questionnaires kept for a risk answer, and open clinical
+    prompts. Four queries (five in termination), however many scores there are."""
     episode = (
         Episode.objects.filter(client=client)
         .select_related("client__practice")
@@ -245,10 +249,19 @@ def chart_measures(client: Client) -> ChartMeasures:
     count = (
         same_measure.order_by().values("instrument").annotate(n=Count("id")).values("n")
     )
-    # The latest score of each measure and every open draft, in one query.
+    # The latest score of each measure, every open draft and every incomplete
+    # one, in one query.
     rows = list(
         Administration.objects.filter(episode=episode)
-        .filter(Q(status=Administration.Status.DRAFT) | Q(pk=Subquery(latest_pk)))
+        .filter(
+            Q(
+                status__in=[
+                    Administration.Status.DRAFT,
+                    Administration.Status.INCOMPLETE,
+                ]
+            )
+            | Q(pk=Subquery(latest_pk))
+        )
         .annotate(n=Subquery(count))
         .defer(*_SEALED)
         .order_by("instrument", "-started_at")
@@ -263,6 +276,10 @@ def chart_measures(client: Client) -> ChartMeasures:
     chart.drafts = sorted(
         (a for a in rows if a.is_draft), key=lambda a: a.started_at, reverse=True
     )[:20]
+    chart.incomplete = sorted(
+        (a for a in rows if a.is_incomplete), key=lambda a: a.started_at, reverse=True
+    )[:20]
+    chart.prompts = open_prompts(client)
     schedules = list(
         MeasureSchedule.objects.filter(episode=episode, active=True).order_by(
             "created_at", "id"
@@ -347,6 +364,19 @@ def measure_history(episode: Episode, instrument: Instrument) -> list[HistoryRow
     return history
 
 
+def incomplete_administrations(
+    episode: Episode, instrument: Instrument
+) -> list[Administration]:
+    """Questionnaires of one measure closed unfinished but kept for a risk
+    answer, newest first. One query."""
+    return list(
+        Administration.objects.incomplete()
+        .filter(episode=episode, instrument=instrument.code)
+        .defer(*_SEALED)
+        .order_by("-started_at", "-id")[:HISTORY_LIMIT]
+    )
+
+
 @dataclass
 class SharedProgress:
     """One measure the clinician shares with the client, and its scores."""
@@ -389,6 +419,17 @@ def shared_progress(client: Client) -> list[SharedProgress]:
             continue
         progress.append(SharedProgress(instrument, episode, scores[(episode_id, code)]))
     return progress
+
+
+def open_prompts(client: Client, *, limit: int = 20) -> list[ClinicalPrompt]:
+    """Clinical prompts (AUDIT "next level up") not yet dismissed, newest
+    first: for the chart and the session page. One query."""
+    return list(
+        ClinicalPrompt.objects.open()
+        .filter(client=client)
+        .select_related("client")
+        .order_by("-raised_at", "-id")[:limit]
+    )
 
 
 def client_drafts(client: Client) -> list[Administration]:

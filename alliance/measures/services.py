@@ -4,8 +4,23 @@ all call these.
 
 An administration is a draft while answers come in (each saved as given and
 checked as far as it goes), then submitted: fully validated, scored, and never
-changed again. A risk answer raises a risk alert inside the same transaction as
-the submission, so the answer is never stored without its alert.
+changed again.
+
+Risk at the first answer: every time answers are saved (portal, kiosk,
+clinician entry, follow-up), each risk item's rule runs on the answer as given
+and a risk alert is raised inside the same transaction, so a risk answer is
+never stored without its alert, even if the form is never finished. There is
+one alert per administration and item (``Administration.risk_alerts``): the
+same answer saved again, or the final submit, raises nothing more; a worse
+answer is added to the open alert. Changing the answer back never removes the
+alert. A draft holding a risk answer is never deleted: ``discard_draft`` keeps
+it as incomplete.
+
+Not everything an instrument flags is risk. Rules of kind "prompt" (AUDIT's
+"next level up") become a ``ClinicalPrompt`` on submit: shown to the clinician,
+dismissible, never a risk alert. A risk item left blank on a form whose total
+may be prorated (CORE-10 item 6) raises a low-severity alert that says plainly
+the question was not answered.
 """
 
 from __future__ import annotations
@@ -19,7 +34,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.alerts.services import raise_alert
+from alliance.alerts.models import RiskAlert
+from alliance.alerts.services import add_to_alert, raise_alert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.measures.engine import (
@@ -29,11 +45,14 @@ from alliance.measures.engine import (
     RiskFlag,
     get_instrument,
 )
-from alliance.measures.models import Administration, MeasureSchedule
+from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
 
 MAX_TEXT_ANSWER = 2000
 MAX_WEEKS = 52
 SEVERITY_ORDER = ("high", "medium", "low")
+IN_PROGRESS = (
+    "Raised as soon as this answer was saved; the questionnaire was not yet submitted."
+)
 
 
 def instrument_or_refuse(code: str) -> Instrument:
@@ -178,11 +197,25 @@ def discard_draft(
     reason: str,
     by: User | None = None,
     request: HttpRequest | None = None,
-) -> None:
-    """Remove an unfinished questionnaire nobody will finish (a follow-up that
+) -> Administration | None:
+    """Close an unfinished questionnaire nobody will finish (a follow-up that
     lapsed, a draft left over from treatment), so it stops showing as one to
-    carry on. Submitted answers are never removed (ValidationError)."""
+    carry on. Without a risk answer it is removed (returns None). With one it
+    is kept, marked incomplete with the item it stopped at, its alert left
+    open (returns it). Submitted answers are never removed (ValidationError)."""
     administration = _locked_draft(administration)
+    answers = administration.answer_dict()
+    try:
+        instrument: Instrument | None = get_instrument(administration.instrument)
+    except KeyError:
+        instrument = None
+    holds_risk = administration.risk or bool(
+        instrument and instrument.risk_flags(answers)
+    )
+    if holds_risk:
+        return _keep_incomplete(
+            administration, instrument, answers, reason=reason, by=by, request=request
+        )
     record(
         by,
         "administration.discard",
@@ -195,6 +228,62 @@ def discard_draft(
         },
     )
     administration.delete()
+    return None
+
+
+def _keep_incomplete(
+    administration: Administration,
+    instrument: Instrument | None,
+    answers: dict[str, Any],
+    *,
+    reason: str,
+    by: User | None,
+    request: HttpRequest | None,
+) -> Administration:
+    if instrument is not None:
+        # A draft saved before risk was checked at the first answer gets its
+        # alert now; one already raised is not raised again.
+        _check_risk(
+            administration,
+            instrument,
+            answers,
+            answers,
+            by=by,
+            request=request,
+            in_progress=True,
+        )
+        numbers = [item.number for item in instrument.items if item.key in answers]
+    else:
+        numbers = []
+    now = timezone.now()
+    administration.status = Administration.Status.INCOMPLETE
+    administration.risk = True
+    administration.closed_at = now
+    administration.closed_reason = reason[:100]
+    administration.stopped_at_item = max(numbers) if numbers else None
+    administration.save(
+        update_fields=[
+            "status",
+            "risk",
+            "risk_alerts",
+            "closed_at",
+            "closed_reason",
+            "stopped_at_item",
+        ]
+    )
+    record(
+        by,
+        "administration.incomplete",
+        administration,
+        request=request,
+        detail={
+            "instrument": administration.instrument,
+            "mode": administration.mode,
+            "reason": reason,
+            "stopped_at_item": administration.stopped_at_item,
+        },
+    )
+    return administration
 
 
 def _locked_draft(administration: Administration) -> Administration:
@@ -238,10 +327,25 @@ def save_answers(
     request: HttpRequest | None = None,
 ) -> Administration:
     """Add or change answers on a draft. An empty answer (None or "") removes
-    one. Each answer is checked as far as it goes; a bad one changes nothing."""
+    one. Each answer is checked as far as it goes; a bad one changes nothing.
+    A risk answer raises its alert here, before the form is submitted."""
+    return _save_answers(
+        administration, answers, by=by, request=request, in_progress=True
+    )
+
+
+def _save_answers(
+    administration: Administration,
+    answers: dict[str, Any],
+    *,
+    by: User | None,
+    request: HttpRequest | None,
+    in_progress: bool,
+) -> Administration:
     administration = _locked_draft(administration)
     instrument = instrument_or_refuse(administration.instrument)
-    merged = administration.answer_dict()
+    before = administration.answer_dict()
+    merged = dict(before)
     for key, value in answers.items():
         if value is None or value == "":
             merged.pop(key, None)
@@ -258,7 +362,174 @@ def save_answers(
         request=request,
         detail={"items": sorted(answers)},
     )
+    if _check_risk(
+        administration,
+        instrument,
+        before,
+        cleaned,
+        by=by,
+        request=request,
+        in_progress=in_progress,
+    ):
+        administration.save(update_fields=["risk", "risk_alerts"])
     return administration
+
+
+def _check_risk(
+    administration: Administration,
+    instrument: Instrument,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    by: User | None,
+    request: HttpRequest | None,
+    in_progress: bool,
+) -> bool:
+    """Raise a risk alert for each risk answer in ``after`` that has none yet
+    on this administration; add a worse answer to the item's open alert (or,
+    once that alert is acknowledged, raise a new one). Sets ``risk`` and
+    ``risk_alerts`` on the administration (not saved); True if they changed."""
+    tracked = dict(administration.risk_alerts or {})
+    changed = False
+    for flag in instrument.risk_flags(after):
+        entry = tracked.get(flag.item_key)
+        previous = before.get(flag.item_key)
+        source, summary, severity = describe_risk(instrument, (flag,))
+        if entry is not None and not entry.get("unanswered"):
+            if isinstance(previous, int) and previous >= flag.answer:
+                continue  # the same answer again, or a milder one
+            alert = RiskAlert.objects.filter(uuid=entry.get("alert")).first()
+            if alert is not None and alert.is_open:
+                try:
+                    add_to_alert(
+                        alert,
+                        note=f"The answer was later changed. {summary}",
+                        severity=severity,
+                        by=by,
+                        request=request,
+                    )
+                    continue
+                except ValidationError:
+                    pass  # acknowledged a moment ago: raise a new one below
+            summary += (
+                "\nThe answer changed after the earlier alert about it was "
+                "acknowledged."
+            )
+        if in_progress:
+            summary += f"\n{IN_PROGRESS}"
+        alert = raise_alert(
+            administration.client,
+            source=source,
+            summary=summary,
+            episode=administration.episode,
+            severity=severity,
+            raised_by=by,
+            source_object=administration,
+            request=request,
+        )
+        tracked[flag.item_key] = {"alert": str(alert.uuid), "severity": severity}
+        changed = True
+    if changed:
+        administration.risk_alerts = tracked
+        administration.risk = True
+    return changed
+
+
+def _raise_unanswered(
+    administration: Administration,
+    instrument: Instrument,
+    keys: tuple[str, ...],
+    *,
+    prorated: bool,
+    by: User | None,
+    request: HttpRequest | None,
+) -> bool:
+    """A low-severity alert for each risk item left blank on a submitted form:
+    not a risk answer, a question to ask at the next contact."""
+    tracked = dict(administration.risk_alerts or {})
+    changed = False
+    items = {item.key: item for item in instrument.items}
+    for key in keys:
+        if key in tracked or key not in items:
+            continue
+        item = items[key]
+        question = f" (“{item.text}”)" if item.text else ""
+        how = (
+            f", and the {instrument.short_name} total was prorated without it"
+            if prorated
+            else ""
+        )
+        alert = raise_alert(
+            administration.client,
+            source=f"{instrument.short_name} item {item.number} not answered"[:100],
+            summary=(
+                f"Item {item.number}{question}, a risk question, was left blank"
+                f"{how}. This is not a risk answer: the question was not "
+                "answered. Ask about it at the next contact."
+            ),
+            episode=administration.episode,
+            severity=RiskAlert.Severity.LOW,
+            raised_by=by,
+            source_object=administration,
+            request=request,
+        )
+        tracked[key] = {"alert": str(alert.uuid), "severity": "low", "unanswered": True}
+        changed = True
+    if changed:
+        administration.risk_alerts = tracked
+    return changed
+
+
+def _raise_prompt(
+    administration: Administration,
+    instrument: Instrument,
+    flags: tuple[RiskFlag, ...],
+    *,
+    by: User | None,
+    request: HttpRequest | None,
+) -> ClinicalPrompt:
+    source, text, _ = describe_risk(instrument, flags)
+    prompt = ClinicalPrompt.objects.create(
+        client_id=administration.client_id,
+        episode_id=administration.episode_id,
+        administration=administration,
+        instrument=instrument.code,
+        source=source,
+        text=text,
+    )
+    record(
+        by,
+        "prompt.raise",
+        prompt,
+        request=request,
+        detail={"instrument": instrument.code, "source": source},
+    )
+    return prompt
+
+
+@transaction.atomic
+def dismiss_prompt(
+    prompt: ClinicalPrompt,
+    *,
+    by: User,
+    note: str,
+    request: HttpRequest | None = None,
+) -> ClinicalPrompt:
+    """The clinician has acted on the prompt: it leaves the chart, with a note."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError("Say what was done about it before dismissing it.")
+    if len(note) > MAX_TEXT_ANSWER:
+        raise ValidationError(f"Keep the note under {MAX_TEXT_ANSWER:,} characters.")
+    prompt = ClinicalPrompt.objects.select_for_update().get(pk=prompt.pk)
+    if prompt.dismissed_at is not None:
+        raise ValidationError("This prompt was already dismissed.")
+    prompt.dismissed_at = timezone.now()
+    prompt.dismissed_by = by
+    prompt.dismiss_note = note
+    prompt.save(update_fields=["dismissed_at", "dismissed_by", "dismiss_note"])
+    record(by, "prompt.dismiss", prompt, request=request)
+    return prompt
 
 
 def _option_label(item: Item, answer: Any) -> str:
@@ -319,7 +590,30 @@ def _submit(
     administration.band = score.band or ""
     administration.band_label = score.band_label or ""
     administration.caseness = score.caseness
-    administration.risk = bool(score.risk_flags)
+    # Alerts for answers saved along the way were raised then; this raises
+    # only what is new (a correction, answers set without save_answers).
+    _check_risk(
+        administration,
+        instrument,
+        cleaned,
+        cleaned,
+        by=by,
+        request=request,
+        in_progress=False,
+    )
+    _raise_unanswered(
+        administration,
+        instrument,
+        score.unanswered_risk,
+        prorated=score.prorated,
+        by=by,
+        request=request,
+    )
+    # A risk answer given and later changed still counts: the alert stays.
+    administration.risk = bool(score.risk_flags) or any(
+        not entry.get("unanswered")
+        for entry in (administration.risk_alerts or {}).values()
+    )
     administration.subscales = dict(score.subscales)
     administration.submitted_at = now
     administration.saved_at = now
@@ -334,6 +628,7 @@ def _submit(
             "band_label",
             "caseness",
             "risk",
+            "risk_alerts",
             "subscales",
             "submitted_at",
             "saved_at",
@@ -347,18 +642,8 @@ def _submit(
         request=request,
         detail={"instrument": instrument.code, "risk": administration.risk},
     )
-    if score.risk_flags:
-        source, summary, severity = describe_risk(instrument, score.risk_flags)
-        raise_alert(
-            administration.client,
-            source=source,
-            summary=summary,
-            episode=administration.episode,
-            severity=severity,
-            raised_by=by,
-            source_object=administration,
-            request=request,
-        )
+    if score.prompts:
+        _raise_prompt(administration, instrument, score.prompts, by=by, request=request)
     return administration
 
 
@@ -450,5 +735,7 @@ def record_administration(
     administration = _new_draft(
         episode, instrument, mode=mode, by=by, schedule=schedule, request=request
     )
-    administration = save_answers(administration, answers, by=by, request=request)
+    administration = _save_answers(
+        administration, answers, by=by, request=request, in_progress=False
+    )
     return submit_administration(administration, by=by, request=request, at=at)

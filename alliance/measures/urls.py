@@ -10,6 +10,7 @@ urlpatterns = [
     path("episodes/<uuid:uuid>/<slug:instrument>/chart.svg", views.chart, name="chart"),
     path("schedules/<uuid:uuid>/stop/", views.stop, name="stop"),
     path("<uuid:uuid>/", views.detail, name="detail"),
+    path("prompts/<uuid:uuid>/dismiss/", views.dismiss_prompt, name="dismiss_prompt"),
     path("<uuid:uuid>/enter/", views.enter, name="enter"),
     path("<uuid:uuid>/submit/", views.submit, name="submit"),
     path("<uuid:uuid>/correct/", views.correct, name="correct"),

@@ -46,8 +46,8 @@ from alliance.measures.forms import (
     ScheduleForm,
     StartForm,
 )
-from alliance.measures.models import Administration, MeasureSchedule
-from alliance.measures.selectors import measure_history
+from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
+from alliance.measures.selectors import incomplete_administrations, measure_history
 
 KIOSK_KEY = "measures_kiosk"
 KIOSK_URLS = ("kiosk", "kiosk_submit", "kiosk_done", "kiosk_exit")
@@ -322,6 +322,7 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
             "client": episode.client,
             "instrument": measure,
             "rows": rows,
+            "incomplete": incomplete_administrations(episode, measure),
             # Built from escaped text by alliance.measures.charts: safe to inline.
             "chart": mark_safe(episode_chart(episode, measure, rows)),  # noqa: S308
         },
@@ -374,6 +375,26 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "can_edit": can_edit,
         },
     )
+
+
+@require_POST
+def dismiss_prompt(request: HttpRequest, uuid: object) -> HttpResponse:
+    """The clinician has acted on a clinical prompt: it leaves the chart."""
+    prompt = permissions.get_clinical(
+        request,
+        ClinicalPrompt.objects.select_related("client", "administration"),
+        uuid,
+        write=True,
+    )
+    try:
+        services.dismiss_prompt(
+            prompt, by=request.user, note=request.POST.get("note", ""), request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Prompt dismissed: {prompt.source}.")
+    return redirect(prompt.client)
 
 
 # --- clinician data entry -----------------------------------------------------------
@@ -534,7 +555,9 @@ def kiosk_start(request: HttpRequest, uuid: object) -> HttpResponse:
         request, _administrations(), uuid, write=True
     )
     if not administration.is_draft:
-        messages.error(request, "These answers were already submitted.")
+        messages.error(
+            request, "This questionnaire is closed: its answers can no longer change."
+        )
         return redirect(administration)
     if administration.mode != Administration.Mode.KIOSK:
         messages.error(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
 from alliance.homework.selectors import review as homework_review
+from alliance.measures.selectors import open_prompts
 from alliance.notes import services
 from alliance.notes.forms import (
     AddendumForm,
@@ -149,6 +150,7 @@ def session_detail(request: HttpRequest, uuid: object) -> HttpResponse:
         _notes().get(session=session),
         session_plan=session_plan(session, request.user),
         session_homework=homework_review(session.episode),
+        session_prompts=open_prompts(session.episode.client),
     )
 
 

@@ -61,6 +61,19 @@ def _kiosk_draft(world, side):
     return _draft(world, side, "kiosk", {"q1": 1})
 
 
+@kind("clinical_prompt")
+def _clinical_prompt(world, side):
+    from alliance.measures.models import ClinicalPrompt
+    from alliance.measures.services import record_administration
+
+    episode = _episode(world, side)
+    answers = {**{f"q{n}": 0 for n in range(1, 11)}, "q4": 3}
+    administration = record_administration(
+        episode, "audit", answers, by=episode.client.clinician
+    )
+    return ClinicalPrompt.objects.get(administration=administration)
+
+
 def _with_instrument(obj):
     return {"uuid": obj.uuid, "instrument": "phq9"}
 
@@ -85,6 +98,13 @@ case(
     "measures:stop", **clinical(302, write=True), kind="measure_schedule", method="POST"
 )
 case("measures:detail", **clinical(), kind="measure_submitted")
+case(
+    "measures:dismiss_prompt",
+    **clinical(302, write=True),
+    kind="clinical_prompt",
+    method="POST",
+    data={"note": "Talked it through."},
+)
 case("measures:enter", **clinical(write=True), kind="measure_draft")
 case(
     "measures:enter",

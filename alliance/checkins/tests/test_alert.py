@@ -105,3 +105,15 @@ def test_the_confirmation_after_a_very_low_mood_points_to_help(portal):
     assert "things are really hard" in body
     assert reverse("safety:mine") in body
     assert RiskAlert.objects.count() == 0
+
+
+def test_a_resent_yes_raises_no_second_alert(portal):
+    """A check-in has no draft: the safety answer is saved, and its alert
+    raised, with the one form the client sends. Sending it again (a double
+    tap, a reload) stores nothing more and raises no second alert."""
+    key = str(uuid.uuid4())
+    _post(portal, safety_concern="yes", submission_key=key)
+    assert RiskAlert.objects.count() == 1
+    _post(portal, safety_concern="yes", submission_key=key)
+    assert CheckIn.objects.count() == 1
+    assert RiskAlert.objects.count() == 1

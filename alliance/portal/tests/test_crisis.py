@@ -42,7 +42,8 @@ def test_every_portal_page_shows_the_crisis_lines(portal, schedule, draft):
 
 
 def test_a_risk_answer_shows_crisis_lines_straight_away(portal, alice, draft):
-    save_answers(draft, {**PHQ9, "q9": 2})
+    # The alert is raised as the client saves the answer, before submitting.
+    save_answers(draft, {**PHQ9, "q9": 2}, by=draft.client.user)
     response = portal.post(reverse("portal:submit", args=[draft.uuid]), follow=True)
     page = response.text
     assert "Thank you for telling us" in page

@@ -40,6 +40,7 @@ class Command(JsonCommand):
             "items": len(instrument.items),
             "validated": instrument.validated,
             "risk_items": list(instrument.risk_items),
+            "prompt_items": list(instrument.prompt_items),
             "loaded": target is not None,
             "path": str(target) if target else None,
         }

@@ -48,12 +48,15 @@ def test_core10_risk_item_raises_an_alert(alice, cleo):
     assert alert.severity == "high"
 
 
-def test_audit_escalation_rule_raises_a_medium_alert(alice, cleo):
-    record(cleo, "audit", {**AUDIT_LOW, "q4": 2, "q9": 4})
-    alert = RiskAlert.objects.get()
-    assert alert.source == "AUDIT items 4 and 9"
-    assert alert.severity == "medium"
-    assert alert.summary.count("was answered") == 2
+def test_audit_escalation_rule_raises_a_prompt_not_an_alert(alice, cleo):
+    from alliance.measures.models import ClinicalPrompt
+
+    administration = record(cleo, "audit", {**AUDIT_LOW, "q4": 2, "q9": 4})
+    assert administration.risk is False
+    assert not RiskAlert.objects.exists()
+    prompt = ClinicalPrompt.objects.get()
+    assert prompt.source == "AUDIT items 4 and 9"
+    assert prompt.text.count("was answered") == 2
 
 
 def test_it_raises_the_alert_in_the_same_transaction(alice, draft, monkeypatch):
@@ -61,13 +64,17 @@ def test_it_raises_the_alert_in_the_same_transaction(alice, draft, monkeypatch):
         raise RuntimeError("alerts unavailable")
 
     monkeypatch.setattr(services, "raise_alert", broken)
-    save_answers(draft, phq9(10, item9=2), by=alice)
+    # The alert is raised when the risk answer is saved, so the save fails.
     with pytest.raises(RuntimeError):
-        submit_administration(draft, by=alice)
+        save_answers(draft, phq9(10, item9=2), by=alice)
     stored = Administration.objects.get(pk=draft.pk)
-    assert stored.is_draft is True
+    assert stored.answer_dict() == {}
     assert stored.risk is False
-    assert not AuditEvent.objects.filter(action="administration.submit").exists()
+    assert not AuditEvent.objects.filter(action="administration.save").exists()
+    # Answers without a risk answer save and submit without an alert.
+    save_answers(draft, phq9(10), by=alice)
+    submit_administration(draft, by=alice)
+    assert Administration.objects.get(pk=draft.pk).is_submitted
 
 
 def test_the_alert_is_on_the_home_page_and_the_chart(as_user, alice, cleo):

@@ -25,7 +25,9 @@ def test_it_escalates_on_two_or_more_on_items_four_to_six(item):
     assert score.total == 2
     assert score.band == "zone_i"
     assert score.flags == {"next_level_up": True}
-    assert [(f.item_key, f.answer, f.severity) for f in score.risk_flags] == [
+    # A clinical prompt, not a risk flag: alcohol use is not a risk to life.
+    assert score.risk_flags == ()
+    assert [(f.item_key, f.answer, f.severity) for f in score.prompts] == [
         (item, 2, "medium")
     ]
     assert any("next zone up" in note for note in score.notes)
@@ -35,7 +37,7 @@ def test_it_escalates_on_two_or_more_on_items_four_to_six(item):
 def test_it_does_not_escalate_on_one_on_items_four_to_six(item):
     score = AUDIT.score({**all_at("audit", 0), item: 1})
     assert score.flags == {"next_level_up": False}
-    assert score.risk_flags == ()
+    assert score.prompts == ()
 
 
 @pytest.mark.parametrize("item", ["q9", "q10"])
@@ -43,14 +45,16 @@ def test_it_escalates_on_yes_during_the_last_year(item):
     during = AUDIT.score({**all_at("audit", 0), item: 4})
     not_last_year = AUDIT.score({**all_at("audit", 0), item: 2})
     assert during.flags["next_level_up"] is True
-    assert [f.item_key for f in during.risk_flags] == [item]
+    assert [f.item_key for f in during.prompts] == [item]
+    assert during.risk_flags == ()
     assert not_last_year.flags["next_level_up"] is False
-    assert not_last_year.risk_flags == ()
+    assert not_last_year.prompts == ()
 
 
 def test_it_flags_each_escalating_item():
     score = AUDIT.score({**all_at("audit", 0), "q4": 3, "q6": 4, "q10": 4})
-    assert [f.item_key for f in score.risk_flags] == ["q4", "q6", "q10"]
+    assert [f.item_key for f in score.prompts] == ["q4", "q6", "q10"]
+    assert score.risk_flags == ()
 
 
 def test_auditc_uses_the_mens_cutoff_for_men():

@@ -58,7 +58,9 @@ def test_each_built_in_item_has_its_wording(code):
 def test_it_names_the_risk_items():
     assert get_instrument("phq9").risk_items == ("q9",)
     assert get_instrument("core10").risk_items == ("q6",)
-    assert get_instrument("audit").risk_items == ("q4", "q5", "q6", "q9", "q10")
+    # AUDIT's "next level up" rules are clinical prompts, not risk.
+    assert get_instrument("audit").risk_items == ()
+    assert get_instrument("audit").prompt_items == ("q4", "q5", "q6", "q9", "q10")
     assert get_instrument("gad7").risk_items == ()
 
 

@@ -90,6 +90,29 @@ def test_a_loaded_instruments_risk_item_raises_a_flag(tmp_path):
     ]
 
 
+def test_a_prompt_rule_is_not_a_risk_flag():
+    rule = {
+        "items": ["q1"],
+        "at_least": 1,
+        "severity": "medium",
+        "kind": "prompt",
+        "reason": "Talk about it",
+    }
+    data = minimal()
+    data["risk"].append(rule)
+    instrument = parse_instrument(data)
+    assert instrument.risk_items == ("q2",)
+    score = instrument.score({"q1": 1, "q2": 0})
+    assert score.risk_flags == ()
+    assert [(f.item_key, f.reason) for f in score.prompts] == [("q1", "Talk about it")]
+
+
+def test_it_refuses_an_unknown_rule_kind():
+    data = minimal()
+    data["risk"][0]["kind"] = "worry"
+    assert any('kind must be "risk"' in problem for problem in problems(data))
+
+
 def test_it_refuses_to_replace_a_built_in(tmp_path):
     with pytest.raises(InstrumentFileError, match="'phq9' is a built-in instrument"):
         loader.install(write(tmp_path, minimal(code="phq9")))
