@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from alliance.alerts.models import RiskAlert
+from alliance.alerts.models import DutyAccess, RiskAlert
 from alliance.alerts.services import acknowledge_alert, raise_alert
 from alliance.clients.models import EpisodeTransition
 from alliance.clients.services import transition_episode
@@ -17,6 +17,7 @@ CANARIES = {
     "transition": "CANARY-TRANSITION-9e0d",
     "summary": "CANARY-ALERT-SUMMARY-3a5b",
     "action": "CANARY-ACTION-TAKEN-c6e8",
+    "duty_reason": "CANARY-DUTY-REASON-5d1f",
 }
 
 
@@ -47,6 +48,12 @@ def test_it_stores_no_clinical_text_in_plaintext(alice):
         source="Session risk check",
         summary=f"Passive thoughts ({CANARIES['summary']})",
         raised_by=alice,
+    )
+    DutyAccess.objects.create(
+        alert=alert,
+        user=alice,
+        reason=f"On duty ({CANARIES['duty_reason']})",
+        expires_at=alert.raised_at,
     )
     acknowledge_alert(alert, by=alice, action_taken=f"Called ({CANARIES['action']})")
 
