@@ -1,3 +1,8 @@
+"""Writes about risk alerts: raising and acknowledging them, and making sure
+a high one reaches a person (docs/alerts.md): the clinician's email at once,
+escalation by the periodic sweep, each message claimed before it is sent and
+retried until it goes."""
+
 from __future__ import annotations
 
 import logging
@@ -15,12 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.accounts.duty import duty_clinicians, practice_today
-from alliance.accounts.models import Practice, User
+from alliance.accounts.models import User
 from alliance.alerts import notify
 from alliance.alerts.models import AlertNotification, RiskAlert
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
+
+logger = logging.getLogger("alliance.alerts")
+Note = AlertNotification
 
 
 @transaction.atomic
@@ -82,11 +90,8 @@ def acknowledge_alert(
 
 # --- notification and escalation (docs/alerts.md) ------------------------------
 
-logger = logging.getLogger("alliance.alerts")
-
 # A claim older than this (a worker that died mid-send) may be taken again.
 STALE_CLAIM = timedelta(minutes=15)
-Note = AlertNotification
 
 
 class AlertSendError(RuntimeError):
@@ -103,6 +108,7 @@ def accountable_clinician(alert: RiskAlert) -> User:
 def _queue(alert: RiskAlert, kind: str, recipients: list[tuple[User, str]]) -> int:
     """Create a pending notification per recipient and channel; a row that
     exists already is left alone (the unique constraint)."""
+    channels = notify.channels()
     rows = [
         Note(
             alert=alert,
@@ -112,7 +118,7 @@ def _queue(alert: RiskAlert, kind: str, recipients: list[tuple[User, str]]) -> i
             channel=name,
         )
         for user, reason in recipients
-        for name, channel in notify.channels().items()
+        for name, channel in channels.items()
         if channel.can_reach(user)
     ]
     Note.objects.bulk_create(rows, ignore_conflicts=True)
@@ -214,7 +220,7 @@ def alert_message(note: AlertNotification) -> notify.AlertMessage:
         link = _link("alerts:queue")
     else:
         link = _link("alerts:duty_open", alert.uuid)
-    raised = alert.raised_at.astimezone(zone_of_practice(practice))
+    raised = alert.raised_at.astimezone(ZoneInfo(practice.time_zone))
     context = {
         "note": note,
         "first_name": note.recipient.full_name.split(" ")[0]
@@ -334,7 +340,3 @@ def run_alert_sweep(now: datetime | None = None) -> dict[str, int]:
             f"({counts['sent']} sent); they will be tried again at the next sweep."
         )
     return {"escalated": escalated, **counts}
-
-
-def zone_of_practice(practice: Practice) -> ZoneInfo:
-    return ZoneInfo(practice.time_zone)

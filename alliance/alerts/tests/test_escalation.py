@@ -215,3 +215,33 @@ def test_the_sweep_is_registered_with_the_worker():
     entry = periodic.PERIODIC["alerts.sweep"]
     assert entry.every == timedelta(minutes=5)
     assert entry.task.module_path == "alliance.alerts.tasks.alert_sweep"
+
+
+class FakeSmsChannel:
+    """A second channel, as an SMS backend would plug in."""
+
+    name = "sms"
+    sent: list = []
+
+    def can_reach(self, recipient):
+        return True
+
+    def send(self, recipient, message):
+        FakeSmsChannel.sent.append((recipient.email, message.subject, message.body))
+
+
+def test_another_channel_plugs_in_beside_email(cleo, alice, raise_high, settings):
+    settings.ALLIANCE_ALERT_CHANNELS = [
+        "alliance.alerts.notify.EmailChannel",
+        "alliance.alerts.tests.test_escalation.FakeSmsChannel",
+    ]
+    FakeSmsChannel.sent = []
+    alert = raise_high(cleo)
+    assert len(mail.outbox) == 1
+    assert [(to, subject) for to, subject, _ in FakeSmsChannel.sent] == [
+        (alice.email, "A risk alert needs your attention")
+    ]
+    assert CANARY not in FakeSmsChannel.sent[0][2]
+    assert sorted(
+        Note.objects.filter(alert=alert).values_list("channel", "status")
+    ) == [("email", "sent"), ("sms", "sent")]
