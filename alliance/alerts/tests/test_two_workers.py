@@ -7,12 +7,21 @@ import threading
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection, connections
+from django.db import connections
 
 from alliance.alerts.models import AlertNotification
 from alliance.alerts.services import raise_alert, run_alert_sweep
+
+# SQLite runs one writer at a time (the claim test in test_escalation.py
+# covers it), and its flush after a transactional test meets the audit log's
+# append-only trigger.
+pytestmark = pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="needs PostgreSQL",
+)
 
 
 class SlowBackend(EmailBackend):
@@ -25,8 +34,6 @@ class SlowBackend(EmailBackend):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_parallel_sweeps_send_each_message_once(cleo, alice, sam, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time; the claim test covers it")
     settings.EMAIL_BACKEND = "alliance.alerts.tests.test_two_workers.SlowBackend"
     # The immediate task is only queued, so the two sweeps find it waiting.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
