@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
 
+from alliance.accounts.duty import end_of_practice_day, is_on_duty
 from alliance.accounts.models import Cover, User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
@@ -393,3 +394,176 @@ def get_own(
         client_uuid=client.uuid,
     )
     return obj
+
+
+# --- risk alerts: the practice queue and duty access ("break the glass") ------
+
+
+def _alert_models() -> tuple[Any, Any]:
+    from django.apps import apps
+
+    # Looked up by label: this module imports only accounts and clients models.
+    return apps.get_model("alerts", "RiskAlert"), apps.get_model("alerts", "DutyAccess")
+
+
+def covers_alerts(user: User) -> bool:
+    """Supervisors, and the clinicians on duty today, look after the whole
+    practice's risk alerts (the queue, and opening any alert with a reason)."""
+    if not user.is_clinical:
+        return False
+    return user.role == User.Role.SUPERVISOR or is_on_duty(user)
+
+
+def require_alert_queue(request: HttpRequest) -> tuple[User, bool]:
+    """The practice risk queue: practice admins see it without clinical text
+    (``clinical`` False); supervisors and today's duty clinicians with it.
+    Other clinicians and clients get 403. Returns (user, clinical)."""
+    user = _user(request)
+    if user.is_practice_admin:
+        record(user, "alert_queue.view", None, request=request)
+        return user, False
+    if not covers_alerts(user):
+        _deny(request, "alert_queue.denied", status=403)
+    record(user, "alert_queue.view", None, request=request)
+    return user, True
+
+
+def readable_alert_ids(user: User, alerts: list[Any]) -> set[int]:
+    """Of these alerts, the ones ``user`` may read in full: clients they hold,
+    clients of a clinician they cover today, or a duty access granted today.
+    Three queries whatever the number."""
+    if not user.is_clinical or not alerts:
+        return set()
+    _, duty_access = _alert_models()
+    held = set(
+        Client.objects.in_caseload_of(user)
+        .filter(pk__in={alert.client_id for alert in alerts})
+        .values_list("pk", flat=True)
+    )
+    granted = set(
+        duty_access.objects.active()
+        .filter(user=user, alert_id__in=[alert.pk for alert in alerts])
+        .values_list("alert_id", flat=True)
+    )
+    covered = set(covered_clinician_ids(user))
+    return {
+        alert.pk
+        for alert in alerts
+        if alert.client_id in held or alert.client.clinician_id in covered
+    } | granted
+
+
+def _active_grant(user: User, alert: Any) -> Any:
+    _, duty_access = _alert_models()
+    return duty_access.objects.active().filter(user=user, alert=alert).first()
+
+
+def may_acknowledge_alert(user: User, alert: Any) -> bool:
+    """The primary clinician, the colleague covering them today, or a holder
+    of an unexpired duty access."""
+    if is_primary_clinician(user, alert.client) or covers_client(user, alert.client):
+        return True
+    return _active_grant(user, alert) is not None
+
+
+def get_alert(request: HttpRequest, uuid: Any, *, write: bool = False) -> Any:
+    """Fetch a risk alert (alerts.RiskAlert) for its page.
+
+    Read: those who hold the client (as ``get_clinical``), the colleague
+    covering the primary clinician today, or anyone with an unexpired duty
+    access to this alert. Acknowledge (``write``): the primary clinician, their
+    cover, or a duty access holder. Otherwise 404 (read) or 403 (write).
+    Reads through a duty access are audited with {"via": "duty", "grant": …}.
+    """
+    user = require_clinician(request)
+    risk_alert, _ = _alert_models()
+    alert = (
+        risk_alert.objects.select_related("client__clinician").filter(uuid=uuid).first()
+    )
+    if alert is None:
+        raise Http404
+    client = alert.client
+    grant = None
+    covering = False
+    if not holds_client(user, client):
+        covering = covers_client(user, client)
+        if not covering:
+            grant = _active_grant(user, alert)
+            if grant is None:
+                _deny(request, "riskalert.view", status=404, obj=alert)
+    if write and not is_primary_clinician(user, client):
+        covering = covering or covers_client(user, client)
+        if not covering:
+            grant = grant or _active_grant(user, alert)
+            if grant is None:
+                _deny(request, "riskalert.edit", status=403, obj=alert)
+    if grant:
+        detail: dict[str, Any] | None = {"via": "duty", "grant": str(grant.uuid)}
+    else:
+        detail = _via("cover" if covering else None)
+    record(
+        user,
+        "riskalert.edit" if write else "riskalert.view",
+        alert,
+        request=request,
+        client_uuid=client.uuid,
+        detail=detail,
+    )
+    return alert
+
+
+def get_alert_for_duty(
+    request: HttpRequest, uuid: Any, *, reason: str | None = None
+) -> tuple[Any, Any]:
+    """Duty access to a risk alert outside one's caseload ("break the glass").
+
+    Supervisors and today's duty clinicians of the alert's practice only
+    (other clinicians 403; admins and clients 403; another practice's alert
+    or a missing one 404). Without ``reason`` it returns (alert, None) for the
+    reason form, which shows no clinical text. With a reason it grants access
+    to this alert until the end of the practice's day and returns (alert,
+    grant); the reason is kept encrypted on the grant, and the audit event
+    says {"via": "duty", "grant": uuid}. The primary clinician needs no
+    grant: (alert, None), and the view sends them to the alert.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    user = require_clinician(request)
+    risk_alert, duty_access = _alert_models()
+    alert = (
+        risk_alert.objects.select_related("client__clinician", "client__practice")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if alert is None:
+        raise Http404
+    client = alert.client
+    if client.practice_id != user.practice_id:
+        _deny(request, "riskalert.duty", status=404, obj=alert)
+    if is_primary_clinician(user, client):
+        return alert, None
+    if not covers_alerts(user):
+        _deny(request, "riskalert.duty", status=403, obj=alert)
+    if reason is None:
+        record(user, "riskalert.duty_prompt", alert, request=request)
+        return alert, None
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Give the reason you need to open this alert.")
+    with transaction.atomic():
+        grant = duty_access.objects.create(
+            alert=alert,
+            user=user,
+            reason=reason,
+            expires_at=end_of_practice_day(client.practice),
+        )
+        record(
+            user,
+            "riskalert.view",
+            alert,
+            request=request,
+            client_uuid=client.uuid,
+            detail={"via": "duty", "grant": str(grant.uuid)},
+        )
+    return alert, grant

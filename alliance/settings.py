@@ -223,6 +223,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "alliance@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# How risk alert notifications are sent (alliance/alerts/notify.py): dotted
+# paths of channel classes; add an SMS or push channel here.
+ALLIANCE_ALERT_CHANNELS = ["alliance.alerts.notify.EmailChannel"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -117,6 +117,7 @@ class PracticeForm(forms.ModelForm):
             "quiet_hours_end",
             "followup_months",
             "retention_years",
+            "alert_escalation_hours",
         ]
 
     def clean_followup_months(self) -> str:
@@ -142,6 +143,12 @@ class PracticeForm(forms.ModelForm):
         if days > 3650:
             raise forms.ValidationError("At most ten years (3650 days).")
         return days
+
+    def clean_alert_escalation_hours(self) -> int:
+        hours = self.cleaned_data["alert_escalation_hours"]
+        if not 1 <= hours <= 72:
+            raise forms.ValidationError("Escalate after 1 to 72 hours.")
+        return hours
 
     def clean_time_zone(self) -> str:
         import zoneinfo
@@ -187,3 +194,20 @@ class CoverForm(forms.Form):
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The last day cannot come before the first.")
         return data
+
+
+class DutyDayForm(forms.Form):
+    clinician = forms.ModelChoiceField(queryset=User.objects.none())
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    repeat_weekly_until = forms.DateField(
+        label="Repeat every week until (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The same weekday each week, up to this date.",
+    )
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined]
+            practice=practice
+        )

@@ -66,6 +66,13 @@ class Practice(UUIDModel):
         "mental-health and psychology records 20 years after care ends "
         "(general adult health records 8). Check your own jurisdiction's rule.",
     )
+    # Risk alerts (alliance.alerts; docs/alerts.md).
+    alert_escalation_hours = models.PositiveIntegerField(
+        "escalate unacknowledged high risk alerts after (hours)",
+        default=4,
+        help_text="A high risk alert nobody has acknowledged by then is emailed "
+        "to the duty clinician and the clinician's supervisor.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -220,6 +227,42 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supervisor} supervises {self.supervisee}"
+
+
+class DutyShiftQuerySet(models.QuerySet["DutyShift"]):
+    def on(self, day: date) -> DutyShiftQuerySet:
+        return self.filter(date=day)
+
+
+class DutyShift(models.Model):
+    """One clinician on duty for the practice on one (practice-local) day: they
+    see the practice's risk queue and may open any client's alert with a
+    reason. Read through ``alliance.accounts.duty``."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="duty_shifts"
+    )
+    clinician = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="duty_shifts"
+    )
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = DutyShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "clinician__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinician", "date"], name="one_duty_shift_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} on duty {self.date:%Y-%m-%d}"
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

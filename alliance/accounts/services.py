@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from alliance.accounts.models import Cover, Invitation, Practice, Supervision, User
+from alliance.accounts.models import (
+    Cover,
+    DutyShift,
+    Invitation,
+    Practice,
+    Supervision,
+    User,
+)
 from alliance.audit.services import record
 
 
@@ -441,3 +448,72 @@ def end_cover(
         },
     )
     return arrangement
+
+
+# --- the duty rota ----------------------------------------------------------
+
+# The longest run of weekly shifts added at once ("every Monday until …").
+MAX_DUTY_DAYS = 60
+
+
+@transaction.atomic
+def add_duty_days(
+    practice: Practice,
+    *,
+    clinician: User,
+    start: Any,
+    repeat_weekly_until: Any = None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> list[DutyShift]:
+    """Put ``clinician`` on duty on ``start`` and, if given, the same weekday
+    every week until ``repeat_weekly_until``. Days already on the rota are
+    left as they are. Returns the shifts added."""
+    if clinician.practice_id != practice.pk or not clinician.is_clinical:
+        raise ValidationError("Choose a clinician or supervisor of your practice.")
+    if not clinician.is_active:
+        raise ValidationError("That person's account is deactivated.")
+    days = [start]
+    if repeat_weekly_until is not None:
+        if repeat_weekly_until < start:
+            raise ValidationError("The repeat ends before the first day.")
+        while days[-1] + timedelta(days=7) <= repeat_weekly_until:
+            days.append(days[-1] + timedelta(days=7))
+            if len(days) > MAX_DUTY_DAYS:
+                raise ValidationError(f"Add at most {MAX_DUTY_DAYS} duty days at once.")
+    taken = set(
+        DutyShift.objects.filter(clinician=clinician, date__in=days).values_list(
+            "date", flat=True
+        )
+    )
+    added = [
+        DutyShift.objects.create(
+            practice=practice, clinician=clinician, date=day, created_by=by
+        )
+        for day in days
+        if day not in taken
+    ]
+    record(
+        by,
+        "duty.add",
+        clinician,
+        request=request,
+        detail={"dates": [day.isoformat() for day in days if day not in taken]},
+    )
+    return added
+
+
+@transaction.atomic
+def remove_duty_day(
+    shift: DutyShift, *, by: User, request: HttpRequest | None = None
+) -> None:
+    if shift.practice_id != by.practice_id:
+        raise ValidationError("That duty day is not in your practice.")
+    record(
+        by,
+        "duty.remove",
+        shift.clinician,
+        request=request,
+        detail={"date": shift.date.isoformat()},
+    )
+    shift.delete()

@@ -31,4 +31,6 @@ urlpatterns = [
     path("supervision/", views.add_supervision, name="add_supervision"),
     path("supervision/<int:pk>/end/", views.end_supervision, name="end_supervision"),
     path("practice/", views.practice_settings, name="practice"),
+    path("duty/", views.duty_rota, name="duty"),
+    path("duty/<int:pk>/remove/", views.remove_duty_day, name="duty_remove"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+from datetime import timedelta
 
 import qrcode
 import qrcode.image.svg
@@ -25,16 +26,18 @@ from django_otp import match_token
 
 from alliance import permissions
 from alliance.accounts import services
+from alliance.accounts.duty import practice_today, rota
 from alliance.accounts.forms import (
     AcceptInvitationForm,
     CoverForm,
+    DutyDayForm,
     EmailLoginForm,
     InvitationForm,
     PracticeForm,
     SupervisionForm,
     TokenForm,
 )
-from alliance.accounts.models import Cover, Invitation, Supervision, User
+from alliance.accounts.models import Cover, DutyShift, Invitation, Supervision, User
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
 from alliance.clients.services import link_portal_user, transfer_caseload
@@ -504,3 +507,59 @@ def end_cover(request: HttpRequest, uuid: object) -> HttpResponse:
             f"Cover by {arrangement.cover} for {arrangement.clinician} ended.",
         )
     return redirect("accounts:cover")
+
+
+# How far ahead the duty rota page shows.
+ROTA_WEEKS = 8
+
+
+@require_http_methods(["GET", "POST"])
+def duty_rota(request: HttpRequest) -> HttpResponse:
+    """The practice admin's duty rota: who is on duty on which days."""
+    admin = permissions.require_practice_admin(request)
+    practice = admin.practice
+    form = DutyDayForm(request.POST or None, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_duty_days(
+                practice,
+                by=admin,
+                request=request,
+                clinician=form.cleaned_data["clinician"],
+                start=form.cleaned_data["date"],
+                repeat_weekly_until=form.cleaned_data["repeat_weekly_until"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            count = len(added)
+            messages.success(
+                request,
+                f"{count} duty day{'' if count == 1 else 's'} added to the rota."
+                if count
+                else "Those days were already on the rota.",
+            )
+            return redirect("accounts:duty")
+    today = practice_today(practice)
+    shifts = rota(practice, today, today + timedelta(weeks=ROTA_WEEKS))
+    return render(
+        request,
+        "accounts/duty.html",
+        {"form": form, "shifts": shifts, "today": today, "weeks": ROTA_WEEKS},
+    )
+
+
+@require_POST
+def remove_duty_day(request: HttpRequest, pk: int) -> HttpResponse:
+    admin = permissions.require_practice_admin(request)
+    shift = permissions.get_practice_object(
+        request,
+        DutyShift.objects.select_related("clinician"),
+        {"pk": pk},
+        admin_only=True,
+    )
+    services.remove_duty_day(shift, by=admin, request=request)
+    messages.success(
+        request, f"{shift.clinician} is off the rota on {shift.date:%-d %b %Y}."
+    )
+    return redirect("accounts:duty")

@@ -9,3 +9,13 @@ class AcknowledgeForm(forms.Form):
         help_text="What you did about this risk, e.g. called the client, reviewed the "
         "safety plan, contacted the crisis team. Stored encrypted.",
     )
+
+
+class DutyReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why you are opening this alert",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="For example: on duty, the client's clinician is away today. "
+        "Kept encrypted with the access record.",
+    )

@@ -6,6 +6,8 @@ home page and the client's chart while ``acknowledged_at`` is empty.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,18 @@ from alliance.core.models import UUIDModel
 class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
     def open(self) -> RiskAlertQuerySet:
         return self.filter(acknowledged_at__isnull=True)
+
+    def in_practice(self, practice_id: int) -> RiskAlertQuerySet:
+        return self.filter(client__practice_id=practice_id)
+
+    def by_urgency(self) -> RiskAlertQuerySet:
+        """High first, then medium, then low; oldest first within each."""
+        rank = models.Case(
+            models.When(severity=RiskAlert.Severity.HIGH, then=0),
+            models.When(severity=RiskAlert.Severity.MEDIUM, then=1),
+            default=2,
+        )
+        return self.alias(rank=rank).order_by("rank", "raised_at", "pk")
 
     def in_caseload_of(self, user: User) -> RiskAlertQuerySet:
         return self.filter(client__in=Client.objects.in_caseload_of(user))
@@ -68,6 +82,9 @@ class RiskAlert(UUIDModel):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action_taken = EncryptedTextField()
+    # Set once, when the sweep first escalated it (docs/alerts.md); who was
+    # told is in its notifications of kind "escalation".
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = RiskAlertQuerySet.as_manager()
 
@@ -89,3 +106,108 @@ class RiskAlert(UUIDModel):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def escalates(self) -> bool:
+        """Only high alerts notify and escalate (docs/alerts.md)."""
+        return self.severity == self.Severity.HIGH
+
+    @property
+    def escalation_due_at(self) -> object:
+        """When the sweep escalates it if still open (reads the practice)."""
+        hours = self.client.practice.alert_escalation_hours
+        return self.raised_at + timedelta(hours=hours)
+
+
+class AlertNotification(models.Model):
+    """One message about one alert to one person through one channel.
+
+    The row is created (``pending``) before anything is sent, and the unique
+    constraint means the same message is never queued twice, whichever worker
+    gets there first. A send claims the row (``sending``) with a conditional
+    update, so two workers never both send it; a failed send is marked
+    ``failed`` and tried again at the next sweep. Holds no clinical text.
+    """
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", "New alert"
+        ESCALATION = "escalation", "Escalation"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, will retry"
+        CANCELLED = "cancelled", "Not sent: acknowledged first"
+
+    alert = models.ForeignKey(
+        RiskAlert, on_delete=models.PROTECT, related_name="notifications"
+    )
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Why this person: "clinician", "duty", "supervisor" or "admin".
+    reason = models.CharField(max_length=20)
+    channel = models.CharField(max_length=40, default="email")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The exception's class name only, never its message.
+    last_error = models.CharField(max_length=100, blank=True)
+
+    client_path = "alert__client"
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "recipient", "kind", "channel"],
+                name="one_alert_notification_per_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} of alert {self.alert_id} to {self.recipient_id}"
+        )
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.alert.client.uuid
+
+
+class DutyAccessQuerySet(models.QuerySet["DutyAccess"]):
+    def active(self, now: object = None) -> DutyAccessQuerySet:
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class DutyAccess(UUIDModel):
+    """A duty clinician's or supervisor's time-limited access to one alert
+    of a client outside their caseload, with the reason they gave ("break the
+    glass"). Created by ``alliance.permissions.get_alert_for_duty`` only; the
+    audit event names this row, and the reason is stored here, encrypted."""
+
+    alert = models.ForeignKey(
+        RiskAlert, on_delete=models.PROTECT, related_name="duty_accesses"
+    )
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = DutyAccessQuerySet.as_manager()
+
+    client_path = "alert__client"
+
+    class Meta:
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"Duty access to alert {self.alert_id} by {self.user_id}"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.alert.client.uuid

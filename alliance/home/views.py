@@ -57,6 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "unsigned": unsigned,
             "awaiting_cosign": awaiting_cosign(user),
             "is_supervisor": user.role == User.Role.SUPERVISOR,
+            "covers_alerts": permissions.covers_alerts(user),
             "alerts": alerts,
             "plan_reviews": reviews_due(user),
             "due_measures": due_for_clinician(user),

@@ -86,6 +86,7 @@ PRACTICE_FORM = {
     "quiet_hours_end": "08:00",
     "followup_months": "1,3,6",
     "retention_years": "20",
+    "alert_escalation_hours": "4",
 }
 
 
@@ -100,6 +101,7 @@ def test_practice_settings_save_between_session_and_ending_rules(as_user, ada):
             "quiet_hours_end": "07:00",
             "followup_months": " 6, 1,3 ,3",
             "retention_years": "10",
+            "alert_escalation_hours": "2",
         },
     )
     practice = ada.practice
@@ -109,6 +111,7 @@ def test_practice_settings_save_between_session_and_ending_rules(as_user, ada):
     assert practice.followup_month_list() == [1, 3, 6]
     assert practice.followup_months == "1,3,6"
     assert practice.retention_years == 10
+    assert practice.alert_escalation_hours == 2
 
 
 @pytest.mark.parametrize(
@@ -118,6 +121,8 @@ def test_practice_settings_save_between_session_and_ending_rules(as_user, ada):
         ("followup_months", "0,3", "1 to 60 months"),
         ("retention_years", "0", "1 to 100 years"),
         ("portal_days_after_close", "5000", "ten years"),
+        ("alert_escalation_hours", "0", "1 to 72 hours"),
+        ("alert_escalation_hours", "100", "1 to 72 hours"),
     ],
 )
 def test_practice_settings_refuse_bad_rules(as_user, ada, field, value, message):

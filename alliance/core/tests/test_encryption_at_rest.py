@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from alliance.alerts.models import RiskAlert
+from alliance.alerts.models import DutyAccess, RiskAlert
 from alliance.alerts.services import acknowledge_alert, raise_alert
 from alliance.clients.models import EpisodeTransition
 from alliance.clients.services import change_primary_clinician, transition_episode
@@ -18,6 +18,7 @@ CANARIES = {
     "summary": "CANARY-ALERT-SUMMARY-3a5b",
     "action": "CANARY-ACTION-TAKEN-c6e8",
     "clinician_change": "CANARY-CLINICIAN-CHANGE-5d21",
+    "duty_reason": "CANARY-DUTY-REASON-5d1f",
 }
 
 
@@ -48,6 +49,12 @@ def test_it_stores_no_clinical_text_in_plaintext(alice, bob, ada):
         source="Session risk check",
         summary=f"Passive thoughts ({CANARIES['summary']})",
         raised_by=alice,
+    )
+    DutyAccess.objects.create(
+        alert=alert,
+        user=alice,
+        reason=f"On duty ({CANARIES['duty_reason']})",
+        expires_at=alert.raised_at,
     )
     acknowledge_alert(alert, by=alice, action_taken=f"Called ({CANARIES['action']})")
     change = change_primary_clinician(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -32,7 +33,26 @@ def test_it_gives_pages_content(seeded):
     assert Appointment.objects.filter(status="held").count() > 100
     assert ProgressNote.objects.filter(signed_at__isnull=True).count() == 2
     assert ProgressNote.objects.filter(cosigned_at__isnull=False).exists()
-    assert RiskAlert.objects.open().exclude(source="Aftercare follow-up").count() == 1
+    assert (
+        RiskAlert.objects.open()
+        .exclude(source__in=["Aftercare follow-up", "Portal check-in"])
+        .count()
+        == 1
+    )
+
+
+def test_it_keeps_a_duty_rota_and_an_escalated_alert(seeded):
+    from alliance.accounts.duty import duty_clinicians, practice_today
+    from alliance.accounts.models import DutyShift, Practice
+
+    practice = Practice.objects.get()
+    today = practice_today(practice)
+    assert duty_clinicians(practice, on=today).count() == 1
+    assert DutyShift.objects.filter(date__gt=today + timedelta(weeks=5)).exists()
+    alert = RiskAlert.objects.open().get(source="Portal check-in")
+    assert alert.severity == "high" and alert.escalated_at is not None
+    sent = alert.notifications.filter(status="sent")
+    assert {n.reason for n in sent} >= {"clinician", "supervisor"}
 
 
 def test_it_gives_months_of_scores_with_every_course(seeded):

@@ -40,6 +40,7 @@ from alliance.clients.services import (
     transition_episode,
 )
 from alliance.demo import content
+from alliance.demo.seed_alerts import seed_alerts
 from alliance.demo.seed_cover import seed_cover
 from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_plans import seed_intakes_and_plans
@@ -241,6 +242,7 @@ class Command(BaseCommand):
         logins += seed_endings(
             self.clients, staff=self.staff, now=self.now, password=password
         )
+        seed_alerts(self.clients, staff=self.staff, now=self.now, zone=self.zone)
         return logins
 
     def _client(

@@ -1,0 +1,57 @@
+"""Who is on duty: the one place that answers it (``duty_clinicians``).
+
+A practice admin keeps the rota (``DutyShift`` rows, one per clinician per
+practice-local day, on the duty rota page). The duty clinician sees the
+practice's risk queue, may open any client's alert with a reason (see
+``alliance.permissions.get_alert_for_duty``) and is emailed when a high risk
+alert goes unacknowledged (``alliance.alerts.services``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.utils import timezone
+
+from alliance.accounts.models import DutyShift, Practice, User
+
+
+def practice_today(practice: Practice, now: datetime | None = None) -> date:
+    """The practice-local date of ``now`` (default: the current time)."""
+    now = now or timezone.now()
+    return now.astimezone(ZoneInfo(practice.time_zone)).date()
+
+
+def duty_clinicians(
+    practice: Practice, on: date | None = None
+) -> models.QuerySet[User]:
+    """The active clinicians and supervisors on duty for ``practice`` on the
+    practice-local day ``on`` (default: today)."""
+    day = on or practice_today(practice)
+    return User.objects.clinicians().filter(
+        practice=practice,
+        duty_shifts__practice=practice,
+        duty_shifts__date=day,
+    )
+
+
+def is_on_duty(user: User, on: date | None = None) -> bool:
+    if not user.is_clinical or user.practice is None:
+        return False
+    return duty_clinicians(user.practice, on).filter(pk=user.pk).exists()
+
+
+def rota(practice: Practice, start: date, end: date) -> models.QuerySet[DutyShift]:
+    """The practice's shifts from ``start`` to ``end`` inclusive."""
+    return DutyShift.objects.filter(
+        practice=practice, date__gte=start, date__lte=end
+    ).select_related("clinician")
+
+
+def end_of_practice_day(practice: Practice, now: datetime | None = None) -> datetime:
+    """Midnight at the end of the practice-local day of ``now``."""
+    zone = ZoneInfo(practice.time_zone)
+    day = practice_today(practice, now)
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
