@@ -66,6 +66,8 @@ class Practice(UUIDModel):
         "(general adult health records 8). Check your own jurisdiction's rule.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock for edits (core.versioning.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     def __str__(self) -> str:
         return self.name

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -31,9 +31,10 @@ from alliance.accounts.forms import (
     SupervisionForm,
     TokenForm,
 )
-from alliance.accounts.models import Invitation, Supervision, User
+from alliance.accounts.models import Invitation, Practice, Supervision, User
 from alliance.audit.services import record
 from alliance.clients.services import link_portal_user
+from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
 
 
 class LoginView(auth_views.LoginView):
@@ -322,9 +323,31 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     form = PracticeForm(request.POST or None, instance=admin.practice)
     if request.method == "POST" and form.is_valid():
-        services.update_practice(
-            admin.practice, by=admin, request=request, **form.cleaned_data
-        )
+        fresh = Practice.objects.get(pk=admin.practice_id)
+        try:
+            services.update_practice(
+                fresh,
+                by=admin,
+                version=form.cleaned_data["version"],
+                request=request,
+                **form.settings(),
+            )
+        except Conflict as conflict:
+            stored = conflict.current
+            return conflict_page(
+                request,
+                conflict,
+                form=rebind(
+                    PracticeForm,
+                    request,
+                    stored.version,
+                    instance=Practice.objects.get(pk=stored.pk),
+                ),
+                saved=stored_rows(PracticeForm(instance=stored), stored),
+                action=reverse("accounts:practice"),
+                back=reverse("accounts:practice"),
+                title="Practice settings",
+            )
         messages.success(request, "Practice details saved.")
         return redirect("accounts:practice")
     return render(request, "accounts/practice.html", {"form": form})

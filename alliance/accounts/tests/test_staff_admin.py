@@ -86,6 +86,7 @@ PRACTICE_FORM = {
     "quiet_hours_end": "08:00",
     "followup_months": "1,3,6",
     "retention_years": "20",
+    "version": "1",
 }
 
 
