@@ -23,7 +23,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
-from alliance.core.versioning import claim, save_if_current
+from alliance.core.versioning import Conflict, claim, save_if_current
 from alliance.measures.engine import get_instrument
 from alliance.measures.gas import gas_t_score
 from alliance.notes.models import TherapySession
@@ -60,18 +60,17 @@ PLAN_FIELDS = (
 )
 
 
-class RecordConflict(ValidationError):
+class RecordConflict(Conflict):
     """The session record changed after the editor loaded it; nothing was written.
     ``current`` is the record as now stored."""
 
     def __init__(self, current: SessionPlanRecord) -> None:
-        self.current = current
         super().__init__(
+            current,
             "This session's plan record was saved in another window, or by someone "
             "else, after you opened it, so your changes were not saved. The saved "
             "version is shown; your text is below it. Add what you need and save "
             "again.",
-            code="conflict",
         )
 
 
@@ -734,17 +733,9 @@ def save_session_record(
         record_row = SessionPlanRecord.objects.create(session=session, updated_by=by)
     # The compare-and-set is the lock (as for progress notes): zero rows means
     # someone else saved first.
-    claimed = SessionPlanRecord.objects.filter(
-        pk=record_row.pk, version=version
-    ).update(version=version + 1)
-    if not claimed:
-        raise RecordConflict(SessionPlanRecord.objects.get(pk=record_row.pk))
     for name, value in texts.items():
         setattr(record_row, name, value)
-    record_row.version = version + 1
-    record_row.updated_at = timezone.now()
-    record_row.updated_by = by
-    record_row.save(update_fields=[*texts, "updated_at", "updated_by"])
+    save_if_current(record_row, texts, version=version, by=by, conflict=RecordConflict)
     record_row.goals_addressed.set(goals)
     uses = {use.slug: use for use in record_row.techniques.all()}
     for slug, response in responses.items():
