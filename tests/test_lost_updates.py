@@ -289,3 +289,24 @@ def test_a_stale_save_is_refused_with_both_versions_shown(world, name, htmx):
     done = second.post(post_to, again)
     assert done.status_code == 302, done.content.decode()[:2000]
     assert spec.stored(obj) == "Second window's words"
+
+
+def test_the_clinicians_open_form_does_not_replace_the_clients_words(world):
+    skill = _skill(world)
+    clinician = log_in(HttpClient(), world.alice)
+    client = log_in(HttpClient(), world.cleo.user)
+    notes_url = reverse("toolbox:skill_notes", args=[skill.uuid])
+    stale = form_data(
+        clinician.get(reverse("toolbox:client", args=[world.cleo.uuid])), notes_url
+    )
+    mine_url = reverse("toolbox:notes", args=[skill.uuid])
+    own = form_data(client.get(reverse("toolbox:skill", args=[skill.uuid])), mine_url)
+    own["notes"] = "Breathe out longer than in; it helps on the bus."
+    assert client.post(mine_url, own).status_code == 302
+
+    stale["notes"] = "Count to four."
+    refused = clinician.post(notes_url, stale)
+    assert refused.status_code == 409
+    assert "it helps on the bus" in refused.content.decode()
+    stored = type(skill).objects.get(pk=skill.pk)
+    assert stored.client_notes == "Breathe out longer than in; it helps on the bus."

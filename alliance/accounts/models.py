@@ -68,6 +68,7 @@ class Practice(UUIDModel):
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)
+    conflict_label = "The practice settings"
 
     def __str__(self) -> str:
         return self.name

@@ -78,6 +78,7 @@ class Client(UUIDModel):
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)
+    conflict_label = "This client record"
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     objects = ClientQuerySet.as_manager()

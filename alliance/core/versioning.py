@@ -23,9 +23,9 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 
 CONFLICT_MESSAGE = (
-    "This {what} was saved in another window, or by someone else, after you "
-    "opened it, so your changes were not saved. The saved version is shown next "
-    "to yours: keep what you need in your copy and save again."
+    "{what} was saved in another window, or by someone else, after you opened "
+    "it, so your changes were not saved. The saved version is shown next to "
+    "yours: keep what you need in your copy and save again."
 )
 
 
@@ -35,7 +35,10 @@ class Conflict(ValidationError):
 
     def __init__(self, current: models.Model, message: str | None = None) -> None:
         self.current = current
-        what = current._meta.verbose_name if current is not None else "record"
+        # A model may name itself for this sentence ("This client record").
+        what = getattr(current, "conflict_label", "") or (
+            f"This {current._meta.verbose_name}"
+        )
         super().__init__(message or CONFLICT_MESSAGE.format(what=what), code="conflict")
 
 

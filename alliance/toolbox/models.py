@@ -43,6 +43,7 @@ class CopingSkill(UUIDModel):
     notes_updated_at = models.DateTimeField(null=True, blank=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)
+    conflict_label = "The notes on this skill"
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

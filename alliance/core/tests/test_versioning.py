@@ -29,7 +29,7 @@ def test_it_refuses_a_stale_version_and_carries_the_stored_row(cleo, alice):
     assert refused.value.current.referral_reason == "First"
     assert refused.value.current.version == 2
     assert refused.value.code == "conflict"
-    assert "client" in refused.value.messages[0]
+    assert refused.value.messages[0].startswith("This client record was saved")
     stored = Client.objects.get(pk=cleo.pk)
     assert (stored.version, stored.referral_reason) == (2, "First")
     assert AuditEvent.objects.count() == audits
