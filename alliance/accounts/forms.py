@@ -104,6 +104,9 @@ class SupervisionForm(forms.Form):
 
 
 class PracticeForm(forms.ModelForm):
+    # The version the editor opened (core.versioning).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
     class Meta:
         model = Practice
         fields = [
@@ -119,6 +122,14 @@ class PracticeForm(forms.ModelForm):
             "retention_years",
             "alert_escalation_hours",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+    def settings(self) -> dict[str, Any]:
+        """The practice fields, without the version."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
     def clean_followup_months(self) -> str:
         raw = self.cleaned_data["followup_months"]

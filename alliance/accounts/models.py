@@ -74,6 +74,9 @@ class Practice(UUIDModel):
         "to the duty clinician and the clinician's supervisor.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock for edits (core.versioning.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    conflict_label = "The practice settings"
 
     def __str__(self) -> str:
         return self.name

@@ -22,6 +22,7 @@ from alliance.accounts.models import (
     User,
 )
 from alliance.audit.services import record
+from alliance.core.versioning import save_if_current
 
 
 @transaction.atomic
@@ -297,11 +298,18 @@ def set_user_active(
 
 @transaction.atomic
 def update_practice(
-    practice: Practice, *, by: User, request: HttpRequest | None = None, **fields: Any
+    practice: Practice,
+    *,
+    by: User,
+    version: int | None = None,
+    request: HttpRequest | None = None,
+    **fields: Any,
 ) -> Practice:
+    """Save the practice settings, if they are still at ``version`` (else
+    ``Conflict``: another admin saved them meanwhile)."""
     for name, value in fields.items():
         setattr(practice, name, value)
-    practice.save(update_fields=list(fields))
+    save_if_current(practice, list(fields), version=version, by=by)
     record(
         by,
         "practice.update",

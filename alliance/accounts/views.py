@@ -37,10 +37,18 @@ from alliance.accounts.forms import (
     SupervisionForm,
     TokenForm,
 )
-from alliance.accounts.models import Cover, DutyShift, Invitation, Supervision, User
+from alliance.accounts.models import (
+    Cover,
+    DutyShift,
+    Invitation,
+    Practice,
+    Supervision,
+    User,
+)
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
 from alliance.clients.services import link_portal_user, transfer_caseload
+from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
 
 
 class LoginView(auth_views.LoginView):
@@ -340,9 +348,31 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     form = PracticeForm(request.POST or None, instance=admin.practice)
     if request.method == "POST" and form.is_valid():
-        services.update_practice(
-            admin.practice, by=admin, request=request, **form.cleaned_data
-        )
+        fresh = Practice.objects.get(pk=admin.practice_id)
+        try:
+            services.update_practice(
+                fresh,
+                by=admin,
+                version=form.cleaned_data["version"],
+                request=request,
+                **form.settings(),
+            )
+        except Conflict as conflict:
+            stored = conflict.current
+            return conflict_page(
+                request,
+                conflict,
+                form=rebind(
+                    PracticeForm,
+                    request,
+                    stored.version,
+                    instance=Practice.objects.get(pk=stored.pk),
+                ),
+                saved=stored_rows(PracticeForm(instance=stored), stored),
+                action=reverse("accounts:practice"),
+                back=reverse("accounts:practice"),
+                title="Practice settings",
+            )
         messages.success(request, "Practice details saved.")
         return redirect("accounts:practice")
     return render(request, "accounts/practice.html", {"form": form})

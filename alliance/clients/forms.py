@@ -22,6 +22,9 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ClientForm(forms.ModelForm):
+    # The version the editor opened (core.versioning).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
     class Meta:
         model = Client
         fields = [*CLIENT_FIELDS]
@@ -35,6 +38,15 @@ class ClientForm(forms.ModelForm):
             "referral_reason": "Why the client was referred, in the referrer's or client's words. "
             "Stored encrypted.",
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def details(self) -> dict[str, Any]:
+        """The client fields, without the version."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
@@ -56,6 +68,7 @@ class NewClientForm(ClientForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        del self.fields["version"]  # a new record has nothing to conflict with
         self.fields["clinician"].queryset = User.objects.clinicians().filter(
             practice_id=user.practice_id
         )

@@ -76,6 +76,9 @@ class Client(UUIDModel):
         related_name="client_record",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock for edits (core.versioning.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    conflict_label = "This client record"
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     objects = ClientQuerySet.as_manager()

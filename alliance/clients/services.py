@@ -23,6 +23,7 @@ from alliance.clients.models import (
     EpisodeTransition,
 )
 from alliance.clients.signals import episode_moved
+from alliance.core.versioning import save_if_current
 
 CLIENT_FIELDS = (
     "given_name",
@@ -72,8 +73,20 @@ def register_client(
 
 @transaction.atomic
 def update_client(
-    client: Client, *, by: User, request: HttpRequest | None = None, **fields: Any
+    client: Client,
+    *,
+    by: User,
+    version: int | None = None,
+    request: HttpRequest | None = None,
+    **fields: Any,
 ) -> Client:
+    """Save the client's details, if the record is still at ``version``.
+
+    Raises ``Conflict`` when someone saved the record after the editor opened
+    it (the referral reason keeps no history, so a silent overwrite would
+    lose it). ``version=None`` is for callers holding the row themselves (the
+    client's confirmed contact changes); the version is bumped all the same.
+    """
     changed = []
     for name, value in fields.items():
         if name not in CLIENT_FIELDS:
@@ -83,7 +96,7 @@ def update_client(
             changed.append(name)
     if changed:
         client.full_clean()
-        client.save(update_fields=changed)
+        save_if_current(client, changed, version=version, by=by)
         record(by, "client.update", client, request=request, detail={"fields": changed})
     return client
 

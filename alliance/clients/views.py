@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +26,7 @@ from alliance.clients.forms import (
 )
 from alliance.clients.models import Client, Consent, ConsentText, Episode
 from alliance.core.text import search_text
+from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
 from alliance.homework.selectors import chart_homework
 from alliance.intake.selectors import intake_for_chart
 from alliance.measures.selectors import chart_measures
@@ -179,9 +181,30 @@ def client_edit(request: HttpRequest, uuid: object) -> HttpResponse:
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         fresh = Client.objects.get(pk=client.pk)
-        services.update_client(
-            fresh, by=request.user, request=request, **form.cleaned_data
-        )
+        try:
+            services.update_client(
+                fresh,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                request=request,
+                **form.details(),
+            )
+        except Conflict as conflict:
+            stored = conflict.current
+            return conflict_page(
+                request,
+                conflict,
+                form=rebind(
+                    ClientForm,
+                    request,
+                    stored.version,
+                    instance=Client.objects.get(pk=stored.pk),
+                ),
+                saved=stored_rows(ClientForm(instance=stored), stored),
+                action=reverse("clients:edit", args=[client.uuid]),
+                back=client.get_absolute_url(),
+                title=f"Client details: {stored.display_name}",
+            )
         messages.success(request, "Client details saved.")
         return redirect(client)
     return render(request, "clients/client_form.html", {"form": form, "client": client})

@@ -19,6 +19,7 @@ from alliance.alerts.services import raise_alert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.clients.services import update_client
+from alliance.core.versioning import Conflict, save_if_current
 from alliance.intake.models import (
     CHOICE_FIELDS,
     CONTACT_FIELDS,
@@ -52,7 +53,7 @@ REQUIRED_TO_COMPLETE = (
 )
 
 
-class SectionConflict(ValidationError):
+class SectionConflict(Conflict):
     """The section changed after the editor loaded it; nothing was written.
 
     ``current`` is the section as now stored, so the editor sees the other text
@@ -60,12 +61,11 @@ class SectionConflict(ValidationError):
     """
 
     def __init__(self, current: IntakeSection) -> None:
-        self.current = current
         super().__init__(
+            current,
             "This section was saved in another window, or by someone else, after "
             "you opened it, so your changes were not saved. Compare the saved "
             "version with yours, keep what you need in your copy and save again.",
-            code="conflict",
         )
 
 
@@ -328,17 +328,16 @@ def save_section(
     if key == IntakeSection.Key.RISK:
         _check_risk_screen(section)
     # Compare-and-set on the version: zero rows means someone saved first.
-    claimed = IntakeSection.objects.filter(pk=section.pk, version=version).update(
-        version=version + 1
+    save_if_current(
+        section,
+        cleaned,
+        version=version,
+        by=by,
+        conflict=SectionConflict,
+        current=lambda: IntakeSection.objects.select_related("updated_by").get(
+            pk=section.pk
+        ),
     )
-    if not claimed:
-        raise SectionConflict(
-            IntakeSection.objects.select_related("updated_by").get(pk=section.pk)
-        )
-    section.version = version + 1
-    section.updated_at = timezone.now()
-    section.updated_by = by
-    section.save(update_fields=[*cleaned, "updated_at", "updated_by"])
     if diagnoses is not None:
         _replace_diagnoses(intake, diagnoses)
     saved = sorted([*cleaned, *(["diagnoses"] if diagnoses is not None else [])])

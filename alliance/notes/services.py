@@ -12,6 +12,7 @@ from alliance.accounts.models import Supervision, User
 from alliance.alerts.models import RiskAlert
 from alliance.alerts.services import raise_alert
 from alliance.audit.services import record
+from alliance.core.versioning import Conflict, save_if_current
 from alliance.notes.models import (
     SECTION_FIELDS,
     Addendum,
@@ -32,7 +33,7 @@ RISK_SEVERITY = {
 }
 
 
-class NoteConflict(ValidationError):
+class NoteConflict(Conflict):
     """The note changed after the editor loaded it; nothing was written.
 
     ``current`` is the note as now stored, so the editor can be shown the other
@@ -53,7 +54,7 @@ class NoteConflict(ValidationError):
                 "you opened it, so your changes were not saved. Compare the saved "
                 "version with yours, keep what you need in your copy and save again."
             )
-        super().__init__(message, code="conflict")
+        super().__init__(current, message)
 
 
 def start_refusal(appointment: Appointment, by: User) -> str | None:
@@ -173,22 +174,21 @@ def save_draft(
         for name, value in fields.items()
         if name in allowed
     }
-    # The compare-and-set is the lock: SQLite has no row locks, and on
-    # PostgreSQL this single UPDATE is atomic too. Zero rows means someone
-    # else saved (or signed) first.
-    claimed = ProgressNote.objects.filter(
-        pk=note.pk, version=version, signed_at__isnull=True
-    ).update(version=version + 1)
-    if not claimed:
-        raise NoteConflict(
-            ProgressNote.objects.select_related("updated_by").get(pk=note.pk)
-        )
+    # The compare-and-set is the lock (core.versioning): zero rows means
+    # someone else saved (or signed) first.
     for name, value in cleaned.items():
         setattr(note, name, value)
-    note.version = version + 1
-    note.updated_at = timezone.now()
-    note.updated_by = by
-    note.save(update_fields=[*cleaned, "updated_at", "updated_by"])
+    save_if_current(
+        note,
+        cleaned,
+        version=version,
+        by=by,
+        conflict=NoteConflict,
+        current=lambda: ProgressNote.objects.select_related("updated_by").get(
+            pk=note.pk
+        ),
+        signed_at__isnull=True,
+    )
     record(
         by,
         "note.save",
@@ -334,16 +334,8 @@ def save_process_note(
         raise ValidationError(
             "Process notes can be read and changed by their author only."
         )
-    expected = process_note.version if version is None else version
-    claimed = ProcessNote.objects.filter(pk=process_note.pk, version=expected).update(
-        version=expected + 1
-    )
-    if not claimed:
-        raise NoteConflict(ProcessNote.objects.get(pk=process_note.pk))
     process_note.text = text
-    process_note.version = expected + 1
-    process_note.updated_at = timezone.now()
-    process_note.save(update_fields=["text", "updated_at"])
+    save_if_current(process_note, ["text"], version=version, conflict=NoteConflict)
     record(
         by,
         "process_note.save",

@@ -314,6 +314,7 @@ def process_note(request: HttpRequest, uuid: object) -> HttpResponse:
             "client": note.session.client,
             "form": form,
             "theirs": theirs,
+            "saved": [("Process notes", theirs.text or "—")] if theirs else [],
         },
         status=status,
     )

@@ -107,6 +107,7 @@ class GoalForm(forms.Form):
     def content(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("reason", None)
+        data.pop("version", None)
         return data
 
 
@@ -117,6 +118,8 @@ class GoalReviseForm(GoalForm):
         help_text="Kept with the earlier version, which stays readable.",
         **TEXT,
     )
+    # The version the editor opened (core.versioning).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class AchieveForm(forms.Form):
@@ -230,10 +233,17 @@ class PlanForm(forms.Form):
                 "they were.",
                 **TEXT,
             )
+            # The plan's version the editor opened (core.versioning).
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1
+            )
+            if version is not None:
+                self.initial.setdefault("version", version.plan.version)
 
     def content(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("reason", None)
+        data.pop("version", None)
         data["goals"] = list(data["goals"])
         return data
 

@@ -185,6 +185,8 @@ class Goal(GoalContent, UUIDModel):
     )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Optimistic lock for edits (core.versioning.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = GoalQuerySet.as_manager()
 
@@ -312,6 +314,8 @@ class TreatmentPlan(UUIDModel):
     )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Optimistic lock for edits (core.versioning.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     client_path = "episode__client"
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.core.versioning import Conflict, claim, save_if_current
 from alliance.measures.engine import get_instrument
 from alliance.measures.gas import gas_t_score
 from alliance.notes.models import TherapySession
@@ -59,18 +60,17 @@ PLAN_FIELDS = (
 )
 
 
-class RecordConflict(ValidationError):
+class RecordConflict(Conflict):
     """The session record changed after the editor loaded it; nothing was written.
     ``current`` is the record as now stored."""
 
     def __init__(self, current: SessionPlanRecord) -> None:
-        self.current = current
         super().__init__(
+            current,
             "This session's plan record was saved in another window, or by someone "
             "else, after you opened it, so your changes were not saved. The saved "
             "version is shown; your text is below it. Add what you need and save "
             "again.",
-            code="conflict",
         )
 
 
@@ -223,11 +223,13 @@ def revise_goal(
     *,
     by: User,
     reason: str,
+    version: int | None = None,
     request: HttpRequest | None = None,
     **changes: Any,
 ) -> Goal:
     """Change a goal's wording, scale, date, weight or measure; the goal as it
-    was stays readable as the previous version."""
+    was stays readable as the previous version. With ``version``, a revision
+    from an editor opened before someone else's raises ``Conflict``."""
     goal = (
         Goal.objects.select_for_update()
         .select_related("episode__client")
@@ -248,7 +250,7 @@ def revise_goal(
         raise ValidationError("Nothing in the goal was changed.")
     for name in changed:
         setattr(goal, name, cleaned[name])
-    goal.save(update_fields=changed)
+    save_if_current(goal, changed, version=version, by=by)
     last = goal.versions.order_by("-number").values_list("number", flat=True).first()
     version = GoalVersion.objects.create(
         goal=goal, number=(last or 0) + 1, reason=reason, created_by=by, **cleaned
@@ -572,11 +574,13 @@ def review_plan(
     *,
     by: User,
     reason: str,
+    version: int | None = None,
     request: HttpRequest | None = None,
     **content: Any,
 ) -> TreatmentPlanVersion:
     """Save the reviewed plan as the next version; earlier versions stay as they
-    were written."""
+    were written. With ``version``, a review from an editor opened before
+    someone else's review raises ``Conflict`` (nothing is written)."""
     plan = (
         TreatmentPlan.objects.select_for_update(of=("self",))
         .select_related("episode__client", "current")
@@ -595,12 +599,17 @@ def review_plan(
         errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
+    claim(
+        plan,
+        version,
+        current=lambda: TreatmentPlan.objects.select_related("current").get(pk=plan.pk),
+    )
     number = (plan.current.number if plan.current else 0) + 1
-    version = _add_version(plan, number, cleaned, by=by, reason=reason)
+    added = _add_version(plan, number, cleaned, by=by, reason=reason)
     record(
         by, "treatment_plan.review", plan, request=request, detail={"version": number}
     )
-    return version
+    return added
 
 
 @transaction.atomic
@@ -724,17 +733,9 @@ def save_session_record(
         record_row = SessionPlanRecord.objects.create(session=session, updated_by=by)
     # The compare-and-set is the lock (as for progress notes): zero rows means
     # someone else saved first.
-    claimed = SessionPlanRecord.objects.filter(
-        pk=record_row.pk, version=version
-    ).update(version=version + 1)
-    if not claimed:
-        raise RecordConflict(SessionPlanRecord.objects.get(pk=record_row.pk))
     for name, value in texts.items():
         setattr(record_row, name, value)
-    record_row.version = version + 1
-    record_row.updated_at = timezone.now()
-    record_row.updated_by = by
-    record_row.save(update_fields=[*texts, "updated_at", "updated_by"])
+    save_if_current(record_row, texts, version=version, by=by, conflict=RecordConflict)
     record_row.goals_addressed.set(goals)
     uses = {use.slug: use for use in record_row.techniques.all()}
     for slug, response in responses.items():

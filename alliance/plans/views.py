@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance import permissions
 from alliance.clients.models import Episode
+from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
 from alliance.notes.models import TherapySession
 from alliance.plans import services
 from alliance.plans.forms import (
@@ -90,15 +91,30 @@ def goal_create(request: HttpRequest, uuid: object) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_revise(request: HttpRequest, uuid: object) -> HttpResponse:
     goal = _goal(request, uuid, write=True)
-    form = GoalReviseForm(request.POST or None, initial=goal.content())
+    form = GoalReviseForm(
+        request.POST or None, initial={**goal.content(), "version": goal.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.revise_goal(
                 goal,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
                 request=request,
                 **form.content(),
+            )
+        except Conflict as conflict:
+            stored = conflict.current
+            last = stored.versions.order_by("-number").first()
+            return conflict_page(
+                request,
+                conflict,
+                form=rebind(GoalReviseForm, request, stored.version),
+                values={"reason": last.reason if last else ""},
+                action=request.path,
+                back=stored.get_absolute_url(),
+                title="Revise the goal",
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -254,6 +270,8 @@ def _plan_form(
         selected = [s for s in data.getlist("interventions") if isinstance(s, str)]
     else:
         selected = list(current.interventions) if current else []
+    conflict: dict[str, Any] = {}
+    status = 200
     if data is not None and form.is_valid() and measures.is_valid():
         arguments: dict[str, Any] = {
             **form.content(),
@@ -270,9 +288,14 @@ def _plan_form(
                     treatment_plan,
                     by=request.user,
                     reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
                     request=request,
                     **arguments,
                 )
+        except Conflict as exc:
+            form, conflict = _plan_conflict(request, episode, exc)
+            current = exc.current.current
+            status = 409
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -283,7 +306,7 @@ def _plan_form(
                 else "Treatment plan saved.",
             )
             return redirect("plans:plan", episode.uuid)
-    return render(
+    response = render(
         request,
         "plans/plan_form.html",
         {
@@ -294,8 +317,39 @@ def _plan_form(
             "client": episode.client,
             "plan": treatment_plan,
             "version": current,
+            **conflict,
         },
+        status=status,
     )
+    if conflict and request.htmx:
+        response["HX-Retarget"] = "body"
+        response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _plan_conflict(
+    request: HttpRequest, episode: Episode, conflict: Conflict
+) -> tuple[PlanForm, dict[str, Any]]:
+    """The reviewer's form, bound again at the stored version, and the plan as
+    someone else saved it meanwhile, shown above the form (409)."""
+    stored = conflict.current.current
+    data = request.POST.copy()
+    data["version"] = str(conflict.current.version)
+    form = PlanForm(data, episode=episode, version=stored, reviewing=True)
+    form.is_valid()
+    form.add_error(None, conflict)
+    saved = stored_rows(form, stored, {"reason": stored.reason})
+    saved.append(
+        (
+            "Planned interventions",
+            "; ".join(n for _, n, _ in stored.intervention_list()) or "—",
+        )
+    )
+    return form, {
+        "saved": saved,
+        "saved_by": stored.created_by,
+        "saved_at": stored.created_at,
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -87,7 +87,12 @@ class BookAppointmentForm(AppointmentDetailsForm):
 
 
 class RescheduleForm(AppointmentDetailsForm):
-    pass
+    # The version the editor opened (core.versioning).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def details(self) -> dict[str, Any]:
+        """The appointment fields, without the version."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class StatusForm(forms.Form):

@@ -73,6 +73,8 @@ class Appointment(UUIDModel):
     cancel_reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock for edits (core.versioning.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = AppointmentQuerySet.as_manager()
 

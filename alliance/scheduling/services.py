@@ -20,6 +20,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
+from alliance.core.versioning import save_if_current
 from alliance.scheduling.dates import UTC, describe_slot, zone_of
 from alliance.scheduling.models import Appointment
 
@@ -189,9 +190,11 @@ def reschedule_appointment(
     modality: str,
     location: str,
     by: User,
+    version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Appointment:
-    """Move a booked appointment or change how and where it happens."""
+    """Move a booked appointment or change how and where it happens, if it is
+    still at ``version`` (else ``Conflict``: someone changed it meanwhile)."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status != Status.BOOKED:
         raise ValidationError(
@@ -228,7 +231,7 @@ def reschedule_appointment(
         return appointment
     for name in changed:
         setattr(appointment, name, new[name])
-    appointment.save(update_fields=changed)
+    save_if_current(appointment, changed, version=version, by=by)
     record(
         by,
         "appointment.reschedule",

@@ -29,6 +29,7 @@ from alliance import permissions
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
+from alliance.core.versioning import Conflict, conflict_page, rebind
 from alliance.scheduling import ics, services
 from alliance.scheduling.dates import day_bounds, describe_slot, week_start, zone_of
 from alliance.scheduling.forms import BookAppointmentForm, RescheduleForm, StatusForm
@@ -324,12 +325,28 @@ def edit(request: HttpRequest, uuid: object) -> HttpResponse:
             "duration_minutes": appointment.duration_minutes,
             "modality": appointment.modality,
             "location": appointment.location,
+            "version": appointment.version,
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.reschedule_appointment(
-                appointment, by=request.user, request=request, **form.cleaned_data
+                appointment,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                request=request,
+                **form.details(),
+            )
+        except Conflict as conflict:
+            stored = conflict.current
+            return conflict_page(
+                request,
+                conflict,
+                form=rebind(RescheduleForm, request, stored.version),
+                values={"duration_minutes": stored.duration_minutes},
+                action=request.path,
+                back=stored.get_absolute_url(),
+                title="Change appointment",
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode, EpisodeTransition
+from alliance.core import versioning
 from alliance.termination.models import (
     CLIENT_FIELDS,
     PLAN_FIELDS,
@@ -38,18 +39,17 @@ from alliance.toolbox.models import CopingSkill
 MAX_TEXT = 10_000
 
 
-class Conflict(ValidationError):
+class Conflict(versioning.Conflict):
     """The review or summary was saved elsewhere after the editor opened it;
     nothing was written. ``current`` is the row as now stored."""
 
     def __init__(self, current: ReadinessReview | TerminationSummary) -> None:
-        self.current = current
         what = "review" if isinstance(current, ReadinessReview) else "summary"
         super().__init__(
+            current,
             f"This {what} was saved in another window, or by someone else, after "
             "you opened it, so your changes were not saved. The saved version is "
             "shown; your text is kept in the form. Combine them and save again.",
-            code="conflict",
         )
 
 
@@ -184,32 +184,24 @@ def save_review(
             errors["ready_to_end"] = ["Say whether the client is ready to end."]
     if errors:
         raise ValidationError(errors)
-    claimed = ReadinessReview.objects.filter(
-        pk=review.pk, version=version, completed_at__isnull=True
-    ).update(version=version + 1)
-    if not claimed:
-        raise Conflict(ReadinessReview.objects.get(pk=review.pk))
     review.judgement = judgement
     review.ending = ending
     review.ending_reason = ending_reason
     review.ready_to_end = ready_to_end
-    review.version = version + 1
-    review.updated_at = timezone.now()
-    review.updated_by = by
-    fields = [
-        "judgement",
-        "ending",
-        "ending_reason",
-        "ready_to_end",
-        "updated_at",
-        "updated_by",
-    ]
+    fields = ["judgement", "ending", "ending_reason", "ready_to_end"]
     if complete:
         review.facts = assemble_facts(episode)
-        review.completed_at = review.updated_at
+        review.completed_at = timezone.now()
         review.completed_by = by
         fields += ["facts", "completed_at", "completed_by"]
-    review.save(update_fields=fields)
+    versioning.save_if_current(
+        review,
+        fields,
+        version=version,
+        by=by,
+        conflict=Conflict,
+        completed_at__isnull=True,
+    )
     record(
         by,
         "readiness_review.complete" if complete else "readiness_review.save",
@@ -289,17 +281,16 @@ def save_summary(
             errors[name] = exc.messages
     if errors:
         raise ValidationError(errors)
-    claimed = TerminationSummary.objects.filter(
-        pk=summary.pk, version=version, finalised_at__isnull=True
-    ).update(version=version + 1)
-    if not claimed:
-        raise Conflict(TerminationSummary.objects.get(pk=summary.pk))
     for name, value in texts.items():
         setattr(summary, name, value)
-    summary.version = version + 1
-    summary.updated_at = timezone.now()
-    summary.updated_by = by
-    summary.save(update_fields=[*texts, "updated_at", "updated_by"])
+    versioning.save_if_current(
+        summary,
+        texts,
+        version=version,
+        by=by,
+        conflict=Conflict,
+        finalised_at__isnull=True,
+    )
     record(
         by,
         "termination_summary.save",

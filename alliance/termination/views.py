@@ -290,7 +290,20 @@ def summary_edit(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(
         request,
         "termination/summary_edit.html",
-        {**_summary_context(found), "form": form, "saved": saved},
+        {
+            **_summary_context(found),
+            "form": form,
+            "saved": saved,
+            "saved_rows": [
+                *((h, t or "—") for _, h, _, t in saved.sections()),
+                *(
+                    (f"Client version: {h}", t or "—")
+                    for _, h, _, t in saved.client_sections()
+                ),
+            ]
+            if saved
+            else [],
+        },
         status=status,
     )
 

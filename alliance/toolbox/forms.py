@@ -58,6 +58,8 @@ class NotesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="In your own words: what you do, when it helps, what to watch for.",
     )
+    # The version the editor opened (core.versioning).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class PracticeForm(forms.Form):

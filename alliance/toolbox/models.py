@@ -41,6 +41,9 @@ class CopingSkill(UUIDModel):
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
     notes_updated_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock for edits (core.versioning.save_if_current).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    conflict_label = "The notes on this skill"
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

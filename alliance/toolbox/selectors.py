@@ -36,7 +36,7 @@ class SkillRow:
     @property
     def notes_form(self) -> NotesForm:
         form = NotesForm(
-            initial={"notes": self.skill.client_notes},
+            initial={"notes": self.skill.client_notes, "version": self.skill.version},
             auto_id=f"id_{self.skill.uuid}_%s",
         )
         # The clinician's page words it for the clinician.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Client
+from alliance.core.versioning import save_if_current
 from alliance.techniques.library import get_technique
 from alliance.toolbox.models import HELPFULNESS_MAX, CopingSkill, SkillPractice
 
@@ -159,10 +160,13 @@ def update_skill_notes(
     *,
     notes: str,
     by: User,
+    version: int | None = None,
     request: HttpRequest | None = None,
 ) -> CopingSkill:
-    """Replace the notes on how and when the skill helps. Saving the same
-    notes again changes nothing."""
+    """Replace the notes on how and when the skill helps, if the skill is
+    still at ``version``: the client and their clinician both write these
+    notes, so a stale save raises ``Conflict`` instead of replacing the other's
+    words. Saving the same notes again changes nothing."""
     _require_writer(skill.client, by)
     if skill.is_archived:
         raise ValidationError("This skill is put away; put it back to change it.")
@@ -171,7 +175,7 @@ def update_skill_notes(
         return skill
     skill.client_notes = notes
     skill.notes_updated_at = timezone.now()
-    skill.save(update_fields=["client_notes", "notes_updated_at"])
+    save_if_current(skill, ["client_notes", "notes_updated_at"], version=version)
     record(by, "coping_skill.notes", skill, request=request)
     return skill
 

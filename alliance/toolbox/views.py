@@ -15,11 +15,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from alliance import permissions
 from alliance.audit.services import record
 from alliance.clients.models import Client
+from alliance.core.versioning import Conflict, conflict_page, rebind
 from alliance.toolbox import selectors, services
 from alliance.toolbox.forms import (
     LibrarySkillForm,
@@ -150,6 +152,33 @@ def _clinician_skill(request: HttpRequest, uuid: object) -> CopingSkill:
     return permissions.get_clinical(request, _skills(), uuid, write=True)
 
 
+def _notes_conflict(
+    request: HttpRequest,
+    conflict: Conflict,
+    *,
+    action: str,
+    back: str,
+    label: str = "",
+    portal: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The notes as now stored next to the unsaved ones (409)."""
+    stored = conflict.current
+    form = rebind(NotesForm, request, stored.version)
+    if label:
+        form.fields["notes"].label = label
+    return conflict_page(
+        request,
+        conflict,
+        form=form,
+        saved=[(str(form.fields["notes"].label), stored.client_notes or "—")],
+        action=action,
+        back=back,
+        title=f"Notes on “{stored.title}”",
+        context=portal,
+        template="portal/conflict.html" if portal is not None else None,
+    )
+
+
 @require_POST
 def skill_notes(request: HttpRequest, uuid: object) -> HttpResponse:
     skill = _clinician_skill(request, uuid)
@@ -161,7 +190,16 @@ def skill_notes(request: HttpRequest, uuid: object) -> HttpResponse:
             skill,
             notes=form.cleaned_data["notes"],
             by=request.user,  # type: ignore[arg-type]
+            version=form.cleaned_data["version"],
             request=request,
+        )
+    except Conflict as conflict:
+        return _notes_conflict(
+            request,
+            conflict,
+            action=reverse("toolbox:skill_notes", args=[skill.uuid]),
+            back=reverse("toolbox:client", args=[skill.client.uuid]),
+            label="In the client's words",
         )
     except ValidationError as exc:
         _error(request, exc)
@@ -283,7 +321,10 @@ def _skill_page(
             skill=skill,
             technique=skill.library_entry(),
             practices=selectors.skill_practices(skill),
-            notes_form=notes_form or NotesForm(initial={"notes": skill.client_notes}),
+            notes_form=notes_form
+            or NotesForm(
+                initial={"notes": skill.client_notes, "version": skill.version}
+            ),
             practice_form=practice_form
             or PracticeForm(initial={"practised_on": today}),
             errors=errors or [],
@@ -308,7 +349,16 @@ def notes(request: HttpRequest, uuid: object) -> HttpResponse:
                 found,
                 notes=form.cleaned_data["notes"],
                 by=request.user,  # type: ignore[arg-type]
+                version=form.cleaned_data["version"],
                 request=request,
+            )
+        except Conflict as conflict:
+            return _notes_conflict(
+                request,
+                conflict,
+                action=reverse("toolbox:notes", args=[found.uuid]),
+                back=reverse("toolbox:skill", args=[found.uuid]),
+                portal=_portal(found.client),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -19,6 +19,9 @@ PRACTICE = {
     "note": "Calmer after.",
 }
 
+# The skill as _skill builds it: added (version 1), notes written (version 2).
+NOTES = {"notes": "Five things I can see.", "version": 2}
+
 
 def _skill(world, side):
     from alliance.toolbox.models import CopingSkill
@@ -67,7 +70,7 @@ case(
     **clinical(302, write=True),
     kind="coping_skill",
     method="POST",
-    data={"notes": "Five things I can see."},
+    data=NOTES,
 )
 case(
     "toolbox:skill_log",
@@ -96,7 +99,7 @@ case(
     **portal_object(302),
     kind="coping_skill",
     method="POST",
-    data={"notes": "Five things I can see."},
+    data=NOTES,
 )
 case(
     "toolbox:log",

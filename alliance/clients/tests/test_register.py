@@ -71,6 +71,7 @@ def test_editing_saves_only_changes_and_audits(as_user, alice, cleo):
         "given_name": "Cleo",
         "family_name": "Example",
         "referral_reason": "Updated",
+        "version": cleo.version,
     }
     response = as_user(alice).post(reverse("clients:edit", args=[cleo.uuid]), data)
     assert response.status_code == 302

@@ -83,6 +83,7 @@ def test_it_revises_through_the_form_and_shows_history(as_user, alice, goal):
         measure_comparison="",
         statement="See a friend every week.",
         reason="Going well; raising the bar.",
+        version=goal.version,
     )
     response = http.post(url, data)
     assert response.status_code == 302

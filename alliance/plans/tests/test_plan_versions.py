@@ -158,6 +158,9 @@ def test_it_writes_and_reviews_through_the_forms(as_user, alice, episode, goal):
     refused = http.post(review_url, _form_data(goal, reason=""))
     assert refused.status_code == 200
     assert TreatmentPlanVersion.objects.count() == 1
-    done = http.post(review_url, _form_data(goal, reason="Exposure going well."))
+    done = http.post(
+        review_url,
+        _form_data(goal, reason="Exposure going well.", version=plan.version),
+    )
     assert done.status_code == 302
     assert TreatmentPlan.objects.get(pk=plan.pk).current.number == 2

@@ -99,6 +99,7 @@ def test_it_reschedules(as_user, book, alice, cleo):
             "duration_minutes": "60",
             "modality": "phone",
             "location": "",
+            "version": "1",
         },
     )
     assert response.status_code == 302
@@ -116,6 +117,7 @@ def test_it_shows_a_reschedule_clash(as_user, book, alice, cleo):
             "starts_at": "2026-07-02T14:30",
             "duration_minutes": "50",
             "modality": "phone",
+            "version": "1",
         },
     )
     assert response.context["form"].non_field_errors() == [

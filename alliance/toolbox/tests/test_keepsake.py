@@ -44,7 +44,8 @@ def test_after_closing_the_client_still_adds_and_changes_their_skills(
     assert response.status_code == 302
     assert CopingSkill.objects.filter(title="Swim on Sundays").exists()
     response = portal.post(
-        reverse("toolbox:notes", args=[skill.uuid]), {"notes": "Still works"}
+        reverse("toolbox:notes", args=[skill.uuid]),
+        {"notes": "Still works", "version": skill.version},
     )
     assert response.status_code == 302
     assert CopingSkill.objects.get(pk=skill.pk).client_notes == "Still works"

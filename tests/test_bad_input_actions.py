@@ -1,0 +1,187 @@
+"""Hostile input to the POST-only actions, which have no form for
+``test_bad_input`` to crawl: sign, submit, acknowledge, enter, co-sign, phase
+moves, status changes, archive, and the like (issue #11, SECURITY.md 4.2).
+
+Each action found in the authorization matrix is sent NUL bytes, huge strings,
+wrong types (lists, JSON bodies), missing fields and far dates by a principal
+allowed to use it. It must never answer 5xx. When it refuses (4xx, the form
+shown again, or a redirect carrying an error message), nothing may have been
+written: every table keeps its row count and no write is audited."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.messages import constants, get_messages
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+import tests.authz
+from alliance.audit.models import AuditEvent
+from conftest import log_in
+from tests.authz import CASES, KINDS
+
+for _module in pkgutil.iter_modules(tests.authz.__path__):
+    importlib.import_module(f"tests.authz.{_module.name}")
+
+HUGE = "x" * 100_000
+VALUES = [
+    "\x00",
+    "nul\x00in the middle",
+    HUGE,
+    "-1",
+    "99999999999999999999",
+    "1e309",
+    "NaN",
+    "9999-12-31",
+    "99999-01-01T00:00",
+    "0001-01-01",
+    "2026-02-30",
+    "<script>alert('x')</script>",
+]
+# Field names the POST-only actions read; each gets the hostile values too,
+# so an action whose matrix case sends no data is still fed its real fields.
+FIELDS = (
+    "action",
+    "comment",
+    "discharge",
+    "helpfulness",
+    "idempotency_key",
+    "instrument",
+    "mode",
+    "note",
+    "notes",
+    "practised_on",
+    "reason",
+    "response",
+    "status",
+    "structure",
+    "supervisee",
+    "supervisor",
+    "technique",
+    "text",
+    "title",
+    "to",
+    "today",
+    "version",
+    "when",
+)
+ACTORS = ("alice", "ada", "client", "sam")
+
+
+def _post_only_cases() -> list[Any]:
+    pages = {c.url for c in CASES if c.method == "GET"}
+    return [c for c in CASES if c.method == "POST" and c.url not in pages]
+
+
+def _actor(case: Any) -> str | None:
+    for name in ACTORS:
+        want = case.own.get(name)
+        wanted = want if isinstance(want, tuple) else (want,)
+        if 302 in wanted or 200 in wanted:
+            return name
+    return None
+
+
+def _variants(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, body) pairs: missing fields, each value everywhere, each field
+    alone, and wrong types."""
+    names = sorted({*data, *FIELDS})
+    variants: list[tuple[str, Any]] = [("missing fields", {})]
+    for value in VALUES:
+        variants.append((f"all {value[:12]!r}", dict.fromkeys(names, value)))
+    for name in data:
+        for value in ("\x00", HUGE, "9999-12-31"):
+            variants.append((f"{name}={value[:12]!r}", {**data, name: value}))
+    variants.append(("lists", {name: ["1", "2"] for name in names}))
+    variants.append(("json", "json"))
+    return variants
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_config.name.startswith("alliance")
+        and model is not AuditEvent
+        and model._meta.managed
+    }
+
+
+def _audited_writes() -> list[str]:
+    """Audit events for writes: not the access records every read leaves."""
+    return list(
+        AuditEvent.objects.filter(outcome=AuditEvent.Outcome.OK)
+        .exclude(action__regex=r"(\.view|\.edit|list)$")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+
+
+def _refused(response: Any) -> bool:
+    if 400 <= response.status_code < 500 or response.status_code == 200:
+        return True
+    if response.status_code == 302:
+        levels = {m.level for m in get_messages(response.wsgi_request)}
+        return constants.ERROR in levels and constants.SUCCESS not in levels
+    return False
+
+
+@pytest.fixture
+def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
+    world = SimpleNamespace(
+        alice=alice, bob=bob, sam=sam, ada=ada, zed=zed, cleo=cleo, dan=dan
+    )
+    world.client_of = lambda side: cleo if side == "own" else dan
+    return world
+
+
+def test_hostile_input_never_breaks_a_post_only_action(world):
+    failures: list[str] = []
+    sent = 0
+    for case in _post_only_cases():
+        principal = _actor(case)
+        if principal is None:
+            continue
+        user = world.cleo.user if principal == "client" else getattr(world, principal)
+        for label, body in _variants(dict(case.data)):
+            with transaction.atomic():
+                obj = KINDS[case.kind](world, "own") if case.kind else None
+                if obj is not None:
+                    url = reverse(case.url, kwargs=case.kwargs(obj))
+                else:
+                    url = reverse(case.url, kwargs=case.static_kwargs or None)
+                http = log_in(HttpClient(raise_request_exception=False), user)
+                rows, audited = _row_counts(), _audited_writes()
+                if body == "json":
+                    response = http.post(
+                        url, {"version": [1, 2], "text": None}, "application/json"
+                    )
+                else:
+                    response = http.post(url, body)
+                sent += 1
+                where = f"{principal} {case.url} {label}"
+                if response.status_code >= 500:
+                    failures.append(f"{where}: {response.status_code}")
+                elif _refused(response):
+                    changed = {
+                        k: (rows[k], v)
+                        for k, v in _row_counts().items()
+                        if rows[k] != v
+                    }
+                    if changed:
+                        failures.append(f"{where}: refused but wrote {changed}")
+                    now = _audited_writes()
+                    if now != audited:
+                        failures.append(
+                            f"{where}: refused but audited {now[len(audited) :]}"
+                        )
+                transaction.set_rollback(True)
+    assert sent > 100
+    assert failures == [], "\n".join(failures[:60])
