@@ -29,9 +29,19 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS audit_event_no_delete",
     "DROP TRIGGER IF EXISTS audit_event_no_replace",
 ]
-POSTGRES_TRUNCATE = """CREATE TRIGGER audit_event_no_truncate
-    BEFORE TRUNCATE ON audit_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"""
+# An empty table may be truncated: nothing is lost, and Django's test flush
+# truncates every table after a transactional test has emptied this one.
+POSTGRES_TRUNCATE = [
+    """CREATE OR REPLACE FUNCTION audit_event_no_truncate() RETURNS trigger AS $$
+       BEGIN
+         IF EXISTS (SELECT 1 FROM audit_auditevent) THEN
+           RAISE EXCEPTION 'audit events are append-only';
+         END IF;
+         RETURN NULL;
+       END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_no_truncate()""",
+]
 
 
 def _chain_existing(apps, schema_editor):
@@ -65,7 +75,8 @@ def _chain_existing(apps, schema_editor):
         schema_editor.execute(
             "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_change"
         )
-        schema_editor.execute(POSTGRES_TRUNCATE)
+        for sql in POSTGRES_TRUNCATE:
+            schema_editor.execute(sql)
 
 
 def _unchain(apps, schema_editor):
@@ -76,6 +87,7 @@ def _unchain(apps, schema_editor):
         schema_editor.execute(
             "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent"
         )
+        schema_editor.execute("DROP FUNCTION IF EXISTS audit_event_no_truncate()")
 
 
 class Migration(migrations.Migration):
