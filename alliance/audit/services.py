@@ -56,7 +56,7 @@ def record(
         # The JSON value exactly as the database will give it back.
         detail=json.loads(json.dumps(chain.clean(detail or {}))),
     )
-    event.ip = AuditEvent._meta.get_field("ip").to_python(event.ip)
+    event.ip = AuditEvent._meta.get_field("ip").get_prep_value(event.ip)
     with transaction.atomic():
         # One writer at a time extends the chain (the head row's lock on
         # PostgreSQL; SQLite's IMMEDIATE transactions do it already).

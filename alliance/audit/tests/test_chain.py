@@ -188,3 +188,16 @@ def test_the_audit_page_shows_the_last_verification(as_user, ada, events):
     verify()
     page = as_user(ada).get(reverse("audit:log"))
     assert b"broken" in page.content
+
+
+def test_values_read_back_from_the_database_hash_the_same(rf, alice, cleo):
+    for address in ("203.0.113.9", "2001:DB8:0:0::1", "::ffff:192.0.2.1"):
+        request = rf.get("/", REMOTE_ADDR=address)
+        record(
+            alice,
+            "client.view",
+            cleo,
+            request=request,
+            detail={"score": 12.5, "items": [1, "two", None], "ok": True, "é": "ü"},
+        )
+    assert verify()[0] == 0
