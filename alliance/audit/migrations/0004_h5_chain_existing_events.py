@@ -32,6 +32,7 @@ SQLITE_DROP = [
 # An empty table may be truncated: nothing is lost, and Django's test flush
 # truncates every table after a transactional test has emptied this one.
 POSTGRES_TRUNCATE = [
+    "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent",
     """CREATE OR REPLACE FUNCTION audit_event_no_truncate() RETURNS trigger AS $$
        BEGIN
          IF EXISTS (SELECT 1 FROM audit_auditevent) THEN

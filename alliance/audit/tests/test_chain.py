@@ -4,11 +4,15 @@ even when the change went around the triggers."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from contextlib import contextmanager
 from io import StringIO
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -16,7 +20,7 @@ from django.urls import reverse
 
 from alliance.audit import chain
 from alliance.audit.models import AuditChainHead, AuditEvent
-from alliance.audit.services import last_verification, record
+from alliance.audit.services import _stored_rows, last_verification, record
 
 
 @contextmanager
@@ -201,3 +205,35 @@ def test_values_read_back_from_the_database_hash_the_same(rf, alice, cleo):
             detail={"score": 12.5, "items": [1, "two", None], "ok": True, "é": "ü"},
         )
     assert verify()[0] == 0
+
+
+def test_the_migration_chains_events_written_before_the_chain(events):
+    with triggers_off() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET seq = NULL, prev_hash = '', hash = ''"
+        )
+    AuditChainHead.objects.all().delete()
+    unchained = chain.verify(_stored_rows())
+    assert "not in the chain" in unchained.problem
+    (found,) = Path(__file__).parent.parent.glob(
+        "migrations/*_chain_existing_events.py"
+    )
+    migration = importlib.import_module(f"alliance.audit.migrations.{found.stem}")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # ALTER TABLE waits for no deferred checks of this test's inserts.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        migration._chain_existing(
+            apps, SimpleNamespace(connection=connection, execute=cursor.execute)
+        )
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    by_seq = list(AuditEvent.objects.order_by("seq").values_list("id", flat=True))
+    assert ids == by_seq
+    assert verify()[0] == 0
+    # The triggers are back after it ran.
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent")
