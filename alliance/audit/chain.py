@@ -121,6 +121,8 @@ class Result:
         return not self.problem
 
     def summary(self) -> str:
+        if self.ok and not self.events:
+            return "The audit log is intact: it holds no events yet."
         if self.ok:
             return (
                 f"The audit log is intact: {self.events} events, chained from 1 to "
