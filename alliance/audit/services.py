@@ -57,7 +57,9 @@ def record(
         detail=json.loads(json.dumps(chain.clean(detail or {}))),
     )
     event.ip = AuditEvent._meta.get_field("ip").get_prep_value(event.ip)
-    with transaction.atomic():
+    # No savepoint of its own: inside the caller's transaction a failed audit
+    # write must fail that transaction anyway (fail closed).
+    with transaction.atomic(savepoint=False):
         # One writer at a time extends the chain (the head row's lock on
         # PostgreSQL; SQLite's IMMEDIATE transactions do it already).
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
