@@ -19,7 +19,7 @@ This module imports only accounts and clients models. Cover for leave
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -54,6 +54,20 @@ def _deny(request: HttpRequest, action: str, *, status: int, obj: Any = None) ->
     if status == 404:
         raise Http404
     raise PermissionDenied
+
+
+def _refuse_if_exists(
+    request: HttpRequest, queryset: models.QuerySet[Any], lookup: dict[str, Any]
+) -> NoReturn:
+    """A view's queryset may be narrower than the table (only portal
+    questionnaires, only shared summaries). When the object is not in it but
+    exists, that is a refusal of an existing object: audit it, then 404 like a
+    missing one, so existence still does not leak."""
+    model = queryset.model
+    existing = model._base_manager.filter(**lookup).first()
+    if existing is not None:
+        _deny(request, f"{model._meta.model_name}.view", status=404, obj=existing)
+    raise Http404
 
 
 def require_staff(request: HttpRequest) -> User:
@@ -221,7 +235,7 @@ def get_clinical(
     path: str = model.client_path  # type: ignore[attr-defined]
     obj = queryset.select_related(path).filter(uuid=uuid).first()
     if obj is None:
-        raise Http404
+        _refuse_if_exists(request, queryset, {"uuid": uuid})
     client: Any = obj
     for part in path.split("__"):
         client = getattr(client, part)
@@ -256,7 +270,7 @@ def get_practice_object(
     user = require_practice_admin(request) if admin_only else require_staff(request)
     obj = queryset.filter(**lookup).first()
     if obj is None:
-        raise Http404
+        _refuse_if_exists(request, queryset, lookup)
     owner: Any = obj
     for part in practice_field.split("__"):
         owner = getattr(owner, part)
@@ -379,7 +393,7 @@ def get_own(
     obj = queryset.filter(uuid=uuid).first()
     name = model._meta.model_name
     if obj is None:
-        raise Http404
+        _refuse_if_exists(request, queryset, {"uuid": uuid})
     *hops, last = path.split("__")
     holder: Any = obj
     for part in hops:

@@ -1,13 +1,18 @@
 """The append-only audit log: who did what to which client's data, when, from where.
 
-Rows are never updated or deleted: database triggers refuse it (migration
-0002), and no view, form or admin offers it.
+Rows are never updated or deleted: database triggers refuse it (migrations
+0002 and 0004: no UPDATE, DELETE or TRUNCATE, and no SQLite INSERT OR REPLACE),
+and no view, form or admin offers it. Each event also carries a SHA-256 hash
+of its content and of the event before it (``seq``, ``prev_hash``, ``hash``),
+so ``alliance audit-verify`` can prove that nothing was removed or altered
+since, even by someone who got past the triggers (alliance/audit/chain.py).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -30,7 +35,9 @@ class AuditEvent(models.Model):
         DENIED = "denied", "Denied"
         FAILED = "failed", "Failed"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by record() before the hash is computed (not auto_now_add, which
+    # would overwrite it while saving).
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -51,6 +58,10 @@ class AuditEvent(models.Model):
     )
     # Identifiers and labels only; never clinical free text.
     detail = models.JSONField(default=dict, blank=True)
+    # The hash chain: position, the previous event's hash, this event's hash.
+    seq = models.BigIntegerField(unique=True, null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -67,3 +78,17 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise TypeError("audit events are append-only")
+
+
+class AuditChainHead(models.Model):
+    """One row: the last event's position and hash. ``record()`` locks it
+    (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions
+    already let one writer in at a time), so concurrent events form one line.
+    It is not evidence itself: ``audit-verify`` compares it with the last event
+    to notice events removed from the end."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain at {self.seq}"

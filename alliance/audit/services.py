@@ -1,15 +1,23 @@
 """``record()``: the one way to write an audit event. Call it inside the same
-transaction as the change it describes, so neither lands without the other."""
+transaction as the change it describes, so neither lands without the other.
+
+``verify_chain()`` checks the whole log's hash chain (``alliance audit-verify``)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from alliance.audit.models import AuditEvent
+from alliance.audit import chain
+from alliance.audit.models import AuditChainHead, AuditEvent
 from alliance.core.net import client_ip
+
+VERIFY_ACTION = "audit.verify"
 
 
 def record(
@@ -23,21 +31,82 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. ``obj`` names the object; its client is found through
-    ``obj.audit_client_uuid`` when the model declares it."""
+    ``obj.audit_client_uuid`` when the model declares it.
+
+    Text that reached us from outside (a typed e-mail address, a file name)
+    is cleaned of control characters first: PostgreSQL's JSON refuses NUL, and
+    a refused audit write would turn the request into an error and lose the
+    event."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if client_uuid is None and obj is not None:
         client_uuid = getattr(obj, "audit_client_uuid", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor,
-        actor_label=actor.email if actor is not None else "system",
+        actor_label=chain.clean(actor.email if actor is not None else "system"),
         actor_role=getattr(actor, "role", "") if actor is not None else "",
         practice_id=getattr(actor, "practice_id", None) if actor is not None else None,
-        action=action,
+        action=chain.clean(action),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_uuid=getattr(obj, "uuid", None) if obj is not None else None,
         client_uuid=client_uuid,
         ip=client_ip(request),
         outcome=outcome,
-        detail=detail or {},
+        # The JSON value exactly as the database will give it back.
+        detail=json.loads(json.dumps(chain.clean(detail or {}))),
     )
+    event.ip = AuditEvent._meta.get_field("ip").get_prep_value(event.ip)
+    # No savepoint of its own: inside the caller's transaction a failed audit
+    # write must fail that transaction anyway (fail closed).
+    with transaction.atomic(savepoint=False):
+        # One writer at a time extends the chain (the head row's lock on
+        # PostgreSQL; SQLite's IMMEDIATE transactions do it already).
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1)
+        event.seq = head.seq + 1
+        event.prev_hash = head.hash
+        event.hash = chain.event_hash(_row(event), head.hash)
+        event.save()
+        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def _row(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in chain.FIELDS}
+
+
+def _stored_rows() -> Iterable[dict[str, Any]]:
+    fields = ("id", "prev_hash", "hash", *chain.FIELDS)
+    events = AuditEvent.objects.order_by(models.F("seq").asc(nulls_last=True), "id")
+    return events.values(*fields).iterator(chunk_size=2000)
+
+
+def verify_chain(
+    *, anchors: Iterable[tuple[int, str]] = (), by: str = "audit-verify"
+) -> chain.Result:
+    """Check every event's hash and link, then record the check as an event
+    (``audit.verify``, outcome ok or failed) that the audit page shows."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    result = chain.verify(_stored_rows(), head=head, anchors=anchors)
+    record(
+        None,
+        VERIFY_ACTION,
+        None,
+        outcome=AuditEvent.Outcome.OK if result.ok else AuditEvent.Outcome.FAILED,
+        detail={
+            "by": by,
+            "events": result.events,
+            "head": f"{result.head_seq}:{result.head_hash}",
+            "broken_id": result.broken_id,
+            "broken_seq": result.broken_seq,
+            "problem": result.problem,
+            "anchors": result.anchors,
+        },
+    )
+    return result
+
+
+def last_verification() -> AuditEvent | None:
+    return AuditEvent.objects.filter(action=VERIFY_ACTION).order_by("-id").first()

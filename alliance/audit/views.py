@@ -11,6 +11,7 @@ from django.utils import timezone
 from alliance import permissions
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
+from alliance.audit.services import last_verification
 from alliance.core.text import search_text
 
 
@@ -57,6 +58,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "filters": f,
             "staff": User.objects.filter(practice=admin.practice),
             "outcomes": AuditEvent.Outcome.choices,
+            "verification": last_verification(),
         },
     )
 

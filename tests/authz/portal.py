@@ -77,3 +77,29 @@ case(
 )
 case("portal:submit", **portal_object(302), kind="portal_complete_draft", method="POST")
 case("portal:done", **portal_object(), kind="portal_submitted")
+
+
+def hidden_from_portal() -> dict[str, dict[str, Any]]:
+    """An object of a client's record that the portal never shows (a
+    questionnaire the clinician entered, an unshared summary): 404 for the
+    client on both sides, and each of those refusals is audited."""
+    staff = dict.fromkeys(STAFF, 403)
+    return {
+        "own": {**UNAUTH, "client": 404, **staff},
+        "other": {**UNAUTH, "client": 404, **staff},
+        "missing": {**UNAUTH, "client": 404, **staff},
+    }
+
+
+# Clinician-entered questionnaires are not the client's to open in the portal.
+for _kind in ("measure_draft", "measure_complete_draft", "measure_submitted"):
+    case("portal:answer", **hidden_from_portal(), kind=_kind)
+    case(
+        "portal:answer",
+        **hidden_from_portal(),
+        kind=_kind,
+        method="POST",
+        data={"answer": "2", "go": "next"},
+    )
+    case("portal:submit", **hidden_from_portal(), kind=_kind, method="POST")
+    case("portal:done", **hidden_from_portal(), kind=_kind)

@@ -7,7 +7,7 @@ clinician shared; staff get 403 and another client's object is 404."""
 from __future__ import annotations
 
 from tests.authz import case, clinical, kind
-from tests.authz.portal import portal_object, portal_page
+from tests.authz.portal import hidden_from_portal, portal_object, portal_page
 
 PLAN = {
     "based_on": "0",
@@ -180,3 +180,6 @@ case("termination:mine_summary", portal_page())
 case(
     "termination:mine_summary_pdf", **portal_object(), kind="termination_summary_shared"
 )
+# A summary not (yet) shared is not the client's to download, hers or anyone's.
+for _kind in ("termination_summary", "termination_summary_final"):
+    case("termination:mine_summary_pdf", **hidden_from_portal(), kind=_kind)

@@ -52,3 +52,17 @@ def test_a_system_event_has_no_actor(db):
     event = record(None, "keys.rotate", None, detail={"rows": 3})
     assert event.actor is None
     assert event.actor_label == "system"
+
+
+def test_control_characters_are_replaced_everywhere_in_the_detail(db):
+    event = record(
+        None,
+        "upload.refused",
+        None,
+        detail={"name\x00": ["a\x00b", {"c": "\x1b[31mred\r\nfake"}], "n": 3},
+    )
+    stored = AuditEvent.objects.get(pk=event.pk).detail
+    assert stored == {
+        "name\ufffd": ["a\ufffdb", {"c": "\ufffd[31mred\ufffd\ufffdfake"}],
+        "n": 3,
+    }

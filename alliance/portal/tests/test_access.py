@@ -92,3 +92,16 @@ def test_portal_reads_are_audited(portal, cleo):
     event = AuditEvent.objects.get(action="portal.view")
     assert event.actor == cleo.user
     assert event.client_uuid == cleo.uuid
+
+
+def test_refusing_another_clients_clinician_entry_is_audited(portal, bob, dan):
+    entered = record_administration(
+        dan.current_episode(), "phq9", {f"q{n}": 0 for n in range(1, 11)}, by=bob
+    )
+    for name in ("portal:answer", "portal:done"):
+        before = AuditEvent.objects.order_by("-id").first().id
+        assert portal.get(reverse(name, args=[entered.uuid])).status_code == 404
+        denied = AuditEvent.objects.get(id__gt=before)
+        assert denied.outcome == AuditEvent.Outcome.DENIED
+        assert denied.object_uuid == entered.uuid
+        assert denied.client_uuid == dan.uuid
