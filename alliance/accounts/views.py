@@ -138,7 +138,8 @@ def _qr_data_uri(uri: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: scan the QR code, then prove it with a code."""
+    """Set up an authenticator app: start (a POST creates the key), scan the QR
+    code, then prove it with a code. Opening the page writes nothing."""
     user = request.user
     if user.is_verified():
         messages.info(
@@ -147,7 +148,15 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("home:index")
     if user.totpdevice_set.filter(confirmed=True).exists():
         return redirect("accounts:verify")
-    device = services.pending_totp_device(user)
+    device = services.existing_pending_totp_device(user)
+    if request.method == "POST" and "start" in request.POST:
+        services.pending_totp_device(user)
+        return redirect("accounts:2fa_setup")
+    if device is None:
+        # Nothing is created until the person asks for it (a GET writes nothing).
+        if request.method == "POST":
+            messages.error(request, "Start the set-up first, then enter the code.")
+        return render(request, "accounts/two_factor_start.html")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp_device(
