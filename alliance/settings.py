@@ -171,6 +171,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# And a ceiling per account from all addresses together (alliance/accounts/
+# throttle.py): after this many wrong passwords within the window, the account
+# takes no password from a new address until the window has passed; addresses
+# it signed in from lately are not held.
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", 10)
+ACCOUNT_FAILURE_WINDOW = timedelta(minutes=env_int("ACCOUNT_FAILURE_MINUTES", 15))
+ACCOUNT_TRUSTED_ADDRESS_DAYS = env_int("ACCOUNT_TRUSTED_ADDRESS_DAYS", 30)
 # One counter per address, however the email is capitalised; and the real
 # client address behind TRUSTED_PROXY_COUNT reverse proxies (nginx, a load
 # balancer), or every client would share the proxy's address and lockout would

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import io
 import time
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -23,6 +24,7 @@ from django_otp import match_token
 
 from alliance import permissions
 from alliance.accounts import services
+from alliance.accounts.backends import axes_username
 from alliance.accounts.forms import (
     AcceptInvitationForm,
     EmailLoginForm,
@@ -32,14 +34,33 @@ from alliance.accounts.forms import (
     TokenForm,
 )
 from alliance.accounts.models import Invitation, Supervision, User
+from alliance.accounts.throttle import account_is_cooling_off
 from alliance.audit.services import record
 from alliance.clients.services import link_portal_user
+from alliance.core.net import client_ip
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = axes_username(request, None)
+        ip = client_ip(request)
+        if account_is_cooling_off(username, ip):
+            record(
+                None,
+                "auth.login_refused",
+                None,
+                request=request,
+                outcome="denied",
+                detail={"email": username[:254], "reason": "account_ceiling"},
+            )
+            return render(
+                request, "accounts/locked_out.html", {"account": True}, status=429
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
         # Failed logins belong in the audit trail too (who tried, from where).
