@@ -40,11 +40,12 @@ class RiskAlert(UUIDModel):
         on_delete=models.PROTECT,
         related_name="risk_alerts",
     )
-    severity = models.CharField(
-        max_length=10, choices=Severity.choices, default=Severity.HIGH
-    )
+    # Severity and source are encrypted; what stays plain (the row, its
+    # client, times and the raising row's reference) is explained in
+    # docs/decisions/0004-risk-indicators-encrypted.md.
+    severity = EncryptedTextField(choices=Severity.choices, default=Severity.HIGH)
     # What raised it, e.g. "Session risk check" or "PHQ-9 item 9", and the row.
-    source = models.CharField(max_length=100)
+    source = EncryptedTextField()
     source_type = models.CharField(max_length=64, blank=True)
     source_uuid = models.UUIDField(null=True, blank=True)
     summary = EncryptedTextField()

@@ -35,7 +35,8 @@ class Migration(migrations.Migration):
         # every feed off (clinicians make a new address).
         migrations.RunPython(
             hash_existing,
-            lambda apps, schema_editor: apps.get_model("accounts", "User")
-            .objects.update(calendar_token_hash=""),
+            lambda apps, schema_editor: apps.get_model(
+                "accounts", "User"
+            ).objects.update(calendar_token_hash=""),
         ),
     ]
