@@ -37,7 +37,15 @@ def raise_alert(
         summary=summary,
         raised_by=raised_by,
     )
-    record(raised_by, "alert.raise", alert, request=request, detail={"source": source})
+    # The source is encrypted on the alert; the audit log names only the kind
+    # of record that raised it (docs/decisions/0004).
+    record(
+        raised_by,
+        "alert.raise",
+        alert,
+        request=request,
+        detail={"source_type": alert.source_type},
+    )
     return alert
 
 

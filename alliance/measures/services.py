@@ -345,7 +345,8 @@ def _submit(
         "administration.submit",
         administration,
         request=request,
-        detail={"instrument": instrument.code, "risk": administration.risk},
+        # No risk flag here: it is encrypted on the row (docs/decisions/0004).
+        detail={"instrument": instrument.code},
     )
     if score.risk_flags:
         source, summary, severity = describe_risk(instrument, score.risk_flags)
