@@ -1,23 +1,6 @@
-"""Keep only a hash of each calendar feed token.
-
-Existing feeds keep working: the stored token is replaced by its SHA-256, which
-is what the feed now looks up (alliance.core.tokens.hash_token).
-"""
-
-import hashlib
+"""The calendar feed token column now holds a hash (see the next migration)."""
 
 from django.db import migrations
-
-
-def hash_existing(apps, schema_editor):
-    User = apps.get_model("accounts", "User")
-    for pk, token in (
-        User.objects.exclude(calendar_token_hash="")
-        .values_list("pk", "calendar_token_hash")
-        .iterator()
-    ):
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        User.objects.filter(pk=pk).update(calendar_token_hash=digest)
 
 
 class Migration(migrations.Migration):
@@ -30,13 +13,5 @@ class Migration(migrations.Migration):
             model_name="user",
             old_name="calendar_token",
             new_name="calendar_token_hash",
-        ),
-        # A hash cannot be turned back into the address: going back switches
-        # every feed off (clinicians make a new address).
-        migrations.RunPython(
-            hash_existing,
-            lambda apps, schema_editor: apps.get_model(
-                "accounts", "User"
-            ).objects.update(calendar_token_hash=""),
         ),
     ]

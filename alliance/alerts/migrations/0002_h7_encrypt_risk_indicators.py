@@ -24,9 +24,4 @@ class Migration(migrations.Migration):
             name="source",
             field=alliance.core.fields.EncryptedTextField(blank=True, default=""),
         ),
-        # Seal the values already stored (and unseal them when going back).
-        alliance.core.fields.encrypt_column_operation(
-            "alerts", "riskalert", "severity"
-        ),
-        alliance.core.fields.encrypt_column_operation("alerts", "riskalert", "source"),
     ]

@@ -15,8 +15,4 @@ class Migration(migrations.Migration):
             name="safety_concern",
             field=alliance.core.fields.EncryptedBooleanField(blank=True, default=False),
         ),
-        # Seal the values already stored (and unseal them when going back).
-        alliance.core.fields.encrypt_column_operation(
-            "checkins", "checkin", "safety_concern", boolean=True
-        ),
     ]

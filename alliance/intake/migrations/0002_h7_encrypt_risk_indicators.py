@@ -37,14 +37,4 @@ class Migration(migrations.Migration):
                 default="",
             ),
         ),
-        # Seal the values already stored (and unseal them when going back).
-        alliance.core.fields.encrypt_column_operation(
-            "intake", "intakesection", "current_self_harm_thoughts"
-        ),
-        alliance.core.fields.encrypt_column_operation(
-            "intake", "intakesection", "current_harm_to_others_thoughts"
-        ),
-        alliance.core.fields.encrypt_column_operation(
-            "intake", "intakesection", "risk_level"
-        ),
     ]

@@ -15,8 +15,4 @@ class Migration(migrations.Migration):
             name="risk",
             field=alliance.core.fields.EncryptedBooleanField(blank=True, default=False),
         ),
-        # Seal the values already stored (and unseal them when going back).
-        alliance.core.fields.encrypt_column_operation(
-            "measures", "administration", "risk", boolean=True
-        ),
     ]

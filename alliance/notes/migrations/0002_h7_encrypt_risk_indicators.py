@@ -24,8 +24,4 @@ class Migration(migrations.Migration):
                 default="",
             ),
         ),
-        # Seal the values already stored (and unseal them when going back).
-        alliance.core.fields.encrypt_column_operation(
-            "notes", "progressnote", "risk_level"
-        ),
     ]

@@ -15,8 +15,4 @@ class Migration(migrations.Migration):
             name="title",
             field=alliance.core.fields.EncryptedTextField(blank=True, default=""),
         ),
-        # Seal the titles already stored (and unseal them when going back).
-        alliance.core.fields.encrypt_column_operation(
-            "toolbox", "copingskill", "title"
-        ),
     ]
