@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "alliance.core.health.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +171,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# And a ceiling per account from all addresses together (alliance/accounts/
+# throttle.py): after this many wrong passwords within the window, the account
+# takes no password from a new address until the window has passed; addresses
+# it signed in from lately are not held.
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", 10)
+ACCOUNT_FAILURE_WINDOW = timedelta(minutes=env_int("ACCOUNT_FAILURE_MINUTES", 15))
+ACCOUNT_TRUSTED_ADDRESS_DAYS = env_int("ACCOUNT_TRUSTED_ADDRESS_DAYS", 30)
 # One counter per address, however the email is capitalised; and the real
 # client address behind TRUSTED_PROXY_COUNT reverse proxies (nginx, a load
 # balancer), or every client would share the proxy's address and lockout would
@@ -254,7 +262,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers probe over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -1,12 +1,8 @@
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from alliance.core.health import healthz, readyz
 
-@login_not_required
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
+handler500 = "alliance.core.health.handler500"
 
 urlpatterns = [
     path("", include("alliance.home.urls")),
@@ -30,4 +26,5 @@ urlpatterns = [
     path("aftercare/", include("alliance.aftercare.urls")),
     path("reminders/", include("alliance.reminders.urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
 ]

@@ -154,8 +154,9 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    # Secret token for the calendar feed; rotating it revokes old subscriptions.
-    calendar_token = models.CharField(
+    # SHA-256 of the calendar feed's secret token (the token itself is shown
+    # once and never stored); rotating it revokes old subscriptions, "" = off.
+    calendar_token_hash = models.CharField(
         max_length=64, default="", blank=True, db_index=True
     )
 

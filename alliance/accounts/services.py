@@ -340,9 +340,14 @@ def add_totp_device(user: User, *, name: str = "Authenticator app") -> TOTPDevic
     return device
 
 
+def existing_pending_totp_device(user: User) -> TOTPDevice | None:
+    """The unconfirmed device being set up, if set-up was started."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
 def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed device being set up, created on first visit."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    """The unconfirmed device being set up, created when set-up starts (a POST)."""
+    device = existing_pending_totp_device(user)
     if device is None:
         device = TOTPDevice.objects.create(
             user=user, name="Authenticator app", confirmed=False

@@ -4,6 +4,7 @@ import base64
 import io
 import time
 from datetime import timedelta
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -26,6 +27,7 @@ from django_otp import match_token
 
 from alliance import permissions
 from alliance.accounts import services
+from alliance.accounts.backends import axes_username
 from alliance.accounts.duty import practice_today, rota
 from alliance.accounts.forms import (
     AcceptInvitationForm,
@@ -45,9 +47,11 @@ from alliance.accounts.models import (
     Supervision,
     User,
 )
+from alliance.accounts.throttle import account_is_cooling_off
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
 from alliance.clients.services import link_portal_user, transfer_caseload
+from alliance.core.net import client_ip
 from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
 
 
@@ -55,6 +59,23 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = axes_username(request, None)
+        ip = client_ip(request)
+        if account_is_cooling_off(username, ip):
+            record(
+                None,
+                "auth.login_refused",
+                None,
+                request=request,
+                outcome="denied",
+                detail={"email": username[:254], "reason": "account_ceiling"},
+            )
+            return render(
+                request, "accounts/locked_out.html", {"account": True}, status=429
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
         # Failed logins belong in the audit trail too (who tried, from where).
@@ -153,7 +174,8 @@ def _qr_data_uri(uri: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: scan the QR code, then prove it with a code."""
+    """Set up an authenticator app: start (a POST creates the key), scan the QR
+    code, then prove it with a code. Opening the page writes nothing."""
     user = request.user
     if user.is_verified():
         messages.info(
@@ -162,7 +184,15 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("home:index")
     if user.totpdevice_set.filter(confirmed=True).exists():
         return redirect("accounts:verify")
-    device = services.pending_totp_device(user)
+    device = services.existing_pending_totp_device(user)
+    if request.method == "POST" and "start" in request.POST:
+        services.pending_totp_device(user)
+        return redirect("accounts:2fa_setup")
+    if device is None:
+        # Nothing is created until the person asks for it (a GET writes nothing).
+        if request.method == "POST":
+            messages.error(request, "Start the set-up first, then enter the code.")
+        return render(request, "accounts/two_factor_start.html")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.confirm_totp_device(

@@ -65,11 +65,15 @@ class RiskAlert(UUIDModel):
         on_delete=models.PROTECT,
         related_name="risk_alerts",
     )
+    # The source is encrypted; severity stays plain because the risk queue
+    # sorts by it and the escalation sweep and the ending rule filter on it.
+    # What a thief learns from the plain columns is explained in
+    # docs/decisions/0004-risk-indicators-encrypted.md.
     severity = models.CharField(
         max_length=10, choices=Severity.choices, default=Severity.HIGH
     )
     # What raised it, e.g. "Session risk check" or "PHQ-9 item 9", and the row.
-    source = models.CharField(max_length=100)
+    source = EncryptedTextField()
     source_type = models.CharField(max_length=64, blank=True)
     source_uuid = models.UUIDField(null=True, blank=True)
     summary = EncryptedTextField()

@@ -58,7 +58,15 @@ def raise_alert(
         raised_by=raised_by,
         raised_at=timezone.now(),
     )
-    record(raised_by, "alert.raise", alert, request=request, detail={"source": source})
+    # The source is encrypted on the alert; the audit log names only the kind
+    # of record that raised it (docs/decisions/0004).
+    record(
+        raised_by,
+        "alert.raise",
+        alert,
+        request=request,
+        detail={"source_type": alert.source_type},
+    )
     if alert.severity == RiskAlert.Severity.HIGH:
         _queue(alert, Note.Kind.RAISED, [(accountable_clinician(alert), "clinician")])
         _send_soon(alert)

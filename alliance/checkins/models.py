@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.clients.models import Client, Episode
-from alliance.core.fields import EncryptedTextField
+from alliance.core.fields import EncryptedBooleanField, EncryptedTextField
 from alliance.core.models import UUIDModel
 
 MOOD_MIN, MOOD_MAX = 0, 10
@@ -69,7 +69,8 @@ class CheckIn(UUIDModel):
     feelings = models.CharField(max_length=200, blank=True, default="")
     note = EncryptedTextField()
     # The answer to SAFETY_QUESTION.
-    safety_concern = models.BooleanField()
+    # Encrypted: a copy of the database must not show who said yes.
+    safety_concern = EncryptedBooleanField()
     # Generated when the form is shown, so a resubmitted form finds this row.
     submission_key = models.UUIDField()
     created_at = models.DateTimeField(default=timezone.now)

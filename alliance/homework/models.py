@@ -45,7 +45,9 @@ class HomeworkAssignment(UUIDModel):
         Client, on_delete=models.PROTECT, related_name="homework"
     )
     template = models.CharField(max_length=40, choices=template_choices())
-    title = models.CharField(max_length=200)
+    # Encrypted: written by the clinician or the client ("Call the crisis line
+    # when..."); never sorted or filtered by the database.
+    title = EncryptedTextField()
     instructions = EncryptedTextField()
     technique = models.SlugField(max_length=100, blank=True, default="")
     starts_on = models.DateField()

@@ -121,17 +121,13 @@ class IntakeSection(UUIDModel):
     key = models.CharField(max_length=20, choices=Key.choices)
     text = EncryptedTextField()
     hopes = EncryptedTextField()
-    current_self_harm_thoughts = models.CharField(
-        max_length=10, choices=Answer.choices, blank=True, default=""
-    )
-    current_harm_to_others_thoughts = models.CharField(
-        max_length=10, choices=Answer.choices, blank=True, default=""
-    )
+    # The risk answers and judgement are encrypted like the texts: a copy of
+    # the database must not show who is at risk (docs/decisions/0004).
+    current_self_harm_thoughts = EncryptedTextField(choices=Answer.choices)
+    current_harm_to_others_thoughts = EncryptedTextField(choices=Answer.choices)
     history = EncryptedTextField()
     protective_factors = EncryptedTextField()
-    risk_level = models.CharField(
-        max_length=10, choices=RiskLevel.choices, blank=True, default=""
-    )
+    risk_level = EncryptedTextField(choices=RiskLevel.choices)
     # Optimistic locking: every save increments it (see services.save_section).
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)

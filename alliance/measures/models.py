@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
-from alliance.core.fields import EncryptedTextField
+from alliance.core.fields import EncryptedBooleanField, EncryptedTextField
 from alliance.core.models import UUIDModel
 
 
@@ -139,7 +139,8 @@ class Administration(UUIDModel):
     band = models.CharField(max_length=40, blank=True)
     band_label = models.CharField(max_length=100, blank=True)
     caseness = models.BooleanField(null=True, blank=True)
-    risk = models.BooleanField(default=False)
+    # Whether a risk answer was given: encrypted (docs/decisions/0004).
+    risk = EncryptedBooleanField()
     subscales = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     saved_at = models.DateTimeField(default=timezone.now)

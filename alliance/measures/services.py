@@ -640,7 +640,8 @@ def _submit(
         "administration.submit",
         administration,
         request=request,
-        detail={"instrument": instrument.code, "risk": administration.risk},
+        # No risk flag here: it is encrypted on the row (docs/decisions/0004).
+        detail={"instrument": instrument.code},
     )
     if score.prompts:
         _raise_prompt(administration, instrument, score.prompts, by=by, request=request)

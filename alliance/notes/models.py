@@ -129,9 +129,8 @@ class ProgressNote(UUIDModel):
     section_3 = EncryptedTextField()
     section_4 = EncryptedTextField()
     # Blank while drafting; the note cannot be signed until the check is recorded.
-    risk_level = models.CharField(
-        max_length=10, choices=RiskLevel.choices, blank=True, default=""
-    )
+    # Encrypted: a copy of the database must not show who is at risk.
+    risk_level = EncryptedTextField(choices=RiskLevel.choices)
     risk_notes = EncryptedTextField()
     # Optimistic locking: every saved draft increments it (see save_draft).
     version = models.PositiveIntegerField(default=1)

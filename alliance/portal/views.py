@@ -115,8 +115,21 @@ def home(request: HttpRequest) -> HttpResponse:
             portal_messages=portal_messages(client),
             portal_toolbox=portal_toolbox(client),
             two_step=request.user.needs_second_factor,
+            two_step_prompt=not request.user.needs_second_factor
+            and not request.session.get(TWO_STEP_DISMISSED),
         ),
     )
+
+
+TWO_STEP_DISMISSED = "two_step_prompt_dismissed"
+
+
+@require_POST
+def dismiss_two_step(request: HttpRequest) -> HttpResponse:
+    """Hide the invitation to add two-step login until the next sign-in."""
+    permissions.get_own_client(request, keepsake=True)
+    request.session[TWO_STEP_DISMISSED] = True
+    return redirect("portal:home")
 
 
 @require_POST

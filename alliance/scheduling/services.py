@@ -8,7 +8,6 @@ for an overlapping appointment that is not cancelled.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
+from alliance.core.tokens import hash_token, new_token
 from alliance.core.versioning import save_if_current
 from alliance.scheduling.dates import UTC, describe_slot, zone_of
 from alliance.scheduling.models import Appointment
@@ -323,11 +323,28 @@ def set_status(
 
 @transaction.atomic
 def rotate_calendar_token(user: User, *, request: HttpRequest | None = None) -> str:
-    """Give the clinician a new secret feed address; the old one stops working."""
+    """Give the clinician a new secret feed address; the old one stops working.
+
+    Returns the token, to show once: only its hash is stored, so a copy of the
+    database opens no feed."""
     if not user.is_clinical:
         raise ValidationError("Only clinicians have a calendar feed.")
-    token = secrets.token_urlsafe(32)
-    user.calendar_token = token
-    user.save(update_fields=["calendar_token"])
+    token = new_token()
+    user.calendar_token_hash = hash_token(token)
+    user.save(update_fields=["calendar_token_hash"])
     record(user, "calendar_feed.rotate", user, request=request)
     return token
+
+
+@transaction.atomic
+def turn_off_calendar_feed(user: User, *, request: HttpRequest | None = None) -> bool:
+    """Switch the clinician's feed off; every subscription stops at once.
+    Returns False if it was already off (nothing changes, nothing is audited)."""
+    if not user.is_clinical:
+        raise ValidationError("Only clinicians have a calendar feed.")
+    if not user.calendar_token_hash:
+        return False
+    user.calendar_token_hash = ""
+    user.save(update_fields=["calendar_token_hash"])
+    record(user, "calendar_feed.off", user, request=request)
+    return True

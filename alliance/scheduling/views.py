@@ -29,6 +29,7 @@ from alliance import permissions
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
+from alliance.core.tokens import hash_token
 from alliance.core.versioning import Conflict, conflict_page, rebind
 from alliance.scheduling import ics, services
 from alliance.scheduling.dates import day_bounds, describe_slot, week_start, zone_of
@@ -396,25 +397,35 @@ def change_status(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def feed_settings(request: HttpRequest) -> HttpResponse:
-    """Show the clinician's secret feed address; POST makes a new one."""
+    """The clinician's calendar feed: POST makes a new secret address (shown
+    this once: only its hash is kept) or, with action=off, switches it off."""
     user = permissions.require_clinician(request)
     if request.method == "POST":
-        had_one = bool(user.calendar_token)
-        services.rotate_calendar_token(user, request=request)
-        messages.success(
+        action = request.POST.get("action", "rotate")
+        if action == "off":
+            if services.turn_off_calendar_feed(user, request=request):
+                messages.success(
+                    request,
+                    "Your calendar feed is off. Calendar apps subscribed to it "
+                    "no longer receive your appointments.",
+                )
+            return redirect("scheduling:feed_settings")
+        if action != "rotate":
+            messages.error(request, "That request was not understood; nothing changed.")
+            return redirect("scheduling:feed_settings")
+        had_one = bool(user.calendar_token_hash)
+        token = services.rotate_calendar_token(user, request=request)
+        feed_url = request.build_absolute_uri(reverse("scheduling:feed", args=[token]))
+        return render(
             request,
-            "A new feed address was made. The old one no longer works: subscribe "
-            "to the new one in your calendar app."
-            if had_one
-            else "Your feed address is ready.",
+            "scheduling/feed_settings.html",
+            {"feed_url": feed_url, "replaced": had_one, "feed_on": True},
         )
-        return redirect("scheduling:feed_settings")
-    feed_url = ""
-    if user.calendar_token:
-        feed_url = request.build_absolute_uri(
-            reverse("scheduling:feed", args=[user.calendar_token])
-        )
-    return render(request, "scheduling/feed_settings.html", {"feed_url": feed_url})
+    return render(
+        request,
+        "scheduling/feed_settings.html",
+        {"feed_url": "", "feed_on": bool(user.calendar_token_hash)},
+    )
 
 
 @login_not_required
@@ -423,7 +434,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The clinician's appointments as iCalendar, behind a secret address.
     Public (calendar apps cannot log in), so it holds no client data."""
     owner = (
-        User.objects.clinicians().filter(calendar_token=token).first()
+        User.objects.clinicians().filter(calendar_token_hash=hash_token(token)).first()
         if token
         else None
     )

@@ -35,7 +35,9 @@ class CopingSkill(UUIDModel):
     )
     # Slug in the technique library; blank for the client's own skill.
     technique = models.SlugField(max_length=100, blank=True, default="")
-    title = models.CharField(max_length=200)
+    # Encrypted: written by the clinician or the client ("Call the crisis line
+    # when..."); never sorted or filtered by the database.
+    title = EncryptedTextField()
     # The client's own words: how the skill helps them and when to use it.
     client_notes = EncryptedTextField()
     added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

@@ -19,6 +19,7 @@ PUBLIC_URLS.update(
         "accounts:login",
         "accounts:accept",
         "healthz",
+        "readyz",
         "accounts:verify",
         "accounts:2fa_setup",
         "accounts:logout",

@@ -66,6 +66,7 @@ def _submitted(world, side):
 
 case("portal:home", portal_page())
 case("portal:progress", portal_page())
+case("portal:dismiss_two_step", portal_page(302), method="POST")
 case("portal:start", **portal_object(302), kind="portal_schedule", method="POST")
 case("portal:answer", **portal_object(), kind="portal_draft")
 case(

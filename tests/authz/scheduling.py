@@ -136,4 +136,10 @@ case(
     data={"status": "cancelled", "reason": "Clinician unwell"},
 )
 case("scheduling:feed_settings", clinician_page())
-case("scheduling:feed_settings", clinician_page(302), method="POST")
+case("scheduling:feed_settings", clinician_page(200), method="POST")
+case(
+    "scheduling:feed_settings",
+    clinician_page(302),
+    method="POST",
+    data={"action": "off"},
+)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -11,8 +14,48 @@ def _code(device: TOTPDevice, drift: int = 0) -> str:
     return f"{totp(device.bin_key, step=device.step, drift=drift):06d}"
 
 
+def _writes(queries) -> list[str]:
+    """SQL that changed something, apart from the session (saved every request)."""
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+        and "django_session" not in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize("who", ["alice", "cleo"])
+def test_opening_setup_writes_nothing(as_user, who, request):
+    user = request.getfixturevalue(who)
+    user = getattr(user, "user", user)
+    http = as_user(user, verified=False)
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(reverse("accounts:2fa_setup"))
+    assert response.status_code == 200
+    assert b"Start setting up" in response.content
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert _writes(queries.captured_queries) == []
+
+
+def test_starting_setup_creates_one_pending_device(as_user, alice):
+    http = as_user(alice, verified=False)
+    response = http.post(reverse("accounts:2fa_setup"), {"start": "1"})
+    assert response.status_code == 302
+    http.post(reverse("accounts:2fa_setup"), {"start": "1"})
+    assert TOTPDevice.objects.filter(user=alice, confirmed=False).count() == 1
+
+
+def test_a_code_before_starting_changes_nothing(as_user, alice):
+    http = as_user(alice, verified=False)
+    response = http.post(reverse("accounts:2fa_setup"), {"token": "123456"})
+    assert response.status_code == 200
+    assert b"Start the set-up first" in response.content
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+
+
 def test_setup_shows_a_qr_code_and_the_key(as_user, alice):
     http = as_user(alice, verified=False)
+    http.post(reverse("accounts:2fa_setup"), {"start": "1"})
     response = http.get(reverse("accounts:2fa_setup"))
     assert response.status_code == 200
     assert b'src="data:image/svg+xml;base64,' in response.content
@@ -22,7 +65,7 @@ def test_setup_shows_a_qr_code_and_the_key(as_user, alice):
 
 def test_setup_confirms_the_device_with_a_valid_code(as_user, alice):
     http = as_user(alice, verified=False)
-    http.get(reverse("accounts:2fa_setup"))
+    http.post(reverse("accounts:2fa_setup"), {"start": "1"})
     device = TOTPDevice.objects.get(user=alice, confirmed=False)
     response = http.post(reverse("accounts:2fa_setup"), {"token": _code(device)})
     assert response.status_code == 302
@@ -34,7 +77,7 @@ def test_setup_confirms_the_device_with_a_valid_code(as_user, alice):
 
 def test_setup_refuses_a_wrong_code(as_user, alice):
     http = as_user(alice, verified=False)
-    http.get(reverse("accounts:2fa_setup"))
+    http.post(reverse("accounts:2fa_setup"), {"start": "1"})
     device = TOTPDevice.objects.get(user=alice, confirmed=False)
     wrong = "000000" if _code(device) != "000000" else "111111"
     response = http.post(reverse("accounts:2fa_setup"), {"token": wrong})

@@ -96,7 +96,7 @@ def test_it_round_trips_a_populated_database(made, tmp_path):
     assert key_id == "b1"
     assert manifest["vendor"] == "sqlite"
     assert manifest["tables"]["clients_client"]["rows"] == 5
-    assert manifest["field_key_ids"] == {"k1": 20}
+    assert manifest["field_key_ids"] == {"k1": 30}
     assert manifest["migrations"]["clients"] == "0002_discharge_reason"
     db = sqlite3.connect(target)
     try:
@@ -111,7 +111,7 @@ def test_it_round_trips_a_populated_database(made, tmp_path):
     assert (
         values[("referral_reason", str(last.uuid))] == f"Reason 4 ({ENCRYPTED_CANARY})"
     )
-    assert len(values) == 20
+    assert len(values) == 30
     assert f"Backup written to {path}" in output
     assert f"Restored into {target}" in report
     assert "row counts and table checksums match the manifest" in report
@@ -361,7 +361,7 @@ def test_it_warns_when_field_keys_of_the_backup_are_gone(made, tmp_path):
     call_command("rotate_keys", stdout=StringIO())
     call_command("rotate_keys", "--retire", "k1", stdout=StringIO())
     report = _restore(path, "--target", str(tmp_path / "old.sqlite3"))
-    assert "keys not in the current key file: k1 (20 values)" in report
+    assert "keys not in the current key file: k1 (30 values)" in report
 
 
 @on_sqlite
@@ -441,7 +441,7 @@ def test_it_round_trips_on_postgresql(alice, tmp_path):
         manifest, _ = backup.read_manifest(path)
         assert manifest["vendor"] == "postgresql"
         assert manifest["tables"]["clients_client"]["rows"] == 5
-        assert manifest["field_key_ids"] == {"k1": 20}
+        assert manifest["field_key_ids"] == {"k1": 30}
         restored = backup._pg_connect({**params, "dbname": name})
         try:
             with restored.transaction():

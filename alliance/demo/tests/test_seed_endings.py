@@ -179,7 +179,7 @@ def test_the_demo_seeds_endings(db, tmp_path, settings):
     done = FollowUp.objects.filter(status=FollowUp.Status.COMPLETED)
     assert done.filter(deteriorated=False).exists()
     worse = done.get(deteriorated=True)
-    alert = RiskAlert.objects.open().get(source=ALERT_SOURCE)
+    (alert,) = [a for a in RiskAlert.objects.open() if a.source == ALERT_SOURCE]
     assert alert.client == worse.client
     booster = BoosterRequest.objects.get(client=worse.client)
     assert booster.status == BoosterRequest.Status.REQUESTED

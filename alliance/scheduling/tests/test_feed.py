@@ -147,7 +147,7 @@ def test_it_answers_404_to_an_unknown_token(client, alice):
 
 
 def test_it_answers_404_before_any_token_was_made(client, alice):
-    assert alice.calendar_token == ""
+    assert alice.calendar_token_hash == ""
     assert client.get("/calendar/feed/.ics").status_code == 404
 
 

@@ -45,7 +45,7 @@ def test_it_records_the_submission_in_the_audit_log(alice, draft):
     event = AuditEvent.objects.get(action="administration.submit")
     assert event.actor == alice
     assert event.object_uuid == draft.uuid
-    assert event.detail == {"instrument": "phq9", "risk": False}
+    assert event.detail == {"instrument": "phq9"}
 
 
 def test_it_backdates_when_asked(alice, cleo):
