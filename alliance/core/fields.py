@@ -7,6 +7,7 @@ model must have a ``uuid`` field set before saving (``UUIDModel`` does this).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -160,6 +161,26 @@ class EncryptedBooleanField(EncryptedTextField):
         from django import forms
 
         return forms.BooleanField(required=False, **kwargs)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A small JSON value (a dict or list) stored encrypted, for bookkeeping
+    that would itself reveal a clinical fact (e.g. which questionnaire items
+    raised risk alerts). Reads back as the decoded value; empty (stored as
+    "") reads as ``{}``."""
+
+    def from_plaintext(self, plain: Any) -> Any:
+        return json.loads(plain) if plain else {}
+
+    def to_plaintext(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, sort_keys=True) if value else ""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, Sealed) or not isinstance(value, str):
+            return value
+        return json.loads(value) if value else {}
 
 
 BOOLEAN_TEXTS = {

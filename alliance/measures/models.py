@@ -23,7 +23,11 @@ from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
-from alliance.core.fields import EncryptedBooleanField, EncryptedTextField
+from alliance.core.fields import (
+    EncryptedBooleanField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
 from alliance.core.models import UUIDModel
 
 
@@ -163,7 +167,8 @@ class Administration(UUIDModel):
     # Risk alerts raised for this administration, one per item:
     # {item key: {"alert": uuid, "severity": …, "unanswered": bool}}. Kept
     # when the answer changes, so the same answer never raises a second alert.
-    risk_alerts = models.JSONField(default=dict, blank=True)
+    # Encrypted: which items raised alerts is itself a risk indicator.
+    risk_alerts = EncryptedJSONField()
     # For an incomplete administration: when it was closed, why, and the
     # highest item answered.
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -122,6 +122,14 @@ def test_a_stale_portal_draft_with_a_risk_answer_is_kept(treated, alice, cleo):
 
     stale = start_administration(treated, "phq9", mode="portal", by=cleo.user)
     save_answers(stale, {"q9": 1}, by=cleo.user)
+    # Treatment cannot end with the high alert unread (clients.Episode.can_move_to).
+    from alliance.alerts.services import acknowledge_alert
+
+    acknowledge_alert(
+        _alerts(stale).get(),
+        by=alice,
+        action_taken="Called Cleo; safety plan reviewed.",
+    )
     to_aftercare(treated, alice, at=noon(40))
     run_followups(now=timezone.now() - timedelta(minutes=5))
     followup = FollowUp.objects.get(episode=treated, status="open")

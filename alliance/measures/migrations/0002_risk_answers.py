@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='administration',
             name='risk_alerts',
-            field=models.JSONField(blank=True, default=dict),
+            field=alliance.core.fields.EncryptedJSONField(blank=True, default=''),
         ),
         migrations.AddField(
             model_name='administration',

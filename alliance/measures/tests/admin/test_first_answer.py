@@ -164,3 +164,19 @@ def test_a_portal_draft_holds_its_risk_answer_when_reused(alice, cleo, episode):
     again = start_administration(episode, "phq9", mode="portal", by=cleo.user)
     assert again.pk == draft.pk
     assert _alerts(draft).count() == 1
+
+
+def test_it_keeps_which_items_raised_alerts_encrypted(alice, draft):
+    """Which items raised alerts is itself a risk indicator: sealed at rest."""
+    from django.db import connection
+
+    save_answers(draft, {"q9": 3}, by=alice)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT risk_alerts FROM measures_administration WHERE id = %s",
+            [draft.pk],
+        )
+        [(raw,)] = cursor.fetchall()
+    assert raw.startswith("v1:") and "q9" not in raw
+    draft = Administration.objects.get(pk=draft.pk)
+    assert set(draft.risk_alerts) == {"q9"}
