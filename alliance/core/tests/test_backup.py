@@ -75,6 +75,13 @@ def _decrypted_values(db) -> dict[tuple[str, str], str]:
     return values
 
 
+def _latest_migration(app: str) -> str:
+    from django.db.migrations.loader import MigrationLoader
+
+    leaves = MigrationLoader(connection).graph.leaf_nodes()
+    return next(name for label, name in leaves if label == app)
+
+
 @pytest.fixture
 def made(alice, tmp_path):
     """A populated database and a backup of it."""
@@ -96,8 +103,8 @@ def test_it_round_trips_a_populated_database(made, tmp_path):
     assert key_id == "b1"
     assert manifest["vendor"] == "sqlite"
     assert manifest["tables"]["clients_client"]["rows"] == 5
-    assert manifest["field_key_ids"] == {"k1": 30}
-    assert manifest["migrations"]["clients"] == "0002_discharge_reason"
+    assert manifest["field_key_ids"] == {"k1": 25}
+    assert manifest["migrations"]["clients"] == _latest_migration("clients")
     db = sqlite3.connect(target)
     try:
         restored = backup.compute_manifest(db, "sqlite")
@@ -111,7 +118,7 @@ def test_it_round_trips_a_populated_database(made, tmp_path):
     assert (
         values[("referral_reason", str(last.uuid))] == f"Reason 4 ({ENCRYPTED_CANARY})"
     )
-    assert len(values) == 30
+    assert len(values) == 25
     assert f"Backup written to {path}" in output
     assert f"Restored into {target}" in report
     assert "row counts and table checksums match the manifest" in report
@@ -361,7 +368,7 @@ def test_it_warns_when_field_keys_of_the_backup_are_gone(made, tmp_path):
     call_command("rotate_keys", stdout=StringIO())
     call_command("rotate_keys", "--retire", "k1", stdout=StringIO())
     report = _restore(path, "--target", str(tmp_path / "old.sqlite3"))
-    assert "keys not in the current key file: k1 (30 values)" in report
+    assert "keys not in the current key file: k1 (25 values)" in report
 
 
 @on_sqlite
@@ -441,7 +448,7 @@ def test_it_round_trips_on_postgresql(alice, tmp_path):
         manifest, _ = backup.read_manifest(path)
         assert manifest["vendor"] == "postgresql"
         assert manifest["tables"]["clients_client"]["rows"] == 5
-        assert manifest["field_key_ids"] == {"k1": 30}
+        assert manifest["field_key_ids"] == {"k1": 25}
         restored = backup._pg_connect({**params, "dbname": name})
         try:
             with restored.transaction():

@@ -218,7 +218,6 @@ def test_it_stores_risk_indicators_encrypted(cleo, alice):
         (ProgressNote, "risk_level"),
         (CheckIn, "safety_concern"),
         (Administration, "risk"),
-        (RiskAlert, "severity"),
         (RiskAlert, "source"),
     ]:
         _assert_sealed(model, name)

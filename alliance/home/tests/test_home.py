@@ -56,6 +56,8 @@ def test_home_queries_are_bounded(as_user, alice, django_assert_max_num_queries)
         raise_alert(client, source="Session risk check", summary="x")
     http = as_user(alice)
     http.get(reverse("home:index"))
-    with django_assert_max_num_queries(20):
+    # A fixed number whatever the caseload; it includes the cover card, the
+    # duty line and the audit chain's head.
+    with django_assert_max_num_queries(21):
         response = http.get(reverse("home:index"))
     assert b"Open risk alerts (8)" in response.content

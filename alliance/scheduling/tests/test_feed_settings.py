@@ -105,7 +105,7 @@ def test_the_migration_keeps_existing_feeds_working(client, alice):
     from django.apps import apps
 
     migration = importlib.import_module(
-        "alliance.accounts.migrations.0006_h7_hash_calendar_token_rows"
+        "alliance.accounts.migrations.0009_hash_calendar_token_rows"
     )
     # Before the migration the column held the token itself.
     token = "an-old-plain-token-made-before-hashing"
