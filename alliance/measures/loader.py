@@ -891,8 +891,7 @@ def install(path: Path) -> tuple[Instrument, Path]:
             source=str(path),
         )
     if base is not None and (
-        instrument.version != base.version
-        or not same_scoring(instrument, base)
+        instrument.version != base.version or not same_scoring(instrument, base)
     ):
         # A wording file for a built-in shipped without its licensed wording:
         # only the words may differ, never the scoring it was tested with.

@@ -43,6 +43,17 @@ def instrument_or_refuse(code: str) -> Instrument:
         raise ValidationError(f"“{code}” is not a measure Alliance knows.") from None
 
 
+def refuse_for_age(episode: Episode, instrument: Instrument) -> None:
+    """ValidationError when the client's age today is outside the ages the
+    instrument is published for (adults unless its file says "ages")."""
+    client = episode.client
+    if client.date_of_birth is None:
+        return
+    problem = instrument.age_problem(client.age_on(timezone.localdate()))
+    if problem:
+        raise ValidationError(problem)
+
+
 @transaction.atomic
 def schedule_measure(
     episode: Episode,
@@ -60,6 +71,7 @@ def schedule_measure(
         raise ValidationError("Choose when the measure should be given.")
     if not episode.is_open:
         raise ValidationError("Measures cannot be assigned on a closed episode.")
+    refuse_for_age(episode, instrument)
     if when == MeasureSchedule.When.EVERY_N_WEEKS:
         if not every_n_weeks or not 1 <= every_n_weeks <= MAX_WEEKS:
             raise ValidationError(
@@ -126,6 +138,7 @@ def start_administration(
         raise ValueError(f"unknown mode: {mode!r}")
     if not episode.is_open:
         raise ValidationError("Measures cannot be given on a closed episode.")
+    refuse_for_age(episode, instrument)
     existing = (
         Administration.objects.drafts()
         .filter(episode=episode, instrument=instrument.code, mode=mode)
