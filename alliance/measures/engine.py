@@ -258,6 +258,10 @@ class Instrument:
     # "included": the file carries the licensed wording; "practice": it carries
     # the scoring only, and a practice loads the wording under its own licence.
     wording: str = "included"
+    # A retired version is kept only so answers given on it still display; it
+    # is not offered, scheduled or started ("retired" in the file says why).
+    retired: bool = False
+    retired_note: str = ""
 
     def age_problem(self, age: int | None) -> str:
         """Why this instrument may not be given at ``age`` ("" when it may)."""

@@ -94,6 +94,7 @@ TOP_LEVEL = {
     "comment",
     "ages",
     "wording",
+    "retired",
 }
 WORDINGS = ("included", "practice")
 
@@ -186,6 +187,10 @@ def parse_instrument(
     risk = _risk(p, data.get("risk", []), items)
     flags = _flags(p, data.get("flags", []), keys)
     min_age, max_age = _ages(p, data.get("ages"))
+    retired = data.get("retired", "")
+    if not isinstance(retired, str):
+        p.add('retired must be a sentence saying why and what to use instead, or "".')
+        retired = ""
     wording = data.get("wording", "included")
     if wording not in WORDINGS:
         p.add('wording must be "included" or "practice".')
@@ -242,6 +247,8 @@ def parse_instrument(
         min_age=min_age,
         max_age=max_age,
         wording=wording,
+        retired=bool(retired.strip()),
+        retired_note=retired.strip(),
     )
 
 
@@ -790,9 +797,14 @@ def loaded_instruments() -> list[Instrument]:
 
 
 def catalogue() -> list[Instrument]:
-    builtins = sorted(builtin_instruments(), key=lambda i: i.name.lower())
+    """Instruments that may be given: retired ones are left out (get_instrument
+    still finds them, so answers given on them display)."""
+    builtins = sorted(
+        (i for i in builtin_instruments() if not i.retired),
+        key=lambda i: i.name.lower(),
+    )
     codes = {instrument.code for instrument in builtins}
-    loaded = [i for i in loaded_instruments() if i.code not in codes]
+    loaded = [i for i in loaded_instruments() if i.code not in codes and not i.retired]
     return builtins + sorted(
         loaded, key=lambda i: (i.name.lower(), _version_key(i.version))
     )

@@ -7,6 +7,7 @@ import pytest
 from alliance.measures.engine import all_instruments, get_instrument
 
 BUILTIN = [
+    "alliance_check",
     "audit",
     "auditc",
     "core10",
@@ -24,7 +25,6 @@ BUILTIN = [
     "phq15",
     "phq9",
     "phqa",
-    "session_feedback",
     "spin",
     "who5",
     "wsas",
@@ -82,7 +82,7 @@ def test_it_explains_an_unknown_code():
         get_instrument("bdi")
     message = caught.value.args[0]
     assert message.startswith(
-        "There is no instrument 'bdi'. Known instruments: audit, auditc"
+        "There is no instrument 'bdi'. Known instruments: alliance_check, audit"
     )
 
 
