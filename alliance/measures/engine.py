@@ -437,9 +437,7 @@ class Instrument:
             parts = [values[key] for key in rule.items if key in values]
             if len(parts) != len(rule.items):
                 continue  # subscales are never prorated
-            subscales[rule.key] = _tidy(
-                sum(parts) / len(parts) if rule.method == "mean" else float(sum(parts))
-            )
+            subscales[rule.key] = _tidy(_combine(rule.method, parts))
         flags: dict[str, bool] = {}
         notes: list[str] = []
         for flag in self.flag_rules:
@@ -548,3 +546,13 @@ def all_instruments() -> list[Instrument]:
     from alliance.measures import loader
 
     return loader.catalogue()
+
+
+def _combine(method: str, parts: list[int | float]) -> float:
+    """A subscale's value: ``sum``, ``mean`` or ``min`` (the lowest item, e.g.
+    the alliance check's weakest statement) of its items' keyed values."""
+    if method == "mean":
+        return sum(parts) / len(parts)
+    if method == "min":
+        return float(min(parts))
+    return float(sum(parts))

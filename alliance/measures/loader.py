@@ -503,8 +503,8 @@ def _subscales(p: _Problems, raw: object, keys: set[str]) -> list[Subscale]:
             p.add(f"subscale {entry['key']!r}: items must list existing item keys.")
             continue
         method = entry.get("method", "sum")
-        if method not in ("sum", "mean"):
-            p.add(f'subscale {entry["key"]!r}: method must be "sum" or "mean".')
+        if method not in ("sum", "mean", "min"):
+            p.add(f'subscale {entry["key"]!r}: method must be "sum", "mean" or "min".')
             continue
         found.append(
             Subscale(

@@ -50,3 +50,9 @@ def test_a_disagree_answer_sets_the_low_rating_note(answers, low):
     assert score.flags["low_rating"] is low
     assert bool(score.notes) is low
     assert not score.risk_flags
+
+
+def test_it_stores_the_lowest_statement_as_a_plain_subscale():
+    # Read by the session page's prompt without decrypting the answers.
+    score = CHECK.score({"listened": 5, "agreed": 2, "come_back": 4})
+    assert score.subscales == {"lowest": 2}
