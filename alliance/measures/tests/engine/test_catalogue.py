@@ -89,3 +89,16 @@ def test_it_explains_an_unknown_code():
 def test_it_refuses_an_unknown_version_of_a_built_in():
     with pytest.raises(KeyError, match="version '9'"):
         get_instrument("phq9", "9")
+
+
+def test_instructions_carry_their_source():
+    # CORE-10 unchanged (CC BY-ND); PCL-5 frames the stressful experience; K10
+    # matches its 4-week items.
+    core10 = get_instrument("core10")
+    assert core10.instructions.startswith(
+        "This form has 10 statements about how you have been OVER THE LAST WEEK."
+    )
+    assert "stressful experience" in get_instrument("pcl5").instructions
+    assert "past 4 weeks" in get_instrument("k10").instructions
+    for code in ("core10", "pcl5", "k10"):
+        assert "instructions" in get_instrument(code).sources
