@@ -11,12 +11,20 @@ https://github.com/pedscience/clinicalsignificance, R/calc_rci.R):
 
 A change is reliable when direction · RCI > 1.96 (improvement) or < −1.96
 (deterioration): strict inequalities, as in the package; direction is +1 when
-higher scores are better and −1 when lower scores are better.
+higher scores are better and −1 when lower scores are better. An RCI of exactly
+1.96 is not reliable. Binary floating point cannot hold most decimals exactly
+(19.6 / 10 may come out as 1.9600000000000002), so the RCI is rounded to
+``RCI_DECIMALS`` (9) places before it is compared: a difference smaller than
+that is float noise, never a real change in a questionnaire total.
 
 Where an instrument has a published points threshold (NHS Talking Therapies:
 PHQ-9 6, GAD-7 4; CORE-10 6; WHO-5 10 percentage points) that threshold decides
 the category unless a reliability is passed explicitly; a change of at least the
-threshold is reliable.
+threshold is reliable. One criterion decides, and only its numbers are
+reported: when the threshold decides, no RCI (or S_diff) is reported, because an
+RCI computed from a reliability and an SD could disagree with it (CORE-10: 6
+points is reliable by Barkham et al.'s threshold, but 6 / S_diff(7.7, .90) is
+only 1.74). Pass a reliability to use the RCI instead.
 
 Clinical-significance cut-offs (Jacobson & Truax 1991; package R/calc_cutoff.R):
 
@@ -47,6 +55,9 @@ from typing import Any
 from alliance.measures.engine import HIGHER, LOWER, Instrument
 
 RCI_CRITERION = 1.96  # 95 %, two-tailed (Jacobson & Truax 1991)
+# Places the RCI is rounded to before the strict comparison with 1.96, so float
+# noise (1.9600000000000002 for 19.6 / 10) never makes a change reliable.
+RCI_DECIMALS = 9
 IMPROVEMENT = "reliable_improvement"
 NO_CHANGE = "no_reliable_change"
 DETERIORATION = "reliable_deterioration"
@@ -249,16 +260,18 @@ class Parameters:
             gain = dir_ * (after - before)
             # Round away float noise so 6 points is 6, not 5.999999.
             gain = round(gain, 9)
+            # The threshold is the one criterion: no RCI is reported beside it.
             if gain >= self.threshold:
-                return IMPROVEMENT, rci, s_diff
+                return IMPROVEMENT, None, None
             if gain <= -self.threshold:
-                return DETERIORATION, rci, s_diff
-            return NO_CHANGE, rci, s_diff
+                return DETERIORATION, None, None
+            return NO_CHANGE, None, None
         if rci is None:
             raise ValueError("The reliable change index needs a reliability and an SD.")
-        if dir_ * rci > RCI_CRITERION:
+        signed = round(dir_ * rci, RCI_DECIMALS)
+        if signed > RCI_CRITERION:
             return IMPROVEMENT, rci, s_diff
-        if dir_ * rci < -RCI_CRITERION:
+        if signed < -RCI_CRITERION:
             return DETERIORATION, rci, s_diff
         return NO_CHANGE, rci, s_diff
 
@@ -432,7 +445,9 @@ def classify_cohort(
         "cutoffs": {key: _round(value) for key, value in points.items()},
         "s_diff": _round(
             standard_error_of_difference(params.sd, params.reliability)
-            if params.sd is not None and params.reliability is not None
+            if params.method == "rci"
+            and params.sd is not None
+            and params.reliability is not None
             else None
         ),
         "parameters": {key: _round(value) for key, value in params.as_dict().items()},

@@ -264,6 +264,45 @@ class Instrument:
     flag_rules: tuple[FlagRule, ...] = ()
     caseness_by_item: CasenessByItem | None = None
     builtin: bool = True
+    # Ages the instrument is published for (file field "ages"); without it an
+    # instrument is for adults (18 and over). None = no upper limit.
+    min_age: int | None = 18
+    max_age: int | None = None
+    # "included": the file carries the licensed wording; "practice": it carries
+    # the scoring only, and a practice loads the wording under its own licence.
+    wording: str = "included"
+    # A retired version is kept only so answers given on it still display; it
+    # is not offered, scheduled or started ("retired" in the file says why).
+    retired: bool = False
+    retired_note: str = ""
+
+    def age_problem(self, age: int | None) -> str:
+        """Why this instrument may not be given at ``age`` ("" when it may)."""
+        if age is None:
+            return ""
+        if self.min_age is not None and age < self.min_age:
+            if self.min_age == 18 and self.max_age is None:
+                return (
+                    f"The {self.short_name} is for adults (18 and over); this client "
+                    f"is {age}. Choose a measure published for their age."
+                )
+            return (
+                f"The {self.short_name} is for ages {self.ages_label}; this client "
+                f"is {age}."
+            )
+        if self.max_age is not None and age > self.max_age:
+            return (
+                f"The {self.short_name} is for ages {self.ages_label}; this client "
+                f"is {age}. Choose the adult measure instead."
+            )
+        return ""
+
+    @property
+    def ages_label(self) -> str:
+        low = self.min_age if self.min_age is not None else 0
+        return (
+            f"{low}–{self.max_age}" if self.max_age is not None else f"{low} and over"
+        )
 
     # -- lookups
 
@@ -427,9 +466,7 @@ class Instrument:
             parts = [values[key] for key in rule.items if key in values]
             if len(parts) != len(rule.items):
                 continue  # subscales are never prorated
-            subscales[rule.key] = _tidy(
-                sum(parts) / len(parts) if rule.method == "mean" else float(sum(parts))
-            )
+            subscales[rule.key] = _tidy(_combine(rule.method, parts))
         flags: dict[str, bool] = {}
         notes: list[str] = []
         for flag in self.flag_rules:
@@ -552,3 +589,13 @@ def all_instruments() -> list[Instrument]:
     from alliance.measures import loader
 
     return loader.catalogue()
+
+
+def _combine(method: str, parts: list[int | float]) -> float:
+    """A subscale's value: ``sum``, ``mean`` or ``min`` (the lowest item, e.g.
+    the alliance check's weakest statement) of its items' keyed values."""
+    if method == "mean":
+        return sum(parts) / len(parts)
+    if method == "min":
+        return float(min(parts))
+    return float(sum(parts))

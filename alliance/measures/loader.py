@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,11 @@ TOP_LEVEL = {
     "risk",
     "flags",
     "comment",
+    "ages",
+    "wording",
+    "retired",
 }
+WORDINGS = ("included", "practice")
 
 
 class InstrumentFileError(ValueError):
@@ -183,6 +188,15 @@ def parse_instrument(
     norms = _norms(p, data.get("norms", {}))
     risk = _risk(p, data.get("risk", []), items)
     flags = _flags(p, data.get("flags", []), keys)
+    min_age, max_age = _ages(p, data.get("ages"))
+    retired = data.get("retired", "")
+    if not isinstance(retired, str):
+        p.add('retired must be a sentence saying why and what to use instead, or "".')
+        retired = ""
+    wording = data.get("wording", "included")
+    if wording not in WORDINGS:
+        p.add('wording must be "included" or "practice".')
+        wording = "included"
 
     # Every number needs its source next to it (docs/measures.md).
     needs = {
@@ -232,7 +246,32 @@ def parse_instrument(
         flag_rules=tuple(flags),
         caseness_by_item=by_item,
         builtin=builtin,
+        min_age=min_age,
+        max_age=max_age,
+        wording=wording,
+        retired=bool(retired.strip()),
+        retired_note=retired.strip(),
     )
+
+
+def _ages(p: _Problems, raw: object) -> tuple[int | None, int | None]:
+    """``"ages": {"min": 11, "max": 17}``; without it, adults (18 and over)."""
+    if raw is None:
+        return 18, None
+    if not isinstance(raw, Mapping) or set(raw) - {"min", "max"}:
+        p.add('ages must be {"min": …, "max": …} (whole years; max may be null).')
+        return 18, None
+    low, high = raw.get("min"), raw.get("max")
+    for value in (low, high):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            p.add("ages: min and max must be whole numbers of years.")
+            return 18, None
+    if low is not None and high is not None and low > high:
+        p.add("ages: min must not be above max.")
+        return 18, None
+    return low, high
 
 
 def _text(
@@ -466,8 +505,8 @@ def _subscales(p: _Problems, raw: object, keys: set[str]) -> list[Subscale]:
             p.add(f"subscale {entry['key']!r}: items must list existing item keys.")
             continue
         method = entry.get("method", "sum")
-        if method not in ("sum", "mean"):
-            p.add(f'subscale {entry["key"]!r}: method must be "sum" or "mean".')
+        if method not in ("sum", "mean", "min"):
+            p.add(f'subscale {entry["key"]!r}: method must be "sum", "mean" or "min".')
             continue
         found.append(
             Subscale(
@@ -769,9 +808,14 @@ def loaded_instruments() -> list[Instrument]:
 
 
 def catalogue() -> list[Instrument]:
-    builtins = sorted(builtin_instruments(), key=lambda i: i.name.lower())
+    """Instruments that may be given: retired ones are left out (get_instrument
+    still finds them, so answers given on them display)."""
+    builtins = sorted(
+        (i for i in builtin_instruments() if not i.retired),
+        key=lambda i: i.name.lower(),
+    )
     codes = {instrument.code for instrument in builtins}
-    loaded = [i for i in loaded_instruments() if i.code not in codes]
+    loaded = [i for i in loaded_instruments() if i.code not in codes and not i.retired]
     return builtins + sorted(
         loaded, key=lambda i: (i.name.lower(), _version_key(i.version))
     )
@@ -782,9 +826,68 @@ def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts)
 
 
+def scoring_only(instrument: Instrument) -> Instrument:
+    """The instrument without its wording (item text, option labels, names,
+    instructions, licence, attribution, sources): what a practice's wording file
+    for a ``"wording": "practice"`` built-in must leave exactly as shipped."""
+    items = tuple(
+        replace(
+            item,
+            text="",
+            options=tuple(replace(option, label="") for option in item.options),
+        )
+        for item in instrument.items
+    )
+    return replace(
+        instrument,
+        items=items,
+        name="",
+        short_name="",
+        instructions="",
+        licence="",
+        attribution="",
+        sources={},
+        builtin=False,
+        wording="practice",
+        caseness_label="",
+        flag_rules=tuple(
+            replace(rule, label="", note="") for rule in instrument.flag_rules
+        ),
+        risk_rules=tuple(replace(rule, reason="") for rule in instrument.risk_rules),
+        subscale_rules=tuple(
+            replace(rule, label="") for rule in instrument.subscale_rules
+        ),
+        bands=tuple(replace(band, label="") for band in instrument.bands),
+    )
+
+
+def same_scoring(one: Instrument, other: Instrument) -> bool:
+    """Whether two instruments differ only in wording (Instrument compares by
+    identity, so compare field by field)."""
+    a, b = scoring_only(one), scoring_only(other)
+    return all(getattr(a, f.name) == getattr(b, f.name) for f in fields(Instrument))
+
+
+def _with_wording(builtin: Instrument) -> Instrument:
+    """A ``"wording": "practice"`` built-in with the practice's loaded wording
+    for the same code and version, if one is loaded and keeps the scoring."""
+    if builtin.wording != "practice":
+        return builtin
+    for loaded in loaded_instruments():
+        if (
+            loaded.code == builtin.code
+            and loaded.version == builtin.version
+            and same_scoring(loaded, builtin)
+        ):
+            return loaded
+    return builtin
+
+
 def find(code: str, version: str | None = None) -> Instrument:
     candidates = [
-        instrument for instrument in builtin_instruments() if instrument.code == code
+        _with_wording(instrument)
+        for instrument in builtin_instruments()
+        if instrument.code == code
     ] or [instrument for instrument in loaded_instruments() if instrument.code == code]
     if version is not None:
         candidates = [i for i in candidates if i.version == version]
@@ -800,11 +903,28 @@ def install(path: Path) -> tuple[Instrument, Path]:
     code, and refuses to replace a loaded version with different contents
     (scores already recorded would change meaning: give it a new version)."""
     instrument = read_file(path)
-    if instrument.code in {i.code for i in builtin_instruments()}:
+    shipped = {i.code: i for i in builtin_instruments()}
+    base = shipped.get(instrument.code)
+    if base is not None and base.wording != "practice":
         raise InstrumentFileError(
             [
                 f"{instrument.code!r} is a built-in instrument and cannot be replaced. "
                 "Give your file another code."
+            ],
+            source=str(path),
+        )
+    if base is not None and (
+        instrument.version != base.version or not same_scoring(instrument, base)
+    ):
+        # A wording file for a built-in shipped without its licensed wording:
+        # only the words may differ, never the scoring it was tested with.
+        raise InstrumentFileError(
+            [
+                f"{base.short_name} is built in without its licensed wording. Your file "
+                f"may add wording (item text, option labels, instructions, licence, "
+                f"attribution) to version {base.version}, but everything else must be "
+                f"exactly as shipped. Start from alliance/measures/instruments/"
+                f"{base.code}.json and change only the wording."
             ],
             source=str(path),
         )

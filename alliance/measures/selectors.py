@@ -441,3 +441,33 @@ def client_drafts(client: Client) -> list[Administration]:
         .defer(*_SEALED)
         .order_by("-started_at")[:20]
     )
+
+
+# The alliance check's statements run 1 (disagree) to 5 (agree); 2 or lower is
+# on the disagree side, the same rule as its "low_rating" note.
+ALLIANCE_CHECK = "alliance_check"
+LOW_ALLIANCE = 2
+
+
+def low_alliance_before(episode: Episode, moment: datetime) -> Administration | None:
+    """The episode's latest current alliance check taken before ``moment`` (a
+    session), if any of its statements was on the disagree side; read from the
+    plain "lowest" subscale, so no answers are decrypted."""
+    latest = (
+        Administration.objects.current()
+        .filter(
+            episode=episode,
+            instrument=ALLIANCE_CHECK,
+            taken_at__lt=moment,
+            total__isnull=False,
+        )
+        .defer("answers", "correction_reason")
+        .order_by("-taken_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return None
+    lowest = (latest.subscales or {}).get("lowest")
+    if lowest is None or lowest > LOW_ALLIANCE:
+        return None
+    return latest

@@ -62,6 +62,22 @@ def instrument_or_refuse(code: str) -> Instrument:
         raise ValidationError(f"“{code}” is not a measure Alliance knows.") from None
 
 
+def refuse_unsuitable(episode: Episode, instrument: Instrument) -> None:
+    """ValidationError when the instrument is retired (kept only so earlier
+    answers display) or the client's age today is outside the ages it is
+    published for (adults unless its file says "ages")."""
+    if instrument.retired:
+        raise ValidationError(
+            f"{instrument.short_name} is no longer given. {instrument.retired_note}".strip()
+        )
+    client = episode.client
+    if client.date_of_birth is None:
+        return
+    problem = instrument.age_problem(client.age_on(timezone.localdate()))
+    if problem:
+        raise ValidationError(problem)
+
+
 @transaction.atomic
 def schedule_measure(
     episode: Episode,
@@ -79,6 +95,7 @@ def schedule_measure(
         raise ValidationError("Choose when the measure should be given.")
     if not episode.is_open:
         raise ValidationError("Measures cannot be assigned on a closed episode.")
+    refuse_unsuitable(episode, instrument)
     if when == MeasureSchedule.When.EVERY_N_WEEKS:
         if not every_n_weeks or not 1 <= every_n_weeks <= MAX_WEEKS:
             raise ValidationError(
@@ -145,6 +162,7 @@ def start_administration(
         raise ValueError(f"unknown mode: {mode!r}")
     if not episode.is_open:
         raise ValidationError("Measures cannot be given on a closed episode.")
+    refuse_unsuitable(episode, instrument)
     existing = (
         Administration.objects.drafts()
         .filter(episode=episode, instrument=instrument.code, mode=mode)
@@ -733,6 +751,7 @@ def record_administration(
         raise ValueError(f"unknown mode: {mode!r}")
     if not episode.is_open:
         raise ValidationError("Measures cannot be given on a closed episode.")
+    refuse_unsuitable(episode, instrument)
     administration = _new_draft(
         episode, instrument, mode=mode, by=by, schedule=schedule, request=request
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
 from alliance.homework.selectors import review as homework_review
-from alliance.measures.selectors import open_prompts
+from alliance.measures.selectors import low_alliance_before, open_prompts
 from alliance.notes import services
 from alliance.notes.forms import (
     AddendumForm,
@@ -67,6 +67,9 @@ def _render(
         and not note.is_cosigned
         and services.supervises_author(user, note),
         "addenda": note.addenda.select_related("author"),
+        # The latest alliance check before this session, when the client
+        # disagreed with a statement: a prompt to ask about it.
+        "alliance_prompt": low_alliance_before(note.episode, note.session.held_at),
         # Only ever the viewer's own process notes; nobody else's are looked up.
         "process_note": ProcessNote.objects.filter(
             session=note.session, author_id=user.pk

@@ -37,12 +37,15 @@ from alliance.termination.models import (
 )
 from alliance.toolbox.models import CopingSkill
 
-# The session feedback questionnaire is the alliance measure: the client's
-# rating of each session (0-10, higher is better; not validated, so it has no
-# reliable-change norm). It is shown as the alliance trend, not as an outcome.
-ALLIANCE_MEASURE = "session_feedback"
-# A change of less than one point on its 0-10 scale is called steady: the
-# project's own convention for an unvalidated scale (docs/termination.md).
+# The alliance check is the alliance measure: the client's agreement with
+# three statements after a session (3-15, higher is better; not validated, so
+# it has no reliable-change norm). It is shown as the alliance trend, not as an
+# outcome. The retired session feedback form (0-10) is its predecessor: its
+# answers give the trend only when the episode has no alliance check.
+ALLIANCE_MEASURE = "alliance_check"
+RETIRED_ALLIANCE_MEASURES = ("session_feedback",)
+# A change of less than one point is called steady: the project's own
+# convention for an unvalidated scale (docs/termination.md).
 ALLIANCE_STEADY = 1.0
 # Phases in which the termination work is shown and written.
 LATE_PHASES = (Episode.Phase.TERMINATION, Episode.Phase.AFTERCARE)
@@ -179,6 +182,7 @@ def _measures(episode: Episode) -> tuple[list[dict[str, Any]], dict[str, Any] | 
         by_code.setdefault(administration.instrument, []).append(administration)
     measures = []
     alliance = None
+    retired_alliance = None
     for code, rows in by_code.items():
         first, last = rows[0], rows[-1]
         try:
@@ -187,7 +191,10 @@ def _measures(episode: Episode) -> tuple[list[dict[str, Any]], dict[str, Any] | 
             instrument = None
         name = instrument.short_name if instrument else code
         if code == ALLIANCE_MEASURE:
-            alliance = _alliance(episode, name, rows)
+            alliance = _alliance(episode, name, rows, code)
+            continue
+        if code in RETIRED_ALLIANCE_MEASURES:
+            retired_alliance = _alliance(episode, name, rows, code)
             continue
         change = None
         if len(rows) >= 2 and instrument is not None:
@@ -231,11 +238,11 @@ def _measures(episode: Episode) -> tuple[list[dict[str, Any]], dict[str, Any] | 
                 ),
             }
         )
-    return measures, alliance
+    return measures, alliance or retired_alliance
 
 
 def _alliance(
-    episode: Episode, name: str, rows: list[Administration]
+    episode: Episode, name: str, rows: list[Administration], code: str
 ) -> dict[str, Any]:
     first, last = rows[0], rows[-1]
     difference = last.total - first.total if len(rows) >= 2 else None
@@ -246,7 +253,7 @@ def _alliance(
         else:
             direction = "up" if difference > 0 else "down"
     return {
-        "code": ALLIANCE_MEASURE,
+        "code": code,
         "name": name,
         "count": len(rows),
         "first": _number(first.total),

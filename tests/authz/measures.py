@@ -30,10 +30,10 @@ def _submitted(world, side):
 
     episode = _episode(world, side)
     client = episode.client
-    answers = {"heard": 8, "mattered": 7, "fit": 9, "overall": 8}
-    answers["comment"] = f"CANARY-{client.given_name}"
+    answers = {"listened": 4, "agreed": 5, "come_back": 4}
+    answers["note"] = f"CANARY-{client.given_name}"
     return record_administration(
-        episode, "session_feedback", answers, by=client.clinician
+        episode, "alliance_check", answers, by=client.clinician
     )
 
 

@@ -97,18 +97,18 @@ def full_record(client: Any, consent_text: Any) -> dict[str, Any]:
     # caseness (≥ 10) to below it: reliable improvement and recovery.
     record_administration(episode, "phq9", phq9(18), by=clinician, at=_days_ago(20))
     record_administration(episode, "phq9", phq9(6), by=clinician, at=_days_ago(6))
-    # Session feedback 6 → 8.5: the alliance trend is rising.
+    # Alliance check 9 → 12: the alliance trend is rising.
     record_administration(
         episode,
-        "session_feedback",
-        answers_for_total("session_feedback", 6),
+        "alliance_check",
+        answers_for_total("alliance_check", 9),
         by=clinician,
         at=_days_ago(21),
     )
     record_administration(
         episode,
-        "session_feedback",
-        answers_for_total("session_feedback", 8.5),
+        "alliance_check",
+        answers_for_total("alliance_check", 12),
         by=clinician,
         at=_days_ago(7),
     )

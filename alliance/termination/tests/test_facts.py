@@ -102,18 +102,18 @@ def test_it_counts_homework_adherence_over_the_episode(facts):
 def test_it_shows_the_alliance_trend_apart_from_the_outcomes(facts):
     alliance = facts["alliance"]
     assert (alliance["code"], alliance["first"], alliance["last"]) == (
-        "session_feedback",
-        6,
-        8.5,
+        "alliance_check",
+        9,
+        12,
     )
-    assert alliance["difference"] == 2.5
+    assert alliance["difference"] == 3
     assert alliance["direction"] == "up"
-    assert "session_feedback" not in [m["code"] for m in facts["measures"]]
+    assert "alliance_check" not in [m["code"] for m in facts["measures"]]
 
 
 @pytest.mark.parametrize(
     ("first", "last", "direction"),
-    [(8, 8.5, "steady"), (8, 9, "up"), (9, 7, "down")],
+    [(9, 9, "steady"), (9, 10, "up"), (12, 10, "down")],
 )
 def test_a_change_under_one_point_is_steady(cleo, alice, first, last, direction):
     from alliance.measures.services import record_administration
@@ -123,11 +123,61 @@ def test_a_change_under_one_point_is_steady(cleo, alice, first, last, direction)
     for total in (first, last):
         record_administration(
             episode,
-            "session_feedback",
-            answers_for_total("session_feedback", total),
+            "alliance_check",
+            answers_for_total("alliance_check", total),
             by=alice,
         )
     assert assemble_facts(episode)["alliance"]["direction"] == direction
+
+
+def _legacy_feedback(episode, total, by):
+    """Answers given on the retired session feedback form before it retired."""
+    from alliance.measures.engine import get_instrument
+    from alliance.measures.services import (
+        _new_draft,
+        save_answers,
+        submit_administration,
+    )
+    from alliance.measures.tests.engine.helpers import answers_for_total
+
+    draft = _new_draft(
+        episode,
+        get_instrument("session_feedback"),
+        mode="clinician",
+        by=by,
+        schedule=None,
+        request=None,
+    )
+    save_answers(draft, answers_for_total("session_feedback", total), by=by)
+    return submit_administration(draft, by=by)
+
+
+def test_retired_session_feedback_still_gives_a_trend(cleo, alice):
+    episode = cleo.current_episode()
+    _legacy_feedback(episode, 8, alice)
+    _legacy_feedback(episode, 8.5, alice)
+    alliance = assemble_facts(episode)["alliance"]
+    assert (alliance["code"], alliance["first"], alliance["last"]) == (
+        "session_feedback",
+        8,
+        8.5,
+    )
+    assert alliance["direction"] == "steady"
+    assert "session_feedback" not in [
+        m["code"] for m in assemble_facts(episode)["measures"]
+    ]
+
+
+def test_the_alliance_check_wins_over_retired_feedback(cleo, alice):
+    from alliance.measures.services import record_administration
+    from alliance.measures.tests.engine.helpers import answers_for_total
+
+    episode = cleo.current_episode()
+    _legacy_feedback(episode, 8, alice)
+    record_administration(
+        episode, "alliance_check", answers_for_total("alliance_check", 14), by=alice
+    )
+    assert assemble_facts(episode)["alliance"]["code"] == "alliance_check"
 
 
 def test_it_names_the_approach_and_the_techniques_used(facts):

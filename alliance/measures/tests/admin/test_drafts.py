@@ -82,12 +82,10 @@ def test_it_audits_each_save_without_the_answers(alice, draft):
 
 
 def test_it_keeps_free_text_on_a_draft(alice, episode):
-    draft = start_administration(
-        episode, "session_feedback", mode="clinician", by=alice
-    )
-    save_answers(draft, {"comment": "  Felt rushed at the end.  "}, by=alice)
+    draft = start_administration(episode, "alliance_check", mode="clinician", by=alice)
+    save_answers(draft, {"note": "  Felt rushed at the end.  "}, by=alice)
     stored = Administration.objects.get(pk=draft.pk)
-    assert stored.answer_dict() == {"comment": "Felt rushed at the end."}
+    assert stored.answer_dict() == {"note": "Felt rushed at the end."}
 
 
 def test_a_draft_can_be_discarded_with_a_reason(alice, draft):

@@ -17,15 +17,15 @@ def _raw(pk: int, column: str) -> str:
 
 
 def test_it_encrypts_answers_at_rest(alice, cleo):
-    answers = {"heard": 3, "mattered": 4, "fit": 5, "overall": 6}
-    answers["comment"] = "CANARY-feedback about the session"
-    administration = record(cleo, "session_feedback", answers)
+    answers = {"listened": 3, "agreed": 4, "come_back": 5}
+    answers["note"] = "CANARY-feedback about the session"
+    administration = record(cleo, "alliance_check", answers)
     raw = _raw(administration.pk, "answers")
     assert raw.startswith("v1:")
     assert "CANARY" not in raw
-    assert '"heard"' not in raw
+    assert '"listened"' not in raw
     stored = Administration.objects.get(pk=administration.pk)
-    assert stored.answer_dict()["comment"] == "CANARY-feedback about the session"
+    assert stored.answer_dict()["note"] == "CANARY-feedback about the session"
 
 
 def test_it_encrypts_draft_answers(alice, draft):

@@ -31,13 +31,11 @@ def test_it_refuses_an_unknown_item(alice, draft):
 
 
 def test_it_refuses_a_text_answer_that_is_too_long(alice, episode):
-    draft = start_administration(
-        episode, "session_feedback", mode="clinician", by=alice
-    )
+    draft = start_administration(episode, "alliance_check", mode="clinician", by=alice)
     with pytest.raises(ValidationError) as caught:
-        save_answers(draft, {"comment": "x" * 2001}, by=alice)
+        save_answers(draft, {"note": "x" * 2001}, by=alice)
     assert caught.value.messages == [
-        "The answer to item 5 is too long: keep it under 2,000 characters."
+        "The answer to item 4 is too long: keep it under 2,000 characters."
     ]
 
 

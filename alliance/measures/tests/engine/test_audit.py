@@ -93,3 +93,14 @@ def test_auditc_does_not_score_the_sex_item():
     assert AUDITC.item("sex").scored is False
     assert AUDITC.score({"q1": 1, "q2": 1, "q3": 1, "sex": 2}).total == 3
     assert (AUDITC.minimum, AUDITC.maximum) == (0, 12)
+
+
+@pytest.mark.parametrize(
+    ("q1", "flagged"), [(0, False), (1, False), (2, False), (3, True), (4, True)]
+)
+def test_auditc_item_one_note_needs_a_total_at_a_cut_off(q1, flagged):
+    # LOINC 75626-2's review rule concerns a positive screen: a total of 1 or 2
+    # is below every cut-off (3 women, 4 men) and needs no review note.
+    score = AUDITC.score({"q1": q1, "q2": 0, "q3": 0})
+    assert score.flags["all_points_from_item_1"] is flagged
+    assert any("item 1" in note for note in score.notes) is flagged

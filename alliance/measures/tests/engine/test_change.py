@@ -168,3 +168,76 @@ def test_it_needs_a_reliability_for_an_instrument_without_a_threshold():
 def test_it_refuses_scores_outside_the_instruments_range():
     with pytest.raises(ValueError, match="outside the PHQ-9 range 0–27"):
         classify_change(get_instrument("phq9"), 30, 10)
+
+
+def test_an_rci_of_exactly_1_96_is_not_reliable_despite_float_noise():
+    # sd 10, r .5: S_diff = √(2·50) = 10 (10.000000000000002 in floats), so a
+    # change of 19.6 is an RCI of 1.96 — on the line, not beyond it.
+    change = classify_change(None, 0, 19.6, reliability=0.5, sd=10, better="higher")
+    assert round(change.rci, 9) == 1.96
+    assert change.category == "no_reliable_change"
+    down = classify_change(None, 19.6, 0, reliability=0.5, sd=10, better="higher")
+    assert down.category == "no_reliable_change"
+    lower = classify_change(None, 19.6, 0, reliability=0.5, sd=10, better="lower")
+    assert lower.category == "no_reliable_change"
+    assert (
+        classify_change(
+            None, 0, 19.61, reliability=0.5, sd=10, better="higher"
+        ).category
+        == "reliable_improvement"
+    )
+    assert (
+        classify_change(
+            None, 19.61, 0, reliability=0.5, sd=10, better="higher"
+        ).category
+        == "reliable_deterioration"
+    )
+
+
+def test_the_change_command_gives_no_reliable_change_on_the_line():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "change",
+        "custom",
+        "0",
+        "19.6",
+        "--reliability",
+        "0.5",
+        "--sd",
+        "10",
+        "--better",
+        "higher",
+        stdout=out,
+    )
+    result = json.loads(out.getvalue())
+    assert result["rci"] == 1.96
+    assert result["category"] == "no_reliable_change"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "category"),
+    [
+        (20, 14, "reliable_improvement"),
+        (20, 15, "no_reliable_change"),
+        (14, 20, "reliable_deterioration"),
+        (15, 20, "no_reliable_change"),
+    ],
+)
+def test_core10_reports_only_the_criterion_that_decides(before, after, category):
+    # Barkham et al.'s 6-point threshold decides; an RCI from α .90 and SD 7.7
+    # (6 / 3.44 = 1.74) would say otherwise, so none is printed beside it.
+    change = classify_change(get_instrument("core10"), before, after)
+    assert change.method == "threshold"
+    assert change.threshold == 6
+    assert change.category == category
+    assert change.rci is None
+    assert change.s_diff is None
+    # Asked for the RCI explicitly, the RCI alone decides and agrees with itself.
+    rci = classify_change(get_instrument("core10"), before, after, reliability=0.9)
+    assert rci.method == "rci"
+    assert (abs(rci.rci) > 1.96) is (rci.category != "no_reliable_change")

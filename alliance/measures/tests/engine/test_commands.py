@@ -81,7 +81,11 @@ def test_change_prints_rci_category_and_cutoffs():
     assert result["cutoffs"] == {"a": 4.3, "b": 14.3, "c": 10.46}
     assert result["clinically_significant"] is True
     assert result["difference"] == -12
-    assert result["s_diff"] == 3.4435
+    # The published 6-point threshold decides, so no RCI is printed beside it.
+    assert result["method"] == "threshold"
+    assert result["threshold"] == 6
+    assert result["rci"] is None
+    assert result["s_diff"] is None
 
 
 def test_change_with_a_custom_measure():

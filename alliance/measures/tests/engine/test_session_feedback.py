@@ -1,49 +1,51 @@
-"""The session feedback form: our own words, labelled as not validated."""
+"""The session feedback form is retired (it followed the Session Rating
+Scale's shape, which its licence does not allow): not offered or given, but
+answers given on it still score and display."""
 
 from __future__ import annotations
 
-from alliance.measures.engine import get_instrument
+import pytest
+from django.core.exceptions import ValidationError
+
+from alliance.measures.engine import all_instruments, get_instrument
 
 FORM = get_instrument("session_feedback")
 
 
-def test_it_is_labelled_as_not_validated():
-    assert FORM.validated is False
-    assert "not a validated instrument" in FORM.name.lower()
-    assert FORM.instructions.startswith("Not a validated instrument.")
-    assert FORM.bands == ()
-    assert FORM.caseness_cutoff is None
-    assert FORM.reliable_change is None
+def test_it_is_retired_and_says_what_to_use_instead():
+    assert FORM.retired is True
+    assert "alliance_check" in FORM.retired_note
+    assert "session_feedback" not in [i.code for i in all_instruments()]
 
 
-def test_it_averages_the_four_ratings_and_ignores_the_comment():
+def test_answers_given_on_it_still_score():
     score = FORM.score(
-        {
-            "heard": 10,
-            "mattered": 8,
-            "fit": 6,
-            "overall": 7,
-            "comment": "  Felt rushed. ",
-        }
+        {"heard": 10, "mattered": 8, "fit": 6, "overall": 7, "comment": " x "}
     )
     assert score.total == 7.75
-    assert score.band is None
-    assert score.caseness is None
-    assert (
-        FORM.validate(
-            {"heard": 1, "mattered": 1, "fit": 1, "overall": 1, "comment": " x "}
-        )["comment"]
-        == "x"
-    )
+    assert FORM.item("heard").text  # shown with the question asked
 
 
-def test_its_comment_is_optional_free_text():
-    comment = FORM.item("comment")
-    assert (comment.kind, comment.scored, comment.required, comment.options) == (
-        "text",
-        False,
-        False,
-        (),
+@pytest.mark.django_db
+def test_it_cannot_be_scheduled_started_or_recorded(alice, cleo):
+    from alliance.measures.services import (
+        record_administration,
+        schedule_measure,
+        start_administration,
     )
-    assert FORM.score({"heard": 5, "mattered": 5, "fit": 5, "overall": 5}).total == 5
-    assert [item.values for item in FORM.scored_items] == [tuple(range(11))] * 4
+
+    episode = cleo.current_episode()
+    for attempt in (
+        lambda: schedule_measure(episode, "session_feedback", when="once", by=alice),
+        lambda: start_administration(
+            episode, "session_feedback", mode="clinician", by=alice
+        ),
+        lambda: record_administration(
+            episode,
+            "session_feedback",
+            {"heard": 5, "mattered": 5, "fit": 5, "overall": 5},
+            by=alice,
+        ),
+    ):
+        with pytest.raises(ValidationError, match="no longer given"):
+            attempt()
