@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,3 +107,22 @@ def test_verify_never_redirects_to_another_site(client, alice):
         device.refresh_from_db()
         device.last_t = -1
         device.save()
+
+
+def test_the_client_setup_page_speaks_to_the_client_and_shows_the_key(as_user, cleo):
+    http = as_user(cleo.user)
+    page = http.get(reverse("accounts:2fa_setup")).content.decode()
+    device = TOTPDevice.objects.get(user=cleo.user, confirmed=False)
+    assert "staff" not in page
+    assert "two-step login" in page
+    # The key, as text to type or copy on this phone; the QR code for another device.
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    assert f'<code class="secret-key">{secret}</code>' in page
+    assert page.index("secret-key") < page.index('class="qr"')
+    assert "another device" in page
+
+
+def test_the_staff_setup_page_keeps_the_key_and_the_qr_code(as_user, alice):
+    page = as_user(alice, verified=False).get(reverse("accounts:2fa_setup"))
+    assert b'class="secret-key"' in page.content
+    assert b"every staff account" in page.content
