@@ -1,26 +1,28 @@
 from __future__ import annotations
 
+import base64
 import re
 
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliance.audit.models import AuditEvent
 
 CODE = re.compile(r'<li><code class="recovery-code">([a-z2-7]{8})</code></li>')
 
 
-def _code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step):06d}"
+def _code(page: str) -> str:
+    """The current code for the key the set-up page shows (as an app would)."""
+    secret = re.search(r'<code class="secret-key">([A-Z2-7]+)</code>', page).group(1)
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key):06d}"
 
 
 def _set_up(http) -> list[str]:
     """Turn on two-factor login and return the recovery codes shown."""
-    http.get(reverse("accounts:2fa_setup"))
-    device = TOTPDevice.objects.get(confirmed=False)
-    response = http.post(reverse("accounts:2fa_setup"), {"token": _code(device)})
+    page = http.get(reverse("accounts:2fa_setup")).content.decode()
+    response = http.post(reverse("accounts:2fa_setup"), {"token": _code(page)})
     assert response["Location"] == reverse("accounts:recovery_codes")
     page = http.get(reverse("accounts:recovery_codes")).content.decode()
     return CODE.findall(page)
