@@ -368,10 +368,10 @@ def test_a_client_works_between_sessions_and_the_clinician_sees_it(
     page.get_by_role("button", name="Send to my clinician").click()
     page.get_by_text("Sent to your clinician").wait_for()
 
-    # 3. A check-in.
-    page.get_by_role("navigation", name="Portal").get_by_role(
-        "link", name="Check in"
-    ).click()
+    # 3. A check-in, from the Menu (a disclosure on the phone).
+    nav = page.get_by_role("navigation", name="Portal")
+    nav.get_by_text("Menu").click()
+    nav.get_by_role("link", name="Check in").click()
     page.get_by_label("6", exact=True).check()
     page.get_by_label("Hopeful").check()
     page.get_by_label("Anything you would like to add? (optional)").fill(
@@ -382,9 +382,9 @@ def test_a_client_works_between_sessions_and_the_clinician_sees_it(
     page.get_by_role("heading", name="Thank you for checking in").wait_for()
 
     # 4. The clinician's message, unread until opened.
-    messages = page.get_by_role("navigation", name="Portal").get_by_role(
-        "link", name=re.compile("^Messages")
-    )
+    nav = page.get_by_role("navigation", name="Portal")
+    nav.get_by_text("Menu").click()
+    messages = nav.get_by_role("link", name=re.compile("^Messages"))
     assert "1" in messages.inner_text()
     messages.click()
     page.get_by_text("let's put that on the agenda for Thursday").wait_for()

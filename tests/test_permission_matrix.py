@@ -62,6 +62,7 @@ NO_CLIENT_DATA = {
     "clients:consent_text",
     "techniques:list",
     "techniques:detail",
+    "accounts:recovery_codes",
 }
 
 CANARY = {"own": "CANARY-Cleo", "other": "CANARY-Dan"}

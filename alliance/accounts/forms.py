@@ -37,6 +37,14 @@ class TokenForm(forms.Form):
         return token
 
 
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class InvitationForm(forms.Form):
     full_name = forms.CharField(max_length=200)
     email = forms.EmailField()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliance.accounts.models import (
@@ -329,8 +330,54 @@ def reset_second_factor(
     if user.practice_id != by.practice_id:
         raise ValidationError("That person is not in your practice.")
     count, _ = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     record(by, "2fa.reset", user, request=request, detail={"devices": count})
     return count
+
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def new_recovery_codes(user: User, *, request: HttpRequest | None = None) -> list[str]:
+    """Replace the user's recovery codes with new single-use ones and return
+    them (the only time they are shown)."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(
+        user=user, name="Recovery codes", confirmed=True
+    )
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODES:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    record(user, "2fa.recovery_codes", None, request=request)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def use_recovery_code(
+    user: User, code: str, *, request: HttpRequest | None = None
+) -> StaticDevice | None:
+    """The recovery-code device if ``code`` is one of the user's unused codes
+    (it is used up), else None. Spaces, dashes and case are ignored."""
+    typed = "".join(code.split()).replace("-", "").lower()
+    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+        if typed and device.verify_token(typed):
+            record(
+                user,
+                "auth.2fa_recovery_code",
+                None,
+                request=request,
+                detail={"left": device.token_set.count()},
+            )
+            return device
+    return None
 
 
 def add_totp_device(user: User, *, name: str = "Authenticator app") -> TOTPDevice:

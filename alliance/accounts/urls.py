@@ -8,6 +8,8 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("verify/", views.verify, name="verify"),
     path("2fa/setup/", views.two_factor_setup, name="2fa_setup"),
+    # Not under /accounts/2fa/: only reachable after the two-factor step.
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept"),
     path("staff/", views.staff, name="staff"),
     path("staff/<uuid:uuid>/active/", views.set_active, name="set_active"),

@@ -36,6 +36,7 @@ from alliance.accounts.forms import (
     EmailLoginForm,
     InvitationForm,
     PracticeForm,
+    RecoveryCodeForm,
     SupervisionForm,
     TokenForm,
 )
@@ -140,6 +141,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_verified():
         return redirect("home:index")
+    if "recovery_code" in request.POST:
+        return _verify_with_recovery_code(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
@@ -151,7 +154,39 @@ def verify(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "token", "That code is not right, or has expired. Try the current one."
         )
-    return render(request, "accounts/verify.html", {"form": form})
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "recovery_form": RecoveryCodeForm()},
+    )
+
+
+def _verify_with_recovery_code(request: HttpRequest) -> HttpResponse:
+    """The login step with a single-use recovery code instead of the app."""
+    user = request.user
+    form = RecoveryCodeForm(request.POST)
+    if form.is_valid():
+        device = services.use_recovery_code(
+            user, form.cleaned_data["recovery_code"], request=request
+        )
+        if device is not None:
+            otp_login(request, device)
+            left = services.recovery_codes_left(user)
+            messages.warning(
+                request,
+                f"Recovery code accepted; {left} left. If your phone is lost or "
+                "changed, make new codes from the recovery codes page.",
+            )
+            return redirect(_safe_next(request))
+        record(user, "auth.2fa_failed", None, request=request, outcome="failed")
+        form.add_error(
+            "recovery_code", "That recovery code is not right, or has been used."
+        )
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": TokenForm(), "recovery_form": form, "show_recovery": True},
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -200,7 +235,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         ):
             otp_login(request, device)
             messages.success(request, "Two-factor authentication is on.")
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return _show_recovery_codes(request)
         form.add_error(
             "token", "That code did not match. Check your phone's clock and try again."
         )
@@ -209,6 +244,39 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/two_factor_setup.html",
         {"form": form, "qr": _qr_data_uri(device.config_url), "secret": secret},
+    )
+
+
+RECOVERY_SESSION_KEY = "recovery_codes_to_show"
+
+
+def _show_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Make new recovery codes and show them once, on the next page."""
+    request.session[RECOVERY_SESSION_KEY] = services.new_recovery_codes(
+        request.user, request=request
+    )
+    return redirect("accounts:recovery_codes")
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New codes just made (shown once), or how many are left and a button to
+    replace them. Only after the two-factor step of this login."""
+    user = request.user
+    if not user.is_verified():
+        messages.info(request, "Recovery codes come with two-step login. Add it first.")
+        return redirect("accounts:2fa_setup")
+    if request.method == "POST":
+        return _show_recovery_codes(request)
+    codes = request.session.pop(RECOVERY_SESSION_KEY, None)
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "codes": codes,
+            "left": services.recovery_codes_left(user),
+            "portal": user.role == User.Role.CLIENT,
+        },
     )
 
 

@@ -16,6 +16,9 @@ from xml.sax.saxutils import escape
 
 WIDTH, HEIGHT = 640, 252
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 60
+# Room inside the axes at both ends, so a point on the first or the last
+# day (today) is drawn whole between them, ring included.
+PAD = 12
 LINE = "#17476a"
 GRID = "#d5dbe2"
 AXIS = "#7a8591"
@@ -41,7 +44,8 @@ def mood_svg(
     ident: str = "mood-chart",
     clinician: bool = False,
 ) -> str:
-    """Mood from ``start`` to ``end`` (local days, inclusive) as an SVG document.
+    """Mood from ``start`` to ``end`` (local days, inclusive; ``end`` is today,
+    labelled so) as an SVG document.
 
     ``points`` are in local time and sorted oldest first. ``clinician`` shades
     very low moods (0-1) and rings check-ins where the client answered "yes"
@@ -49,11 +53,13 @@ def mood_svg(
     """
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     first = datetime.combine(start, datetime.min.time())
+    # The x-range runs to the end of ``end`` (today), inside the padding.
     span = max((end - start).days + 1, 1) * 86400
+    inner_w = plot_w - 2 * PAD
 
     def x(when: datetime) -> float:
         seconds = (when.replace(tzinfo=None) - first).total_seconds()
-        return LEFT + plot_w * min(max(seconds / span, 0.0), 1.0)
+        return LEFT + PAD + inner_w * min(max(seconds / span, 0.0), 1.0)
 
     def y(mood: float) -> float:
         return TOP + plot_h * (1 - mood / 10)
@@ -96,6 +102,14 @@ def mood_svg(
             f'fill="{TEXT}">{day:%-d %b}</text>'
         )
         day += timedelta(days=7)
+    # Today: the last day of the window, labelled at its middle.
+    xs = x(datetime.combine(end, datetime.min.time()) + timedelta(hours=12))
+    out.append(
+        f'<line x1="{xs:.1f}" y1="{TOP + plot_h}" x2="{xs:.1f}" '
+        f'y2="{TOP + plot_h + 5}" stroke="{AXIS}"/>'
+        f'<text x="{xs:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" '
+        f'fill="{TEXT}">Today</text>'
+    )
     out.append(
         f'<text x="{LEFT}" y="{HEIGHT - 24}" fill="{MUTED}">'
         "Mood from 0 (the worst) to 10 (the best); higher is better.</text>"

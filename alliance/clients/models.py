@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.accounts.models import Practice, User
+from alliance.accounts.models import Invitation, Practice, User
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
 
@@ -134,6 +134,14 @@ class Client(UUIDModel):
             return None
         return episodes[0].closed_at + timedelta(
             days=self.practice.portal_days_after_close
+        )
+
+    def portal_invitation(self) -> Invitation | None:
+        """The latest portal invitation sent to this client, if any."""
+        return (
+            Invitation.objects.filter(client_uuid=self.uuid)
+            .order_by("-created_at")
+            .first()
         )
 
     def current_episode(self) -> Episode | None:

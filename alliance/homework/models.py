@@ -158,6 +158,8 @@ class HomeworkEntry(UUIDModel):
     commented_at = models.DateTimeField(null=True, blank=True)
 
     client_path = "assignment__client"
+    # Not stored: what the last draft save left out, one message per answer.
+    not_saved: tuple[str, ...] | list[str] = ()
 
     class Meta:
         ordering = ["for_date", "id"]

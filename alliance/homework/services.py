@@ -16,7 +16,7 @@ from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
-from alliance.homework.templates_catalog import get_template, validate
+from alliance.homework.templates_catalog import clean_draft, get_template, validate
 from alliance.scheduling.dates import zone_of
 from alliance.techniques.library import get_technique
 
@@ -229,10 +229,13 @@ def save_entry_draft(
 ) -> HomeworkEntry:
     """Save a draft if it is still at ``version`` (0 before the first save).
 
+    Every valid answer is kept; an invalid one is left out and described in
+    ``entry.not_saved`` (one message per answer), so the client can fix it
+    without losing what they typed elsewhere. Sending still checks all.
     Raises EntryConflict when it was saved elsewhere or already submitted.
     """
     entry = _open_entry(assignment, for_date, by)
-    cleaned = validate(assignment.template, answers, partial=True)
+    cleaned, not_saved = clean_draft(assignment.template, answers)
     # Compare-and-set: one atomic UPDATE, so two racing saves cannot both win.
     claimed = HomeworkEntry.objects.filter(
         pk=entry.pk, version=version, status=HomeworkEntry.Status.DRAFT
@@ -244,6 +247,7 @@ def save_entry_draft(
     entry.updated_at = timezone.now()
     entry.save(update_fields=["answers_json", "updated_at"])
     record(by, "homework_entry.save_draft", entry, request=request)
+    entry.not_saved = not_saved
     return entry
 
 

@@ -244,6 +244,7 @@ def _clean_value(f: Field, value: Any, errors: list[str], where: str) -> Any:
         value = value.strip()
         if len(value) > MAX_TEXT:
             errors.append(f"{label}: please keep this under {MAX_TEXT} characters.")
+            return None
         return value
     if f.kind == NUMBER:
         try:
@@ -317,13 +318,24 @@ def validate(key: str, answers: dict[str, Any], *, partial: bool) -> dict[str, A
     ``partial`` (a draft) allows blanks but still checks what is filled in.
     Unknown field names are dropped.
     """
-    template = get_template(key)
-    if not isinstance(answers, dict):
-        raise ValidationError("These answers are not in the expected form.")
-    cleaned, errors = _clean_fields(template.fields, answers, partial, "")
+    cleaned, errors = clean_draft(key, answers, partial=partial)
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def clean_draft(
+    key: str, answers: dict[str, Any], *, partial: bool = True
+) -> tuple[dict[str, Any], list[str]]:
+    """Return the valid answers and a message for each answer left out.
+
+    A draft keeps every valid field, so one out-of-range number does not
+    stop the rest of the typing from being saved.
+    """
+    template = get_template(key)
+    if not isinstance(answers, dict):
+        raise ValidationError("These answers are not in the expected form.")
+    return _clean_fields(template.fields, answers, partial, "")
 
 
 def answers_from_post(key: str, data: Any) -> dict[str, Any]:

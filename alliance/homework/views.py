@@ -181,7 +181,7 @@ def entry(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
             )
             messages.success(request, "Sent to your clinician. Thank you.")
             return redirect("portal:home")
-        services.save_entry_draft(
+        saved = services.save_entry_draft(
             assignment,
             for_date,
             answers,
@@ -197,8 +197,26 @@ def entry(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
                 request, assignment, for_date, stored, answers, errors=exc.messages
             ),
         )
+    if saved.not_saved:
+        # The rest is saved; show the form again with what needs fixing.
+        return render(
+            request,
+            "homework/entry.html",
+            _entry_context(
+                request,
+                assignment,
+                for_date,
+                saved,
+                answers,
+                errors=_not_saved(saved.not_saved),
+            ),
+        )
     messages.success(request, "Saved. You can come back to it later.")
     return redirect("homework:entry", assignment.uuid, for_date.isoformat())
+
+
+def _not_saved(problems: list[str] | tuple[str, ...]) -> list[str]:
+    return [f"Not saved: {problem}" for problem in problems]
 
 
 def _version(request: HttpRequest) -> int:
@@ -227,9 +245,15 @@ def autosave(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
     except ValidationError as exc:
         context.update(status_errors=exc.messages, version=_version(request))
     else:
-        context.update(saved=saved, version=saved.version)
+        context.update(
+            saved=saved,
+            version=saved.version,
+            not_saved=_not_saved(saved.not_saved),
+        )
     if request.htmx:
         return render(request, "homework/entry.html#save-status", context)
     if "status_errors" in context:
         messages.error(request, " ".join(context["status_errors"]))
+    elif context["not_saved"]:
+        messages.error(request, " ".join(context["not_saved"]))
     return redirect("homework:entry", assignment.uuid, for_date.isoformat())

@@ -183,6 +183,24 @@ def progress_svg(
     return "\n".join(out)
 
 
+def chart_legend(instrument: object, *, has_scores: bool) -> str:
+    """The words under a clinician's chart: only what progress_svg draws for
+    this measure (a measure without bands, cut-off or reliable change, such
+    as session feedback, gets none of them)."""
+    low = float(getattr(instrument, "minimum", 0))
+    high = float(getattr(instrument, "maximum", low + 1))
+    parts = []
+    if getattr(instrument, "bands", None):
+        parts.append("Shaded: severity bands.")
+    cutoff = getattr(instrument, "caseness_cutoff", None)
+    if cutoff is not None and low <= cutoff <= high:
+        parts.append("Dashed red: the clinical cut-off.")
+    if has_scores and rc_threshold(instrument):
+        parts.append("Blue band: within reliable change of the first score.")
+    parts.append("Ticks: sessions held.")
+    return " ".join(parts)
+
+
 def _ticks(low: float, high: float) -> list[float]:
     span = high - low
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50) if span / s <= 8)

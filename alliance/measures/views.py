@@ -37,7 +37,7 @@ from alliance.alerts.models import RiskAlert
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.measures import outcomes, services
-from alliance.measures.charts import episode_chart
+from alliance.measures.charts import chart_legend, episode_chart
 from alliance.measures.engine import Instrument, get_instrument
 from alliance.measures.forms import (
     AnswerForm,
@@ -325,6 +325,7 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
             "incomplete": incomplete_administrations(episode, measure),
             # Built from escaped text by alliance.measures.charts: safe to inline.
             "chart": mark_safe(episode_chart(episode, measure, rows)),  # noqa: S308
+            "legend": chart_legend(measure, has_scores=bool(rows)),
         },
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.authz import (
     PUBLIC_URLS,
+    UNAUTH,
     admin_object,
     admin_page,
     case,
@@ -163,4 +164,13 @@ case(
     kind="supervision",
     method="POST",
     kwargs=lambda obj: {"pk": obj.pk},
+)
+
+# Everyone's own codes; a client without two-step login is sent to add it.
+_SIGNED_IN = dict.fromkeys(("alice", "bob", "sam", "ada", "zed"), 200)
+case("accounts:recovery_codes", {**UNAUTH, "client": 302, **_SIGNED_IN})
+case(
+    "accounts:recovery_codes",
+    {**UNAUTH, "client": 302, **dict.fromkeys(_SIGNED_IN, 302)},
+    method="POST",
 )

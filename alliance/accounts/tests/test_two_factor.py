@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -148,3 +150,23 @@ def test_verify_never_redirects_to_another_site(client, alice):
         device.refresh_from_db()
         device.last_t = -1
         device.save()
+
+
+def test_the_client_setup_page_speaks_to_the_client_and_shows_the_key(as_user, cleo):
+    http = as_user(cleo.user)
+    http.post(reverse("accounts:2fa_setup"), {"start": "1"})
+    page = http.get(reverse("accounts:2fa_setup")).content.decode()
+    assert "staff" not in page
+    assert "two-step login" in page
+    # The key, as text to type or copy on this phone; the QR code for another device.
+    assert re.search(r'<code class="secret-key">[A-Z2-7]{16,}</code>', page)
+    assert page.index("secret-key") < page.index('class="qr"')
+    assert "another device" in page
+
+
+def test_the_staff_setup_page_keeps_the_key_and_the_qr_code(as_user, alice):
+    http = as_user(alice, verified=False)
+    http.post(reverse("accounts:2fa_setup"), {"start": "1"})
+    page = http.get(reverse("accounts:2fa_setup"))
+    assert b'class="secret-key"' in page.content
+    assert b"every staff account" in page.content

@@ -95,3 +95,30 @@ def test_describe_summarises():
     assert "from 2 on 10 Jan 2026 to 5 on 20 Feb 2026" in text
     assert "lowest 2, highest 8" in text
     assert describe([], START, END) == "No check-ins from 5 Jan 2026 to 1 Mar 2026."
+
+
+def test_today_is_on_the_axis_and_every_point_inside_the_plot():
+    from alliance.checkins.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH
+
+    points = [
+        MoodPoint(datetime(2026, 1, 5, 0, 0), 10, safety_concern=True),
+        MoodPoint(datetime(2026, 2, 20, 12, 0), 5),
+        MoodPoint(datetime(2026, 3, 1, 23, 59), 0, safety_concern=True),
+    ]
+    svg = mood_svg(points, start=START, end=END, clinician=True)
+    rings = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="(\d+)"', svg)
+    assert len(rings) == 5
+    for cx, cy, r in rings:
+        cx, cy, r = float(cx), float(cy), float(r)
+        # Left and right, the whole mark stays between the axes.
+        assert cx - r >= LEFT, (cx, r)
+        assert cx + r <= WIDTH - RIGHT, (cx, r)
+        assert TOP <= cy <= HEIGHT - BOTTOM, cy
+    # The last day of the window (today) has its own tick and label, and
+    # today's check-in sits over it, right of the last week's label.
+    today = re.search(r'<text x="([\d.]+)"[^>]*>Today</text>', svg)
+    assert today is not None
+    last_week = re.search(r'<text x="([\d.]+)"[^>]*>23 Feb</text>', svg)
+    today_x = _circles(svg)[-1][0]
+    assert float(last_week.group(1)) < float(today.group(1))
+    assert abs(today_x - float(today.group(1))) < 10

@@ -50,3 +50,36 @@ def test_no_second_invitation_and_no_invitation_without_email(as_user, alice, cl
     )
     assert b"Add the client" in page.content
     assert mail.outbox == []
+
+
+def test_the_chart_says_an_invitation_was_sent(as_user, alice):
+    from conftest import make_client
+
+    rosa = make_client(alice, given_name="Rosa", email="rosa@example.net")
+    http = as_user(alice)
+    chart = http.get(rosa.get_absolute_url()).content.decode()
+    assert "not invited yet" in chart
+    http.post(reverse("clients:invite_portal", args=[rosa.uuid]))
+    chart = http.get(rosa.get_absolute_url()).content.decode()
+    assert "not invited yet" not in chart
+    assert "invitation sent" in chart
+    assert "Send the invitation again" in chart
+
+
+def test_the_client_invitation_page_does_not_promise_a_two_factor_step(
+    as_user, alice, client
+):
+    from conftest import make_client
+
+    rosa = make_client(alice, given_name="Rosa", email="rosa@example.net")
+    link = services_invite(rosa, alice)
+    page = client.get(link).content.decode()
+    assert "two-factor" not in page
+    assert "two-step login" in page
+
+
+def services_invite(rosa, alice):
+    from alliance.clients.services import invite_to_portal
+
+    link = invite_to_portal(rosa, by=alice, base_url="http://testserver/")
+    return link.removeprefix("http://testserver")

@@ -35,8 +35,25 @@ def test_bad_input_writes_nothing(cleo):
     assignment = one_off(cleo)
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError, match="from 0 to 10"):
-        save_entry_draft(
-            assignment, assignment.due_date, {"today": "99"}, by=cleo.user, version=0
+        submit_entry(
+            assignment,
+            assignment.due_date,
+            {**SCALING, "today": "99"},
+            by=cleo.user,
         )
     assert assignment.entries.count() == 0
     assert AuditEvent.objects.count() == before
+
+
+def test_a_draft_leaves_out_a_bad_answer_and_keeps_the_rest(cleo):
+    assignment = one_off(cleo)
+    saved = save_entry_draft(
+        assignment,
+        assignment.due_date,
+        {"today": "99", "step_up": "Call Mum"},
+        by=cleo.user,
+        version=0,
+    )
+    assert saved.answers == {"step_up": "Call Mum"}
+    assert len(saved.not_saved) == 1
+    assert "from 0 to 10" in saved.not_saved[0]

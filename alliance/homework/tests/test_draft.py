@@ -75,9 +75,10 @@ def test_it_refuses_an_out_of_range_draft_answer(as_user, cleo):
     )
     assert response.status_code == 200
     assert "enter a number from 0 to 10" in response.content.decode()
-    # The typed answer is shown again, not lost.
+    assert "Not saved" in response.content.decode()
+    # The typed answer is shown again, not lost; only valid answers are stored.
     assert 'value="14"' in response.content.decode()
-    assert HomeworkEntry.objects.count() == 0
+    assert HomeworkEntry.objects.get().answers == {}
 
 
 def test_it_refuses_a_day_that_is_not_due(cleo):
@@ -95,3 +96,39 @@ def test_it_refuses_a_day_that_is_not_due(cleo):
             version=0,
         )
     assert HomeworkEntry.objects.count() == 0
+
+
+def test_it_autosaves_the_valid_fields_and_names_the_one_it_did_not_save(as_user, cleo):
+    assignment = one_off(cleo, template="thought_record")
+    _, autosave = _urls(assignment)
+    http = as_user(cleo.user)
+    response = http.post(
+        autosave,
+        {"version": "0", "belief": "150", "situation": "At work"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "How much did you believe it" in body
+    assert "Not saved: How much did you believe it" in body
+    assert "enter a number from 0 to 100" in body
+    assert 'name="version" value="1"' in body
+    entry = HomeworkEntry.objects.get()
+    assert entry.answers == {"situation": "At work"}
+    # Later typing is kept too, while the number is still out of range.
+    http.post(
+        autosave,
+        {"version": "1", "belief": "150", "situation": "At work", "thoughts": "Oh"},
+        HTTP_HX_REQUEST="true",
+    )
+    entry.refresh_from_db()
+    assert entry.answers == {"situation": "At work", "thoughts": "Oh"}
+    # Sending still refuses until the number is fixed.
+    entry_url, _ = _urls(assignment)
+    response = http.post(
+        entry_url,
+        {"version": "2", "action": "submit", "belief": "150", "situation": "x"},
+    )
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert entry.status == "draft"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -252,3 +254,29 @@ def test_the_templates_have_no_inline_script_or_style(name):
     assert "style=" not in source
     for tag in re.findall(r"<script\b[^>]*>", source):
         assert "src=" in tag, tag
+
+
+def _node(expression: str):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = f"const m = require({json.dumps(finders.find(JS))}); "
+    script += f"console.log(JSON.stringify({expression}));"
+    done = subprocess.run(
+        [node, "-e", script], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_stopping_logs_the_real_time_rounded_to_the_nearest_minute():
+    seconds = [0, 4, 29, 30, 89, 90, 150, 600, 20000]
+    minutes = _node(f"{seconds}.map(m.minutesFor)")
+    # A few seconds is not a minute: nothing is logged (0).
+    assert minutes == [0, 0, 0, 1, 1, 2, 3, 10, 180]
+
+
+def test_a_stop_under_half_a_minute_leaves_the_log_alone():
+    source = Path(finders.find(JS)).read_text()
+    assert "if (minutes === 0)" in source
+    assert "less than half a minute, so nothing was put in" in source

@@ -49,6 +49,9 @@ def test_a_risk_answer_shows_crisis_lines_straight_away(portal, alice, draft):
     assert "Thank you for telling us" in page
     assert "You do not have to manage this on your own." in page
     assert page.index("You do not have to manage") < page.index("Samaritans")
+    # The lines come before the rest of the page, and only once.
+    assert page.index("Samaritans") < page.index("Your answers are saved")
+    assert page.count("Samaritans: 116 123") == 1
     assert "CANARY" not in page
     alert = RiskAlert.objects.get()
     assert alert.source == "PHQ-9 item 9"

@@ -39,10 +39,12 @@
     return { index: last, round: round, left: 0 };
   }
 
-  /** Whole minutes for the log: whole seconds rounded up, at least 1. */
+  /** Minutes for the log: the whole seconds practised, rounded to the
+   *  nearest minute (half a minute counts as one), at most the log's 180.
+   *  Under half a minute is 0: there is nothing to log. */
   function minutesFor(seconds) {
     const whole = Math.floor(Math.max(0, seconds) + 1e-6);
-    return Math.min(MAX_LOG_MINUTES, Math.max(1, Math.ceil(whole / 60)));
+    return Math.min(MAX_LOG_MINUTES, Math.floor((whole + 30) / 60));
   }
 
   function clock(seconds) {
@@ -330,8 +332,14 @@
         setCircle("", 1);
         setCue(completed ? "Finished. Breathe normally." : "Stopped.", "");
       }
-      const filled = fillLog(minutes, method);
-      report(minutes, method, filled, completed);
+      if (minutes === 0) {
+        // A few seconds is not a practice to log; say so instead of a minute.
+        doneEl.textContent =
+          "You stopped after less than half a minute, so nothing was put in " +
+          "your log. Start again when you are ready, or fill in your log by hand.";
+      } else {
+        report(minutes, method, fillLog(minutes, method), completed);
+      }
       renderButtons();
       renderClock();
     }

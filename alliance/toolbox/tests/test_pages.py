@@ -179,7 +179,8 @@ def test_the_portal_lists_the_client_s_skills_and_not_dan_s(portal, bob, cleo, d
 def test_the_skill_page_shows_the_library_s_steps(portal, cleo, skill):
     technique = get_technique("grounding")
     page = portal.get(reverse("toolbox:skill", args=[skill.uuid])).text
-    assert f"About {technique.name}" in page
+    assert "From the technique library" in page
+    assert f"{technique.name}, as your clinician" in page
     assert "What it is for" in page
     assert page.count("<li>") >= len(technique.steps)
     assert 'name="idempotency_key"' in page

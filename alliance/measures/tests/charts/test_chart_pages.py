@@ -58,3 +58,26 @@ def test_the_client_sees_a_shared_chart_in_the_portal(client, alice, cleo):
     page = log_in(client, cleo.user).get(reverse("portal:progress"))
     assert b"Your PHQ-9 scores over time" in page.content
     assert page.content.count(b"<circle") == 2
+
+
+def test_the_history_legend_names_only_what_the_chart_draws(as_user, alice, cleo):
+    from alliance.measures.engine import get_instrument
+
+    episode = _scores(cleo, alice, [18, 12])
+    feedback = get_instrument("session_feedback")
+    answers = {item.key: 8 for item in feedback.items if item.scored}
+    record_administration(episode, "session_feedback", answers, by=alice)
+    http = as_user(alice)
+    phq9 = http.get(reverse("measures:history", args=[episode.uuid, "phq9"])).text
+    legend = phq9.split('<p class="help">', 1)[1].split("</p>", 1)[0]
+    assert "Shaded: severity bands." in legend
+    assert "Dashed red: the clinical cut-off." in legend
+    assert "reliable change" in legend
+    page = http.get(
+        reverse("measures:history", args=[episode.uuid, "session_feedback"])
+    ).text
+    legend = page.split('<p class="help">', 1)[1].split("</p>", 1)[0]
+    assert "Shaded" not in legend
+    assert "cut-off" not in legend
+    assert "reliable change" not in legend
+    assert "Download the chart" in legend
