@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.accounts.duty import duty_clinicians, practice_today
-from alliance.accounts.models import User
+from alliance.accounts.models import Cover, User
 from alliance.alerts import notify
 from alliance.alerts.models import AlertNotification, RiskAlert
 from alliance.audit.models import AuditEvent
@@ -68,7 +68,7 @@ def raise_alert(
         detail={"source_type": alert.source_type},
     )
     if alert.severity == RiskAlert.Severity.HIGH:
-        _queue(alert, Note.Kind.RAISED, [(accountable_clinician(alert), "clinician")])
+        _queue(alert, Note.Kind.RAISED, raised_recipients(alert))
         _send_soon(alert)
     return alert
 
@@ -145,6 +145,23 @@ class AlertSendError(RuntimeError):
 def accountable_clinician(alert: RiskAlert) -> User:
     """Who answers for the alert: the client's primary clinician."""
     return alert.client.clinician
+
+
+def raised_recipients(alert: RiskAlert) -> list[tuple[User, str]]:
+    """Who is told of a new high alert at once: the primary clinician, and
+    any colleague covering them today (accounts.Cover), who can act on it
+    while they are away."""
+    clinician = accountable_clinician(alert)
+    recipients = [(clinician, "clinician")]
+    practice = alert.client.practice
+    covers = User.objects.filter(
+        is_active=True,
+        covering__in=Cover.objects.in_force_on(practice.today()).filter(
+            clinician=clinician, practice=practice
+        ),
+    ).distinct()
+    recipients += [(user, "cover") for user in covers if user.pk != clinician.pk]
+    return recipients
 
 
 def _queue(alert: RiskAlert, kind: str, recipients: list[tuple[User, str]]) -> int:

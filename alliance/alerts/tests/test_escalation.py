@@ -245,3 +245,34 @@ def test_another_channel_plugs_in_beside_email(cleo, alice, raise_high, settings
     assert sorted(
         Note.objects.filter(alert=alert).values_list("channel", "status")
     ) == [("email", "sent"), ("sms", "sent")]
+
+
+def test_a_new_high_alert_also_emails_the_colleague_covering_the_clinician(
+    cleo, alice, bob, raise_high, clock
+):
+    """While Alice is away, Bob covers her (accounts.Cover): he can act on her
+    clients' alerts, so he is told at once too; once the cover ends, he is not."""
+    from alliance.accounts.models import Cover
+
+    today = alice.practice.today()
+    cover = Cover.objects.create(
+        practice=alice.practice,
+        clinician=alice,
+        cover=bob,
+        starts_on=today,
+        ends_on=today + timedelta(days=3),
+        created_by=alice,
+    )
+    alert = raise_high(cleo)
+    assert sorted(m.to[0] for m in mail.outbox) == [alice.email, bob.email]
+    [to_bob] = [m for m in mail.outbox if m.to == [bob.email]]
+    assert "whom you are covering" in to_bob.body
+    assert_no_clinical_text(to_bob, cleo)
+    assert reverse("alerts:detail", args=[alert.uuid]) in to_bob.body
+
+    cover.ends_on = today - timedelta(days=1)
+    cover.starts_on = today - timedelta(days=2)
+    cover.save()
+    mail.outbox.clear()
+    raise_high(cleo)
+    assert [m.to for m in mail.outbox] == [[alice.email]]
