@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from alliance.accounts.models import User
+from alliance.alerts.models import RiskAlert
 from alliance.alerts.services import raise_alert
 from alliance.audit.services import record
 from alliance.checkins.models import (
@@ -134,7 +135,9 @@ def record_checkin(
     except IntegrityError:
         return CheckIn.objects.get(client=client, submission_key=key)
     record(by, "checkin.create", checkin, request=request)
-    if checkin.safety_concern:
+    if checkin.safety_concern and _adopt_unsaved_alert(client, key, checkin):
+        pass  # the alert was raised when the form first came back with an error
+    elif checkin.safety_concern:
         raise_alert(
             client,
             source=ALERT_SOURCE,
@@ -145,3 +148,60 @@ def record_checkin(
             request=request,
         )
     return checkin
+
+
+# An alert raised from a check-in form that could not be saved names the form's
+# submission key until the check-in itself is stored.
+UNSAVED_SOURCE_TYPE = "checkins.unsaved_checkin"
+
+
+@transaction.atomic
+def raise_unsaved_safety_answer(
+    client: Client,
+    *,
+    submission_key: Any,
+    by: User,
+    request: HttpRequest | None = None,
+) -> RiskAlert | None:
+    """A "yes" to the safety question on a check-in form that was refused for
+    another reason (a missing mood, say) still reaches the clinician: the
+    alert is raised now, once per form (the submission key), and is taken
+    over by the check-in when the client sends the form again."""
+    if client.user_id is None or client.user_id != by.pk:
+        raise ValidationError("Only the client can check in.")
+    try:
+        key = clean_submission_key(submission_key)
+    except ValidationError:
+        key = uuid.uuid4()
+    existing = RiskAlert.objects.filter(
+        client=client, source_type=UNSAVED_SOURCE_TYPE, source_uuid=key
+    ).first()
+    if existing is not None:
+        return existing
+    if CheckIn.objects.filter(client=client, submission_key=key).exists():
+        return None  # already stored, with its own alert
+    alert = raise_alert(
+        client,
+        source=ALERT_SOURCE,
+        summary=(
+            f'Answered "yes" to "{SAFETY_QUESTION}" in a between-session check-in '
+            "that was not saved (the form came back with a question unanswered). "
+            "Please review the safety plan with the client."
+        ),
+        episode=client.current_episode(),
+        raised_by=by,
+        request=request,
+    )
+    RiskAlert.objects.filter(pk=alert.pk).update(
+        source_type=UNSAVED_SOURCE_TYPE, source_uuid=key
+    )
+    return alert
+
+
+def _adopt_unsaved_alert(client: Client, key: uuid.UUID, checkin: CheckIn) -> bool:
+    """Point an alert raised from the unsaved form at the stored check-in."""
+    return bool(
+        RiskAlert.objects.filter(
+            client=client, source_type=UNSAVED_SOURCE_TYPE, source_uuid=key
+        ).update(source_type=checkin._meta.label_lower, source_uuid=checkin.uuid)
+    )

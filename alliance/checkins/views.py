@@ -61,6 +61,20 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("checkins:done", checkin.uuid)
+    # A "yes" to the safety question is never dropped because another answer
+    # was missing: the alert goes out now, and the crisis lines come first.
+    safety_yes = (
+        posting
+        and request.POST.get("safety_concern") == "yes"
+        and client.current_episode() is not None
+    )
+    if safety_yes:
+        services.raise_unsaved_safety_answer(
+            client,
+            submission_key=request.POST.get("submission_key"),
+            by=request.user,  # type: ignore[arg-type]
+            request=request,
+        )
     return render(
         request,
         "checkins/new.html",
@@ -69,6 +83,7 @@ def new(request: HttpRequest) -> HttpResponse:
             form=form,
             submission_key=_key(request.POST.get("submission_key")),
             can_check_in=client.current_episode() is not None,
+            safety_yes=safety_yes,
         ),
     )
 

@@ -117,3 +117,36 @@ def test_a_resent_yes_raises_no_second_alert(portal):
     _post(portal, safety_concern="yes", submission_key=key)
     assert CheckIn.objects.count() == 1
     assert RiskAlert.objects.count() == 1
+
+
+def test_a_yes_on_a_form_refused_for_a_missing_mood_still_raises_the_alert(portal):
+    """Issue #10: a risk answer is never dropped. The form comes back asking for
+    the mood, but the clinician is told now and the crisis lines come first;
+    sending the corrected form stores the check-in under the same alert."""
+    key = str(uuid.uuid4())
+    data = {"safety_concern": "yes", "submission_key": key}
+    response = portal.post(reverse("checkins:new"), data)
+    assert response.status_code == 200
+    assert "Choose a number for your mood." in response.text
+    assert CheckIn.objects.count() == 0
+    alert = RiskAlert.objects.get()
+    assert alert.severity == "high" and alert.is_open
+    body = response.text
+    assert "Your clinician has been told" in body
+    assert body.index("crisis-urgent") < body.index("Samaritans")
+
+    # The same refused form again raises nothing more.
+    portal.post(reverse("checkins:new"), data)
+    assert RiskAlert.objects.count() == 1
+
+    # Corrected and sent: one check-in, still one alert, now pointing at it.
+    portal.post(reverse("checkins:new"), {**data, "mood": "3"})
+    checkin = CheckIn.objects.get()
+    alert.refresh_from_db()
+    assert RiskAlert.objects.count() == 1
+    assert (alert.source_type, alert.source_uuid) == ("checkins.checkin", checkin.uuid)
+
+
+def test_a_no_on_a_refused_form_raises_nothing(portal):
+    portal.post(reverse("checkins:new"), {"safety_concern": "no"})
+    assert RiskAlert.objects.count() == 0
