@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
+# pytest-xdist workers for the SQLite and PostgreSQL legs: one per core by default;
+# `make test-sqlite WORKERS=0` runs in one process (easier to debug).
+WORKERS ?= auto
+XDIST := -n $(WORKERS) --dist worksteal
 
 .PHONY: run test test-sqlite test-postgres test-browser lint migrations-check deploy-check demo install clean worker
 
@@ -43,11 +47,11 @@ deploy-check: $(STAMP)
 test: lint migrations-check deploy-check test-sqlite test-postgres test-browser
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser" -q $(XDIST)
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/pg_available.py; then \
-	  DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser" -q; \
+	  DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser" -q $(XDIST); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but not reachable" >&2; exit 1; \
 	else echo "SKIPPED: PostgreSQL tests (no server reachable at 127.0.0.1:5432)"; fi
 

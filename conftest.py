@@ -7,7 +7,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -15,27 +19,61 @@ from django.test import Client as HttpClient
 TEST_PASSWORD = "correct horse battery staple"
 
 
+def settings_for_tests(tmp_path: Path) -> dict[str, Any]:
+    """The settings every test runs under, with its files in ``tmp_path``."""
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "TASKS": {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        },
+        "SECURE_SSL_REDIRECT": False,
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        },
+        "MEDIA_ROOT": tmp_path / "uploads",
+        "ALLIANCE_KEYS_FILE": tmp_path / "keys.json",
+    }
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    settings.ALLIANCE_KEYS_FILE = tmp_path / "keys.json"
+    for name, value in settings_for_tests(tmp_path).items():
+        setattr(settings, name, value)
     from alliance.core.crypto import reset_keyring_cache
 
     reset_keyring_cache()
     yield
     reset_keyring_cache()
+
+
+@contextmanager
+def shared_data(django_db_blocker: Any, path: Path) -> Iterator[None]:
+    """Data made once for many tests (a module-scoped fixture), e.g. the demo.
+
+    Inside, the test settings hold with their files (keys, uploads) in ``path``,
+    and the database is open in one transaction that is rolled back afterwards;
+    each test still runs in its own savepoint, so no test sees another's writes.
+    Tests that use the data must keep the same keys file: see
+    ``alliance/demo/tests/test_demo.py``."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from alliance.core.crypto import reset_keyring_cache
+
+    with django_db_blocker.unblock(), override_settings(**settings_for_tests(path)):
+        reset_keyring_cache()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            reset_keyring_cache()
 
 
 @pytest.fixture

@@ -92,57 +92,64 @@ def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
     return world
 
 
-def _pages(world: SimpleNamespace) -> list[tuple[str, str]]:
-    """(principal, url) for every GET page that alice or ada may open."""
-    pages = []
-    for case in CASES:
-        if case.method != "GET":
-            continue
-        for principal in ("alice", "ada"):
-            if case.own.get(principal) != 200:
-                continue
-            if case.kind is None:
-                url = reverse(case.url, kwargs=case.static_kwargs or None)
-            else:
-                url = reverse(
-                    case.url, kwargs=case.kwargs(KINDS[case.kind](world, "own"))
-                )
-            pages.append((principal, url))
-    return pages
+def _pages() -> list[tuple[str, Any]]:
+    """(principal, case) for every GET page that alice or ada may open."""
+    return [
+        (principal, case)
+        for case in CASES
+        if case.method == "GET"
+        for principal in ("alice", "ada")
+        if case.own.get(principal) == 200
+    ]
 
 
-def test_hostile_input_never_breaks_a_form(world):
+def _url(world: SimpleNamespace, case: Any) -> str:
+    if case.kind is None:
+        return reverse(case.url, kwargs=case.static_kwargs or None)
+    return reverse(case.url, kwargs=case.kwargs(KINDS[case.kind](world, "own")))
+
+
+def _forms(http: HttpClient, url: str) -> list[dict[str, Any]]:
+    page = http.get(url)
+    if not page.get("Content-Type", "").startswith("text/html"):
+        return []  # downloads (PDF, SVG, calendar) have no forms
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    return parser.forms
+
+
+def test_the_forms_are_found(alice):
+    http = log_in(HttpClient(), alice)
+    forms = _forms(http, reverse("clients:create"))
+    assert any(form["text"] for form in forms)
+
+
+# One test per page, so that parallel workers share the pages out.
+@pytest.mark.parametrize(
+    ("principal", "case"),
+    _pages(),
+    ids=[f"{p} {c.url}" + (f" [{c.kind}]" if c.kind else "") for p, c in _pages()],
+)
+def test_hostile_input_never_breaks_a_form(world, principal, case):
     failures = []
-    submitted = 0
-    for principal, url in _pages(world):
-        http = log_in(
-            HttpClient(raise_request_exception=False), getattr(world, principal)
-        )
-        page = http.get(url)
-        if not page.get("Content-Type", "").startswith("text/html"):
-            continue  # downloads (PDF, SVG, calendar) have no forms
-        parser = _Forms()
-        parser.feed(page.content.decode())
-        for form in parser.forms:
-            if not form["text"]:
-                continue
-            action = form["action"] or url
-            for payload in PAYLOADS:
-                data = dict(form["fields"])
-                data.update(dict.fromkeys(form["text"], payload))
-                with transaction.atomic():
-                    response = http.post(action, data)
-                    submitted += 1
-                    body = response.content.decode(errors="replace")
-                    if response.status_code >= 500:
-                        failures.append(
-                            f"{principal} {action} {payload[:20]!r}: {response.status_code}"
-                        )
-                    for marker in RAW_MARKERS:
-                        if marker in body:
-                            failures.append(
-                                f"{principal} {action}: unescaped {marker!r}"
-                            )
-                    transaction.set_rollback(True)
-    assert submitted > 0
+    url = _url(world, case)
+    http = log_in(HttpClient(raise_request_exception=False), getattr(world, principal))
+    for form in _forms(http, url):
+        if not form["text"]:
+            continue
+        action = form["action"] or url
+        for payload in PAYLOADS:
+            data = dict(form["fields"])
+            data.update(dict.fromkeys(form["text"], payload))
+            with transaction.atomic():
+                response = http.post(action, data)
+                body = response.content.decode(errors="replace")
+                if response.status_code >= 500:
+                    failures.append(
+                        f"{principal} {action} {payload[:20]!r}: {response.status_code}"
+                    )
+                for marker in RAW_MARKERS:
+                    if marker in body:
+                        failures.append(f"{principal} {action}: unescaped {marker!r}")
+                transaction.set_rollback(True)
     assert failures == [], "\n".join(failures[:40])
