@@ -13,7 +13,6 @@ import calendar
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,17 +69,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def practice_zone(practice: Practice) -> ZoneInfo:
-    try:
-        return ZoneInfo(practice.time_zone)
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
-
-
-def practice_today(practice: Practice, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), practice_zone(practice)).date()
-
-
 def practice_months(practice: Practice) -> list[int]:
     """The practice's follow-up months; the default 1, 3 and 6 when the setting
     cannot be read (a bad value must never block an episode's move)."""
@@ -129,7 +117,7 @@ def schedule_followups(
     entry adds nothing."""
     client = episode.client
     practice = client.practice
-    start = timezone.localtime(entered_at, practice_zone(practice)).date()
+    start = practice.today(entered_at)
     existing = set(
         FollowUp.objects.filter(episode=episode, aftercare_from=entered_at).values_list(
             "months", flat=True
@@ -546,7 +534,7 @@ def _send_email(followup: FollowUp, *, now: datetime) -> bool:
     (so two workers never both send), give the claim back if sending fails so
     the next sweep retries."""
     practice = followup.client.practice
-    local = timezone.localtime(now, practice_zone(practice)).time()
+    local = timezone.localtime(now, practice.zone).time()
     if practice.in_quiet_hours(local):
         return False
     claimed = FollowUp.objects.filter(
@@ -618,7 +606,7 @@ def run_followups(now: datetime | None = None) -> dict[str, int]:
         for f in FollowUp.objects.filter(status=S.SCHEDULED, due_on__lte=latest_today)
         .select_related("client__practice")
         .order_by("episode_id", "-due_on")
-        if f.due_on <= practice_today(f.client.practice, now)
+        if f.due_on <= f.client.practice.today(now)
     ]
     # Only the latest due follow-up of an episode opens (open_followup marks the
     # earlier ones missed): an episode moved into aftercare long ago gets one

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from alliance.accounts.models import User
+from alliance.accounts.models import User, zone_of
 from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.homework.templates_catalog import clean_draft, get_template, validate
-from alliance.scheduling.dates import zone_of
 from alliance.techniques.library import get_technique
 
 MAX_TITLE = 200
@@ -42,7 +41,7 @@ class EntryConflict(ValidationError):
 
 
 def client_today(assignment: HomeworkAssignment | Episode) -> date:
-    return timezone.localdate(timezone=zone_of(assignment.client.practice))
+    return assignment.client.practice.today()
 
 
 def _require_client(assignment: HomeworkAssignment, by: User) -> None:
