@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
 from alliance.core.htmx import redirect_or_refresh
+from alliance.core.pdf import pdf_response
 from alliance.intake import services
 from alliance.intake.forms import (
     AddendumForm,
@@ -353,13 +354,8 @@ def summary_download(request: HttpRequest, uuid: object) -> HttpResponse:
     pdf = summary_pdf(
         _summary_context(intake), base_url=request.build_absolute_uri("/")
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
     day = timezone.localdate(intake.completed_at or timezone.now())
-    response["Content-Disposition"] = (
-        f'attachment; filename="intake-summary-{day:%Y-%m-%d}.pdf"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, f"intake-summary-{day:%Y-%m-%d}.pdf")
 
 
 @require_POST
