@@ -9,11 +9,11 @@ fails is logged and retried on the next run without holding up the others.
 
 from __future__ import annotations
 
-import calendar
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -64,9 +64,7 @@ B = BoosterRequest.Status
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` calendar months on, clamped to the month's end
     (31 January + 1 month = 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return day + relativedelta(months=months)
 
 
 def practice_months(practice: Practice) -> list[int]:
