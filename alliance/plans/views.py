@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance import permissions
@@ -37,10 +36,6 @@ def _can_edit(request: HttpRequest, episode: Episode) -> bool:
     return episode.is_open and permissions.is_primary_clinician(
         request.user, episode.client
     )
-
-
-def _goals_url(episode: Episode) -> str:
-    return reverse("plans:goals", args=[episode.uuid])
 
 
 def _goal(request: HttpRequest, uuid: object, *, write: bool) -> Goal:
