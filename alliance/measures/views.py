@@ -30,6 +30,7 @@ from django.views.decorators.http import (
     require_http_methods,
     require_POST,
 )
+from django_htmx.http import push_url
 
 from alliance import permissions
 from alliance.accounts.models import User
@@ -156,7 +157,7 @@ def render_step(
     template = f"{flow.page}#item-screen" if request.htmx else flow.page
     response = render(request, template, context)
     if request.htmx and push:
-        response["HX-Push-Url"] = f"{flow.step_url}?step={step}"
+        push_url(response, f"{flow.step_url}?step={step}")
     return response
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget
 
 from alliance import permissions
 from alliance.clients.models import Episode
@@ -317,8 +318,7 @@ def _plan_form(
         status=status,
     )
     if conflict and request.htmx:
-        response["HX-Retarget"] = "body"
-        response["HX-Reswap"] = "innerHTML"
+        reswap(retarget(response, "body"), "innerHTML")
     return response
 
 
@@ -459,8 +459,7 @@ def _session_response(
         status=status,
     )
     if request.htmx and status == 409:
-        response["HX-Retarget"] = "#session-plan"
-        response["HX-Reswap"] = "outerHTML"
+        reswap(retarget(response, "#session-plan"), "outerHTML")
     return response
 
 
