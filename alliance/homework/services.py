@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from alliance.accounts.models import User, zone_of
+from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
@@ -192,8 +192,7 @@ def on_episode_moved(
     """``clients.signals.episode_moved`` receiver, inside the move's
     transaction: entering aftercare or closing ends the open homework."""
     if transition.to_phase in Episode.ENDED_PHASES:
-        zone = zone_of(episode.client.practice)
-        on = min(transition.at.astimezone(zone).date(), client_today(episode))
+        on = min(episode.client.practice.today(transition.at), client_today(episode))
         end_with_treatment(episode, by=by, on=on, request=request)
 
 
