@@ -10,18 +10,10 @@ alert goes unacknowledged (``alliance.alerts.services``).
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.utils import timezone
 
 from alliance.accounts.models import DutyShift, Practice, User
-
-
-def practice_today(practice: Practice, now: datetime | None = None) -> date:
-    """The practice-local date of ``now`` (default: the current time)."""
-    now = now or timezone.now()
-    return now.astimezone(ZoneInfo(practice.time_zone)).date()
 
 
 def duty_clinicians(
@@ -29,7 +21,7 @@ def duty_clinicians(
 ) -> models.QuerySet[User]:
     """The active clinicians and supervisors on duty for ``practice`` on the
     practice-local day ``on`` (default: today)."""
-    day = on or practice_today(practice)
+    day = on or practice.today()
     return User.objects.clinicians().filter(
         practice=practice,
         duty_shifts__practice=practice,
@@ -52,6 +44,5 @@ def rota(practice: Practice, start: date, end: date) -> models.QuerySet[DutyShif
 
 def end_of_practice_day(practice: Practice, now: datetime | None = None) -> datetime:
     """Midnight at the end of the practice-local day of ``now``."""
-    zone = ZoneInfo(practice.time_zone)
-    day = practice_today(practice, now)
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    day = practice.today(now)
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=practice.zone)

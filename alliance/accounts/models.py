@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -18,6 +20,21 @@ from alliance.core.models import UUIDModel
 from alliance.core.tokens import hash_token, new_token
 
 INVITATION_DAYS = 7
+
+
+@lru_cache(maxsize=64)
+def _zone_named(name: str) -> ZoneInfo:
+    """The zone called ``name``; ``settings.TIME_ZONE`` when the name cannot be
+    read (a bad stored value must never break a page or a sweep)."""
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def zone_of(practice: Practice | None) -> ZoneInfo:
+    """The practice's time zone; ``settings.TIME_ZONE`` without a practice."""
+    return practice.zone if practice is not None else _zone_named(settings.TIME_ZONE)
 
 
 class Practice(UUIDModel):
@@ -81,9 +98,16 @@ class Practice(UUIDModel):
     def __str__(self) -> str:
         return self.name
 
-    def today(self) -> date:
-        """Today's date in the practice's time zone."""
-        return timezone.localdate(timezone=ZoneInfo(self.time_zone))
+    @property
+    def zone(self) -> ZoneInfo:
+        """The practice's time zone (cached per name, so it follows a change of
+        ``time_zone``)."""
+        return _zone_named(self.time_zone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The practice-local date of ``now`` (default: the current time): the one
+        place that says what "today" is for a practice."""
+        return timezone.localdate(now or timezone.now(), self.zone)
 
     def crisis_line_list(self) -> list[str]:
         return [line.strip() for line in self.crisis_lines.splitlines() if line.strip()]

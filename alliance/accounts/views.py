@@ -28,7 +28,7 @@ from django_otp import match_token
 from alliance import permissions
 from alliance.accounts import services
 from alliance.accounts.backends import axes_username
-from alliance.accounts.duty import practice_today, rota
+from alliance.accounts.duty import rota
 from alliance.accounts.forms import (
     AcceptInvitationForm,
     CoverForm,
@@ -668,7 +668,7 @@ def duty_rota(request: HttpRequest) -> HttpResponse:
                 else "Those days were already on the rota.",
             )
             return redirect("accounts:duty")
-    today = practice_today(practice)
+    today = practice.today()
     shifts = rota(practice, today, today + timedelta(weeks=ROTA_WEEKS))
     return render(
         request,

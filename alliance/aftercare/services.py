@@ -9,12 +9,11 @@ fails is logged and retried on the next run without holding up the others.
 
 from __future__ import annotations
 
-import calendar
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -65,20 +64,7 @@ B = BoosterRequest.Status
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` calendar months on, clamped to the month's end
     (31 January + 1 month = 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def practice_zone(practice: Practice) -> ZoneInfo:
-    try:
-        return ZoneInfo(practice.time_zone)
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
-
-
-def practice_today(practice: Practice, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), practice_zone(practice)).date()
+    return day + relativedelta(months=months)
 
 
 def practice_months(practice: Practice) -> list[int]:
@@ -129,7 +115,7 @@ def schedule_followups(
     entry adds nothing."""
     client = episode.client
     practice = client.practice
-    start = timezone.localtime(entered_at, practice_zone(practice)).date()
+    start = practice.today(entered_at)
     existing = set(
         FollowUp.objects.filter(episode=episode, aftercare_from=entered_at).values_list(
             "months", flat=True
@@ -546,7 +532,7 @@ def _send_email(followup: FollowUp, *, now: datetime) -> bool:
     (so two workers never both send), give the claim back if sending fails so
     the next sweep retries."""
     practice = followup.client.practice
-    local = timezone.localtime(now, practice_zone(practice)).time()
+    local = timezone.localtime(now, practice.zone).time()
     if practice.in_quiet_hours(local):
         return False
     claimed = FollowUp.objects.filter(
@@ -618,7 +604,7 @@ def run_followups(now: datetime | None = None) -> dict[str, int]:
         for f in FollowUp.objects.filter(status=S.SCHEDULED, due_on__lte=latest_today)
         .select_related("client__practice")
         .order_by("episode_id", "-due_on")
-        if f.due_on <= practice_today(f.client.practice, now)
+        if f.due_on <= f.client.practice.today(now)
     ]
     # Only the latest due follow-up of an episode opens (open_followup marks the
     # earlier ones missed): an episode moved into aftercare long ago gets one

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.accounts.duty import duty_clinicians, practice_today
+from alliance.accounts.duty import duty_clinicians
 from alliance.accounts.models import Cover, User
 from alliance.alerts import notify
 from alliance.alerts.models import AlertNotification, RiskAlert
@@ -207,7 +206,7 @@ def escalation_recipients(alert: RiskAlert, now: datetime) -> list[tuple[User, s
     practice = alert.client.practice
     clinician = accountable_clinician(alert)
     found: dict[int, tuple[User, str]] = {}
-    for user in duty_clinicians(practice, practice_today(practice, now)):
+    for user in duty_clinicians(practice, practice.today(now)):
         found.setdefault(user.pk, (user, "duty"))
     supervisors = User.objects.clinicians().filter(
         practice=practice,
@@ -279,7 +278,7 @@ def alert_message(note: AlertNotification) -> notify.AlertMessage:
         link = _link("alerts:queue")
     else:
         link = _link("alerts:duty_open", alert.uuid)
-    raised = alert.raised_at.astimezone(ZoneInfo(practice.time_zone))
+    raised = alert.raised_at.astimezone(practice.zone)
     context = {
         "note": note,
         "first_name": note.recipient.full_name.split(" ")[0]

@@ -19,13 +19,6 @@ from alliance.clients.models import Client
 CHART_WEEKS = 8
 
 
-def _zone(client: Client) -> ZoneInfo:
-    try:
-        return ZoneInfo(client.practice.time_zone)
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
-
-
 @dataclass
 class MoodWindow:
     """Check-ins of the last ``CHART_WEEKS`` weeks (practice's local days,
@@ -77,7 +70,7 @@ class MoodWindow:
 def mood_window(client: Client, *, now: datetime | None = None) -> MoodWindow:
     """The last eight weeks of check-ins (one query, plus the practice if it
     is not loaded)."""
-    zone = _zone(client)
+    zone = client.practice.zone
     end = timezone.localtime(now or timezone.now(), zone).date()
     start = end - timedelta(days=7 * CHART_WEEKS - 1)
     since = datetime.combine(start, time.min, tzinfo=zone)

@@ -13,8 +13,7 @@ Code sets 20 years for mental health and psychology records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -63,10 +62,6 @@ def due_date(*, closed_on: date, born: date, years: int) -> tuple[date, str]:
     return after_care, YEARS_AFTER_CARE
 
 
-def practice_today(practice: Practice, now: datetime | None = None) -> date:
-    return timezone.localdate(now or timezone.now(), ZoneInfo(practice.time_zone))
-
-
 @dataclass(frozen=True)
 class DueRecord:
     client_uuid: str
@@ -104,8 +99,8 @@ def due_for_disposal(practice: Practice, as_of: date | None = None) -> list[DueR
     """Clients of the practice with no open episode whose records are due for
     disposal review on ``as_of`` (default: today in the practice's time zone),
     oldest due first. One query whatever the number of clients."""
-    as_of = as_of or practice_today(practice)
-    zone = ZoneInfo(practice.time_zone)
+    as_of = as_of or practice.today()
+    zone = practice.zone
     last_episode = Episode.objects.filter(
         client=OuterRef("pk"), closed_at__isnull=False
     ).order_by("-closed_at", "-id")
@@ -167,6 +162,6 @@ def retention_report(
     practice's time zone."""
     reports = []
     for practice in practices:
-        day = as_of or practice_today(practice)
+        day = as_of or practice.today()
         reports.append(PracticeReport(practice, day, due_for_disposal(practice, day)))
     return reports

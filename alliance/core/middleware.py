@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -36,10 +35,7 @@ class PracticeTimeZoneMiddleware:
             else None
         )
         if practice is not None:
-            try:
-                timezone.activate(ZoneInfo(practice.time_zone))
-            except (ValueError, ZoneInfoNotFoundError):
-                timezone.deactivate()
+            timezone.activate(practice.zone)
         else:
             timezone.deactivate()
         try:

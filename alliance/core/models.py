@@ -16,14 +16,6 @@ class UUIDModel(models.Model):
         abstract = True
 
 
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
 class Sensitivity(models.TextChoices):
     """How strictly a model's rows are guarded; read by alliance.permissions."""
 

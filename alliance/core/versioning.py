@@ -21,6 +21,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import dateformat, timezone
+from django_htmx.http import reswap, retarget
 
 CONFLICT_MESSAGE = (
     "{what} was saved in another window, or by someone else, after you opened "
@@ -203,7 +204,6 @@ def conflict_page(
         },
         status=409,
     )
-    if request.headers.get("HX-Request") == "true":
-        response["HX-Retarget"] = "body"
-        response["HX-Reswap"] = "innerHTML"
+    if request.htmx:
+        reswap(retarget(response, "body"), "innerHTML")
     return response

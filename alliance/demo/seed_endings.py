@@ -38,7 +38,6 @@ from alliance.aftercare.models import FollowUp, UsingPlan
 from alliance.aftercare.services import (
     answer_followup,
     open_followup,
-    practice_zone,
     run_followups,
 )
 from alliance.clients.models import Client, Episode
@@ -469,7 +468,7 @@ def _run_sweeps(firsts: list[FollowUp], *, now: datetime) -> None:
     check-ins to show whatever today's date."""
     if not firsts:
         return
-    zone = practice_zone(firsts[0].client.practice)
+    zone = firsts[0].client.practice.zone
     today = timezone.localtime(now, zone).date()
     for day in sorted({f.due_on for f in firsts if f.due_on <= today}):
         run_followups(now=min(datetime.combine(day, time(10), tzinfo=zone), now))
@@ -517,7 +516,7 @@ def seed_followups(
                 )
             )
             client.refresh_from_db()
-        zone = practice_zone(client.practice)
+        zone = client.practice.zone
         opened = followup.opened_at
         evening = datetime.combine(
             timezone.localtime(opened, zone).date() + timedelta(days=1),

@@ -17,7 +17,6 @@ from alliance.audit.services import record
 from alliance.clients.models import Episode
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.homework.templates_catalog import clean_draft, get_template, validate
-from alliance.scheduling.dates import zone_of
 from alliance.techniques.library import get_technique
 
 MAX_TITLE = 200
@@ -42,7 +41,7 @@ class EntryConflict(ValidationError):
 
 
 def client_today(assignment: HomeworkAssignment | Episode) -> date:
-    return timezone.localdate(timezone=zone_of(assignment.client.practice))
+    return assignment.client.practice.today()
 
 
 def _require_client(assignment: HomeworkAssignment, by: User) -> None:
@@ -193,8 +192,7 @@ def on_episode_moved(
     """``clients.signals.episode_moved`` receiver, inside the move's
     transaction: entering aftercare or closing ends the open homework."""
     if transition.to_phase in Episode.ENDED_PHASES:
-        zone = zone_of(episode.client.practice)
-        on = min(transition.at.astimezone(zone).date(), client_today(episode))
+        on = min(episode.client.practice.today(transition.at), client_today(episode))
         end_with_treatment(episode, by=by, on=on, request=request)
 
 

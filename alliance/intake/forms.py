@@ -120,10 +120,6 @@ class SectionForm(forms.Form):
             for i in range(self.row_count)
         ]
 
-    def text_fields(self) -> list[forms.BoundField]:
-        """The section's own fields (not the diagnosis rows or the version)."""
-        return [self[name] for name, _, _ in SECTION_FIELDS[self.section.key]]
-
     def section_fields(self) -> dict[str, Any]:
         """What to pass to services.save_section."""
         values: dict[str, Any] = {

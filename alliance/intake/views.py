@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from alliance import permissions
-from alliance.core.htmx import redirect_or_refresh
+from alliance.core.pdf import pdf_response
 from alliance.intake import services
 from alliance.intake.forms import (
     AddendumForm,
@@ -302,7 +303,9 @@ def complete(request: HttpRequest, uuid: object) -> HttpResponse:
         messages.success(
             request, "Intake completed and locked. Add later changes as addenda."
         )
-    return redirect_or_refresh(request, intake.get_absolute_url())
+    if request.htmx:  # htmx ignores a 302's body: tell it where to navigate
+        return HttpResponseClientRedirect(intake.get_absolute_url(), status=204)
+    return redirect(intake.get_absolute_url())
 
 
 @require_POST
@@ -353,13 +356,8 @@ def summary_download(request: HttpRequest, uuid: object) -> HttpResponse:
     pdf = summary_pdf(
         _summary_context(intake), base_url=request.build_absolute_uri("/")
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
     day = timezone.localdate(intake.completed_at or timezone.now())
-    response["Content-Disposition"] = (
-        f'attachment; filename="intake-summary-{day:%Y-%m-%d}.pdf"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, f"intake-summary-{day:%Y-%m-%d}.pdf")
 
 
 @require_POST

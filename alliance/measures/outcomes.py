@@ -26,7 +26,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
@@ -449,7 +448,7 @@ def period_bounds(
 ) -> tuple[datetime | None, datetime | None]:
     """``since`` and ``until`` for whole days from ``start`` to ``end``
     (both included) in the practice's time zone."""
-    zone = ZoneInfo(practice.time_zone)
+    zone = practice.zone
     since = datetime.combine(start, time.min, tzinfo=zone) if start else None
     until = (
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)

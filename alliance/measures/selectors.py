@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from alliance.accounts.models import Practice, User
+from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
@@ -30,10 +30,6 @@ CHANGE_LABELS = {
     "no_reliable_change": "No reliable change",
     "reliable_deterioration": "Reliable deterioration",
 }
-
-
-def _zone(practice: Practice | None) -> ZoneInfo:
-    return ZoneInfo(practice.time_zone if practice else "UTC")
 
 
 def _last_taken(episode_ids: list[int]) -> dict[tuple[int, str], datetime]:
@@ -116,7 +112,7 @@ def _mark_due(
     started = _termination_started(episodes)
     for schedule in schedules:
         episode = schedule.episode
-        zone = _zone(episode.client.practice)
+        zone = zone_of(episode.client.practice)
         schedule.is_due = is_due(
             schedule,
             episode,

@@ -30,12 +30,14 @@ from django.views.decorators.http import (
     require_http_methods,
     require_POST,
 )
+from django_htmx.http import push_url
 
 from alliance import permissions
 from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
+from alliance.core.downloads import download_response
 from alliance.measures import outcomes, services
 from alliance.measures.charts import chart_legend, episode_chart
 from alliance.measures.engine import Instrument, get_instrument
@@ -155,7 +157,7 @@ def render_step(
     template = f"{flow.page}#item-screen" if request.htmx else flow.page
     response = render(request, template, context)
     if request.htmx and push:
-        response["HX-Push-Url"] = f"{flow.step_url}?step={step}"
+        push_url(response, f"{flow.step_url}?step={step}")
     return response
 
 
@@ -334,13 +336,12 @@ def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
     """The same progress chart as an SVG file, for downloads and PDFs."""
     episode = permissions.get_episode(request, uuid)
     measure = _instrument(instrument)
-    response = HttpResponse(
-        episode_chart(episode, measure), content_type="image/svg+xml; charset=utf-8"
+    return download_response(
+        episode_chart(episode, measure),
+        f"{measure.code}-{episode.opened_at:%Y%m%d}.svg",
+        content_type="image/svg+xml; charset=utf-8",
+        inline=True,
     )
-    response["Content-Disposition"] = (
-        f'inline; filename="{measure.code}-{episode.opened_at:%Y%m%d}.svg"'
-    )
-    return response
 
 
 def detail(request: HttpRequest, uuid: object) -> HttpResponse:
@@ -849,8 +850,9 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
         name += f"-from-{detail['since']}"
     if detail["until"]:
         name += f"-to-{detail['until']}"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response = download_response(
+        b"", f"{name}.csv", content_type="text/csv; charset=utf-8"
+    )
     writer = csv.writer(response)
     writer.writerow(OUTCOMES_CSV_HEADER)
     for row in [*result.rows, result.overall]:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from alliance import permissions
 from alliance.homework.selectors import review as homework_review
@@ -114,8 +115,7 @@ def _conflict(
         form.add_error(None, conflict)
         response = _render(request, current, status=status, form=form, conflict=True)
     if request.htmx:
-        response["HX-Retarget"] = "#note-body"
-        response["HX-Reswap"] = "outerHTML"
+        reswap(retarget(response, "#note-body"), "outerHTML")
     return response
 
 

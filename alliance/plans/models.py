@@ -160,9 +160,6 @@ CONTENT_FIELDS = (
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):
-    def rateable(self) -> GoalQuerySet:
-        return self.filter(status=Goal.Status.ACTIVE)
-
     def scored(self) -> GoalQuerySet:
         """Goals that count in the episode's T-score: all but dropped ones."""
         return self.exclude(status=Goal.Status.DROPPED)

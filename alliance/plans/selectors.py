@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from alliance.accounts.models import User
+from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client, Episode
 from alliance.notes.models import TherapySession
 from alliance.plans.forms import SessionRecordForm
@@ -31,7 +31,6 @@ from alliance.plans.services import (
     practice_today,
     t_score_history,
 )
-from alliance.scheduling.dates import zone_of
 
 REVIEW_WINDOW = timedelta(days=7)
 # A rating describes its session's time, or when it was made between sessions

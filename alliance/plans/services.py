@@ -42,7 +42,6 @@ from alliance.plans.models import (
     TreatmentPlanVersion,
     level_display,
 )
-from alliance.scheduling.dates import zone_of
 from alliance.techniques.library import get_technique
 
 MAX_TEXT = 10_000
@@ -78,7 +77,7 @@ class RecordConflict(Conflict):
 
 
 def practice_today(episode: Episode) -> date:
-    return timezone.localdate(timezone=zone_of(episode.client.practice))
+    return episode.client.practice.today()
 
 
 def _require_open(episode: Episode) -> None:

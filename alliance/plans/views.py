@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget
 
 from alliance import permissions
 from alliance.clients.models import Episode
@@ -37,10 +37,6 @@ def _can_edit(request: HttpRequest, episode: Episode) -> bool:
     return episode.is_open and permissions.is_primary_clinician(
         request.user, episode.client
     )
-
-
-def _goals_url(episode: Episode) -> str:
-    return reverse("plans:goals", args=[episode.uuid])
 
 
 def _goal(request: HttpRequest, uuid: object, *, write: bool) -> Goal:
@@ -322,8 +318,7 @@ def _plan_form(
         status=status,
     )
     if conflict and request.htmx:
-        response["HX-Retarget"] = "body"
-        response["HX-Reswap"] = "innerHTML"
+        reswap(retarget(response, "body"), "innerHTML")
     return response
 
 
@@ -464,8 +459,7 @@ def _session_response(
         status=status,
     )
     if request.htmx and status == 409:
-        response["HX-Retarget"] = "#session-plan"
-        response["HX-Reswap"] = "outerHTML"
+        reswap(retarget(response, "#session-plan"), "outerHTML")
     return response
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from alliance.accounts.models import zone_of
 from alliance.clients.models import Client, Episode
 from alliance.core import periodic
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.measures.selectors import client_drafts, due_measures
 from alliance.reminders.models import ReminderPreference
-from alliance.scheduling.dates import zone_of
 from alliance.scheduling.models import Appointment
 
 # Appointments starting within this window of the digest are mentioned.
@@ -122,7 +122,7 @@ def digest_content(
 ) -> DigestContent:
     """The lines of the client's reminder email at ``now``, for the kinds they
     have left on; empty when nothing is due."""
-    today = now.astimezone(zone_of(client.practice)).date()
+    today = client.practice.today(now)
     kinds = preference.kinds_on
     content = DigestContent()
     if "appointments" in kinds:

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.accounts.models import User
+from alliance.accounts.models import User, zone_of
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import PORTAL_OPEN, Client
@@ -29,7 +29,6 @@ from alliance.core import periodic
 from alliance.core.periodic import REMINDER_PREFERENCES
 from alliance.reminders.models import PeriodicRun, ReminderDigest, ReminderPreference
 from alliance.reminders.selectors import DigestContent, digest_content, preference_for
-from alliance.scheduling.dates import zone_of
 
 logger = logging.getLogger("alliance.reminders")
 

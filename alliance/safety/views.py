@@ -21,6 +21,7 @@ from alliance import permissions
 from alliance.accounts.models import Practice
 from alliance.audit.services import record
 from alliance.clients.models import Client
+from alliance.core.pdf import pdf_response, render_pdf
 from alliance.safety.forms import SafetyPlanForm
 from alliance.safety.models import (
     CITATION,
@@ -28,7 +29,6 @@ from alliance.safety.models import (
     SafetyPlan,
     SafetyPlanVersion,
 )
-from alliance.safety.pdf import plan_pdf
 from alliance.safety.selectors import current_safety_plan
 from alliance.safety.services import save_safety_plan
 
@@ -88,13 +88,14 @@ def _pdf_response(
     request: HttpRequest, client: Client, version: SafetyPlanVersion
 ) -> HttpResponse:
     context = {**_plan_context(client, version), "printed_at": timezone.now()}
-    pdf = plan_pdf(context, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    day = timezone.localdate(version.created_at)
-    response["Content-Disposition"] = (
-        f'attachment; filename="safety-plan-v{version.number}-{day:%Y-%m-%d}.pdf"'
+    pdf = render_pdf(
+        "safety/plan_pdf.html",
+        context,
+        stylesheets=["safety/plan_pdf.css"],
+        base_url=request.build_absolute_uri("/"),
     )
-    return response
+    day = timezone.localdate(version.created_at)
+    return pdf_response(pdf, f"safety-plan-v{version.number}-{day:%Y-%m-%d}.pdf")
 
 
 # Clinician pages --------------------------------------------------------------

@@ -1,19 +1,14 @@
 """Calendar arithmetic in the practice's time zone. Times are stored in UTC;
 days and weeks are the practice's local days, which are 23 or 25 hours long
-when the clocks change."""
+when the clocks change. The practice's zone is ``Practice.zone`` (or
+``accounts.models.zone_of`` when there may be no practice)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from alliance.accounts.models import Practice
-
 UTC = ZoneInfo("UTC")
-
-
-def zone_of(practice: Practice | None) -> ZoneInfo:
-    return ZoneInfo(practice.time_zone) if practice is not None else UTC
 
 
 def day_bounds(day: date, zone: ZoneInfo, days: int = 1) -> tuple[datetime, datetime]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from alliance.accounts.models import User
+from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client
-from alliance.scheduling.dates import day_bounds, zone_of
+from alliance.scheduling.dates import day_bounds
 from alliance.scheduling.models import Appointment
 
 CHART_LIMIT = 50

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from alliance.accounts.models import User
+from alliance.accounts.models import User, zone_of
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
 from alliance.core.tokens import hash_token, new_token
 from alliance.core.versioning import save_if_current
-from alliance.scheduling.dates import UTC, describe_slot, zone_of
+from alliance.scheduling.dates import UTC, describe_slot
 from alliance.scheduling.models import Appointment
 
 # Past appointments may be recorded, but not from before any practice existed.

@@ -26,13 +26,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import permissions
-from alliance.accounts.models import User
+from alliance.accounts.models import User, zone_of
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
+from alliance.core.downloads import download_response
 from alliance.core.tokens import hash_token
 from alliance.core.versioning import Conflict, conflict_page, rebind
 from alliance.scheduling import ics, services
-from alliance.scheduling.dates import day_bounds, describe_slot, week_start, zone_of
+from alliance.scheduling.dates import day_bounds, describe_slot, week_start
 from alliance.scheduling.forms import BookAppointmentForm, RescheduleForm, StatusForm
 from alliance.scheduling.models import Appointment
 
@@ -457,8 +458,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         detail={"count": len(appointments)},
     )
     body = ics.calendar(appointments, name="Alliance appointments", now=now)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="alliance.ics"'
+    response = download_response(
+        body, "alliance.ics", content_type="text/calendar; charset=utf-8", inline=True
+    )
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -28,7 +28,6 @@ from alliance.notes.models import TherapySession
 from alliance.plans.models import Goal, GoalRating, TechniqueUse, TreatmentPlan
 from alliance.plans.selectors import EFFECTIVE
 from alliance.plans.services import episode_t_score, t_score_history
-from alliance.scheduling.dates import zone_of
 from alliance.techniques.library import get_technique
 from alliance.termination.models import (
     ReadinessReview,
@@ -62,9 +61,7 @@ DIRECTION_LABELS = {"up": "Rising", "down": "Falling", "steady": "Steady"}
 def _local_day(moment: datetime | None, episode: Episode) -> str | None:
     if moment is None:
         return None
-    return (
-        timezone.localtime(moment, zone_of(episode.client.practice)).date().isoformat()
-    )
+    return episode.client.practice.today(moment).isoformat()
 
 
 def _number(value: float | None) -> float | int | None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance import permissions
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
+from alliance.core.pdf import pdf_response
 from alliance.termination import selectors, services
 from alliance.termination.forms import RelapsePlanForm, ReviewForm, SummaryForm
 from alliance.termination.models import (
@@ -39,10 +40,7 @@ def _pdf(
         {**context, "printed_at": timezone.now()},
         base_url=request.build_absolute_uri("/"),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, name)
 
 
 def _day(moment: Any) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -34,7 +33,7 @@ MAX_DAYS_BACK = 365
 
 def client_today(client: Client) -> date:
     """Today in the practice's time zone."""
-    return timezone.localdate(timezone=ZoneInfo(client.practice.time_zone))
+    return client.practice.today()
 
 
 def _is_client(client: Client, by: User) -> bool:

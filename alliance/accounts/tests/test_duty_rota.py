@@ -73,9 +73,7 @@ def test_only_clinicians_of_the_practice_go_on_duty(practice, ada, zed):
 
 
 def test_the_admin_page_adds_and_removes_days(practice, ada, alice, as_user):
-    from alliance.accounts.duty import practice_today
-
-    today = practice_today(practice)
+    today = practice.today()
     http = as_user(ada)
     response = http.post(
         reverse("accounts:duty"),

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from alliance.accounts.duty import end_of_practice_day, practice_today
+from alliance.accounts.duty import end_of_practice_day
 from alliance.accounts.models import DutyShift, User
 from alliance.alerts.models import DutyAccess
 from alliance.alerts.services import raise_alert
@@ -30,7 +30,7 @@ def bob_on_duty(bob, clock):
     DutyShift.objects.create(
         practice=bob.practice,
         clinician=bob,
-        date=practice_today(bob.practice, clock.at),
+        date=bob.practice.today(clock.at),
     )
     return bob
 
@@ -129,7 +129,7 @@ def test_another_practices_duty_clinician_gets_404(alert, zed, as_user, clock):
         practice=zed.practice,
     )
     DutyShift.objects.create(
-        practice=zed.practice, clinician=other, date=practice_today(zed.practice)
+        practice=zed.practice, clinician=other, date=zed.practice.today()
     )
     assert as_user(other).get(duty_url(alert)).status_code == 404
     assert as_user(other).post(duty_url(alert), {"reason": REASON}).status_code == 404

@@ -13,7 +13,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
 
-from alliance.accounts.duty import practice_today
 from alliance.accounts.models import DutyShift
 from alliance.accounts.services import update_practice
 from alliance.alerts.models import AlertNotification, RiskAlert
@@ -47,7 +46,7 @@ def assert_no_clinical_text(message, client):
 
 def on_duty(user, clock, **later):
     """Put ``user`` on duty on the practice day of the clock (moved by ``later``)."""
-    day = practice_today(user.practice, clock.at + timedelta(**later))
+    day = user.practice.today(clock.at + timedelta(**later))
     return DutyShift.objects.create(practice=user.practice, clinician=user, date=day)
 
 

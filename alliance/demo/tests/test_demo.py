@@ -60,11 +60,11 @@ def test_it_gives_pages_content(seeded):
 
 
 def test_it_keeps_a_duty_rota_and_an_escalated_alert(seeded):
-    from alliance.accounts.duty import duty_clinicians, practice_today
+    from alliance.accounts.duty import duty_clinicians
     from alliance.accounts.models import DutyShift, Practice
 
     practice = Practice.objects.get()
-    today = practice_today(practice)
+    today = practice.today()
     assert duty_clinicians(practice, on=today).count() == 1
     assert DutyShift.objects.filter(date__gt=today + timedelta(weeks=5)).exists()
     [alert] = [a for a in RiskAlert.objects.open() if a.source == "Portal check-in"]
