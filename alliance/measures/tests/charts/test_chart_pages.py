@@ -64,9 +64,10 @@ def test_the_history_legend_names_only_what_the_chart_draws(as_user, alice, cleo
     from alliance.measures.engine import get_instrument
 
     episode = _scores(cleo, alice, [18, 12])
-    feedback = get_instrument("session_feedback")
-    answers = {item.key: 8 for item in feedback.items if item.scored}
-    record_administration(episode, "session_feedback", answers, by=alice)
+    # Our alliance check has no bands, cut-off or reliable-change value.
+    check = get_instrument("alliance_check")
+    answers = {item.key: 4 for item in check.items if item.scored}
+    record_administration(episode, "alliance_check", answers, by=alice)
     http = as_user(alice)
     phq9 = http.get(reverse("measures:history", args=[episode.uuid, "phq9"])).text
     legend = phq9.split('<p class="help">', 1)[1].split("</p>", 1)[0]
@@ -74,7 +75,7 @@ def test_the_history_legend_names_only_what_the_chart_draws(as_user, alice, cleo
     assert "Dashed red: the clinical cut-off." in legend
     assert "reliable change" in legend
     page = http.get(
-        reverse("measures:history", args=[episode.uuid, "session_feedback"])
+        reverse("measures:history", args=[episode.uuid, "alliance_check"])
     ).text
     legend = page.split('<p class="help">', 1)[1].split("</p>", 1)[0]
     assert "Shaded" not in legend
