@@ -255,5 +255,6 @@ def autosave(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
     if "status_errors" in context:
         messages.error(request, " ".join(context["status_errors"]))
     elif context["not_saved"]:
-        messages.error(request, " ".join(context["not_saved"]))
+        # The valid answers were saved: a warning about the rest, not a refusal.
+        messages.warning(request, " ".join(context["not_saved"]))
     return redirect("homework:entry", assignment.uuid, for_date.isoformat())
