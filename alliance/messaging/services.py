@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -443,8 +443,8 @@ def _still_unread(notice: MessageNotice) -> bool:
 
 def send_notice(notice: MessageNotice, *, now: datetime) -> bool | None:
     """Send one due notice. True: sent; False: cancelled (read already, or
-    switched off); None: it waits (the client's quiet hours). A failed send
-    leaves it waiting and raises."""
+    switched off) or sent meanwhile by another worker; None: it waits (the
+    client's quiet hours). A failed send leaves it waiting and raises."""
     practice = notice.client.practice
     if notice.to_client:
         local = now.astimezone(_zone(practice))
@@ -455,29 +455,44 @@ def send_notice(notice: MessageNotice, *, now: datetime) -> bool | None:
             pk=notice.pk, state=MessageNotice.State.PENDING
         ).update(state=MessageNotice.State.CANCELLED)
         return False
+    # Claimed before sending, so two workers never both send it.
+    pending = MessageNotice.objects.filter(
+        pk=notice.pk, state=MessageNotice.State.PENDING
+    )
+    if not pending.update(state=MessageNotice.State.SENT, sent_at=timezone.now()):
+        return False
     try:
         notice_email(notice).send()
     except Exception as exc:
-        record(
-            None,
-            "message.email",
-            None,
-            client_uuid=notice.client.uuid,
-            outcome=AuditEvent.Outcome.FAILED,
-            detail={"recipient": notice.recipient_id, "error": type(exc).__name__},
-        )
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    MessageNotice.objects.filter(pk=notice.pk).update(
+                        state=MessageNotice.State.PENDING, sent_at=None
+                    )
+            except IntegrityError:  # a newer notice waits already; it will do
+                MessageNotice.objects.filter(pk=notice.pk).update(
+                    state=MessageNotice.State.CANCELLED, sent_at=None
+                )
+            record(
+                None,
+                "message.email",
+                None,
+                client_uuid=notice.client.uuid,
+                outcome=AuditEvent.Outcome.FAILED,
+                detail={
+                    "recipient": notice.recipient_id,
+                    "error": type(exc).__name__,
+                },
+            )
         raise
-    with transaction.atomic():
-        MessageNotice.objects.filter(pk=notice.pk).update(
-            state=MessageNotice.State.SENT, sent_at=timezone.now()
-        )
-        record(
-            None,
-            "message.email",
-            None,
-            client_uuid=notice.client.uuid,
-            detail={"recipient": notice.recipient_id, "to_client": notice.to_client},
-        )
+    record(
+        None,
+        "message.email",
+        None,
+        client_uuid=notice.client.uuid,
+        detail={"recipient": notice.recipient_id, "to_client": notice.to_client},
+    )
     return True
 
 

@@ -247,3 +247,12 @@ def test_quiet_window_arithmetic_is_in_the_practice_zone(practice):
     practice.quiet_hours_start = datetime(2026, 1, 1, 21).time()
     practice.quiet_hours_end = datetime(2026, 1, 1, 8).time()
     assert practice.in_quiet_hours(datetime(2026, 1, 1, 23).time())
+
+
+def test_two_workers_never_both_send_one_email(cleo, mailoutbox):
+    from_clinician(cleo)
+    notice = MessageNotice.objects.get()
+    now = timezone.now()
+    assert services.send_notice(notice, now=now) is True
+    assert services.send_notice(notice, now=now) is False  # a stale copy
+    assert len(mailoutbox) == 1
