@@ -305,11 +305,13 @@ def set_message_emails(
         MessageNotice.objects.filter(
             recipient=user, state=MessageNotice.State.PENDING
         ).update(state=MessageNotice.State.CANCELLED)
+    own = Client.objects.filter(user=user).values_list("uuid", flat=True).first()
     record(
         request.user if request is not None and request.user.is_authenticated else None,
         "message.email_choice",
         None,
         request=request,
+        client_uuid=own,
         detail={"user": user.pk, "enabled": choice.enabled},
     )
     return choice

@@ -186,6 +186,8 @@ def test_it_lets_the_client_switch_emails_off_on_the_reminders_page(cleo, portal
     assert response.status_code == 302
     assert response["Location"] == reverse("reminders:preferences")
     assert not services.emails_wanted(cleo.user)
+    event = AuditEvent.objects.get(action="message.email_choice")
+    assert event.client_uuid == cleo.uuid and event.actor == cleo.user
     portal.post(reverse("messaging:email_choice"), {"enabled": "on"})
     assert services.emails_wanted(cleo.user)
 
