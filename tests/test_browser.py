@@ -408,3 +408,35 @@ def test_a_client_works_between_sessions_and_the_clinician_sees_it(
     assert "let's put that on the agenda" in text
     _shot(page, tmp_path, "review-panel")
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_a_client_breathes_any_time_and_keeps_it_in_the_toolbox(
+    page, demo_server, tmp_path
+):
+    """Issue #16: on a phone-sized screen the client opens "Breathe / ground
+    yourself" from the Menu, breathes with the pacer, and saves it to their
+    toolbox, with no CSP error and nothing wider than the screen."""
+    from playwright.sync_api import expect
+
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    _log_in_client(page, base, client)
+    nav = page.get_by_role("navigation", name="Portal")
+    nav.get_by_text("Menu").click()
+    href = nav.get_by_role("link", name="Breathe / ground yourself").get_attribute(
+        "href"
+    )
+    page.goto(f"{base}{href}?fast=1")
+    box = page.locator("main").bounding_box()
+    assert box is not None and box["width"] <= 390
+    page.get_by_label("Paced breathing").check()
+    page.get_by_label("Minutes to practise").fill("1")
+    page.get_by_role("button", name="Start").click()
+    page.locator("#pacer-cue").filter(has_text=re.compile("Breathe")).wait_for()
+    _shot(page, tmp_path, "exercises-pacer")
+    expect(page.locator("#id_minutes")).to_have_value("1", timeout=20_000)
+    assert page.locator("#id_method").input_value() == "breathing"
+    page.get_by_role("button", name="Save to my toolbox").click()
+    page.get_by_text("Logged in your coping toolbox").wait_for()
+    assert "Paced breathing" in page.locator("main").inner_text()
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

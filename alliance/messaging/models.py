@@ -116,3 +116,62 @@ class MessageAttachment(UUIDModel):
         if bound != str(self.message.uuid):
             raise DecryptionError("attachment does not belong to this message")
         return base64.b64decode(encoded, validate=True)
+
+
+class MessageEmailChoice(models.Model):
+    """Whether a person (client or staff) wants an email when a new message
+    reaches them; a person without a row gets them."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="message_email_choice"
+    )
+    enabled = models.BooleanField("email me about new messages", default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Message emails {'on' if self.enabled else 'off'} for {self.user_id}"
+
+
+class MessageNotice(models.Model):
+    """A "you have a new message" email to one person about one thread. It
+    carries no message text. At most one waits per (thread, person); it is due
+    no sooner than an hour after the last one sent for that thread, so several
+    messages in a row make one email."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Not needed (already read, or switched off)"
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="message_notices"
+    )
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The recipient is the client (portal login), not someone in the care team.
+    to_client = models.BooleanField()
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    client_path = "client"
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["state", "due_at"], name="notice_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "recipient"],
+                condition=models.Q(state="pending"),
+                name="one_pending_message_notice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Message notice to {self.recipient_id} ({self.state})"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.client.uuid

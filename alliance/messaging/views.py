@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import Client
@@ -124,7 +127,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request=request,
         detail={"threads": len(threads)},
     )
-    return render(request, "messaging/inbox.html", {"threads": threads})
+    return render(
+        request,
+        "messaging/inbox.html",
+        {"threads": threads, "message_emails": services.emails_wanted(user)},
+    )
 
 
 @bounded_uploads
@@ -222,3 +229,45 @@ def mine_attachment(request: HttpRequest, uuid: object) -> HttpResponse:
         request, _attachments(), uuid, action="message.attachment_download"
     )
     return _download(request, found)
+
+
+# -- emails about new messages ------------------------------------------------------
+
+
+@require_POST
+def email_choice(request: HttpRequest) -> HttpResponse:
+    """Switch one's own emails about new messages on or off: a client from
+    their reminder page (also after therapy ends), a clinician or supervisor
+    from the inbox. Admins have no messages, so 403."""
+    user = request.user
+    if getattr(user, "role", None) == User.Role.CLIENT:
+        permissions.get_own_client(request, keepsake=True)
+        back = "reminders:preferences"
+    else:
+        user = permissions.require_clinician(request)
+        back = "messaging:inbox"
+    enabled = request.POST.get("enabled") == "on"
+    services.set_message_emails(user, enabled, request=request)
+    messages.success(
+        request,
+        "You will get an email when a new message reaches you."
+        if enabled
+        else "You will get no emails about new messages.",
+    )
+    return redirect(back)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in each message email: GET asks to confirm; POST switches the
+    emails off (a mail scanner opening the link changes nothing)."""
+    user = services.user_for_token(token)
+    if user is None:
+        return render(request, "messaging/unsubscribe_invalid.html", status=404)
+    context = {"token": token, "is_client": user.role == User.Role.CLIENT}
+    if request.method == "POST":
+        services.set_message_emails(user, False, request=request)
+        return render(request, "messaging/unsubscribed.html", context)
+    return render(request, "messaging/unsubscribe.html", context)

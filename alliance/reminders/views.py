@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from alliance import permissions
 from alliance.audit.services import record
+from alliance.messaging.services import emails_wanted
 from alliance.reminders import services
 from alliance.reminders.forms import PreferencesForm
 from alliance.reminders.selectors import preference_for
@@ -50,6 +51,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "practice": client.practice,
             "portal": True,
             "form": form,
+            "message_emails": emails_wanted(request.user),
         },
     )
 

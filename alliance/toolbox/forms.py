@@ -7,7 +7,12 @@ from django import forms
 
 from alliance.techniques.library import APPROACHES, all_techniques
 from alliance.toolbox.models import HELPFULNESS_MAX
-from alliance.toolbox.services import MAX_NOTES, MAX_PRACTICE_NOTE, MAX_TITLE
+from alliance.toolbox.services import (
+    MAX_GUIDED_MINUTES,
+    MAX_NOTES,
+    MAX_PRACTICE_NOTE,
+    MAX_TITLE,
+)
 
 
 def library_choices() -> list[Any]:
@@ -84,6 +89,40 @@ class PracticeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_practice_%s")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid4())
+
+
+GUIDED_CHOICES = (
+    ("breathing", "Paced breathing"),
+    ("body_scan", "Body scan"),
+    ("grounding", "5-4-3-2-1 grounding"),
+)
+
+
+class GuidedLogForm(forms.Form):
+    """Log a guided exercise to the toolbox. The ids ``id_method`` and
+    ``id_minutes`` are the ones static/js/homework-relaxation.js fills when
+    the client stops an exercise; without JavaScript they fill them in."""
+
+    method = forms.ChoiceField(label="Exercise", choices=GUIDED_CHOICES)
+    minutes = forms.IntegerField(
+        label="Minutes",
+        min_value=1,
+        max_value=MAX_GUIDED_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    helpfulness = forms.IntegerField(
+        label=f"How much did it help? (0 = not at all, {HELPFULNESS_MAX} = a great deal)",
+        min_value=0,
+        max_value=HELPFULNESS_MAX,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid4())

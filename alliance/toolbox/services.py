@@ -284,3 +284,84 @@ def restore_skill(
     skill.save(update_fields=["archived_at", "archived_by"])
     record(by, "coping_skill.restore", skill, request=request)
     return skill
+
+
+# The guided exercises the portal offers at any time (breathing pacer, body
+# scan, grounding; their scripts live in alliance/homework/guided.py) and the
+# library technique each is logged under.
+GUIDED_TECHNIQUES = {
+    "breathing": "paced-breathing",
+    "body_scan": "body-scan",
+    "grounding": "grounding",
+}
+# The skill's name when a practice has taken the technique out of its library.
+GUIDED_TITLES = {
+    "breathing": "Paced breathing",
+    "body_scan": "Body scan",
+    "grounding": "Grounding",
+}
+MAX_GUIDED_MINUTES = 180
+
+
+@transaction.atomic
+def log_guided_exercise(
+    client: Client,
+    exercise: str,
+    *,
+    minutes: int,
+    helpfulness: int | None,
+    by: User,
+    idempotency_key: UUID | None = None,
+    request: HttpRequest | None = None,
+) -> SkillPractice:
+    """Log a guided exercise the client did (their choice, when they stop it)
+    as a practice of that exercise's skill in their own toolbox: the current
+    skill for its library technique, added now if there is none. The client
+    alone does this, also after therapy has ended."""
+    if not _is_client(client, by):
+        raise ValidationError("Only the client logs their own guided exercises.")
+    slug = GUIDED_TECHNIQUES.get(exercise)
+    if slug is None:
+        raise ValidationError("Choose one of the exercises on this page.")
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 1 <= minutes <= MAX_GUIDED_MINUTES
+    ):
+        raise ValidationError(
+            f"Give the minutes you practised, from 1 to {MAX_GUIDED_MINUTES}."
+        )
+    try:
+        title = get_technique(slug).name
+    except KeyError:
+        title = GUIDED_TITLES[exercise]
+    skill = CopingSkill.objects.current().filter(client=client, technique=slug).first()
+    if skill is None:
+        try:
+            with transaction.atomic():
+                skill = CopingSkill.objects.create(
+                    client=client,
+                    technique=slug,
+                    title=title[:MAX_TITLE],
+                    added_by=by,
+                )
+        except IntegrityError:  # added at the same moment by another request
+            skill = CopingSkill.objects.current().get(client=client, technique=slug)
+        else:
+            record(
+                by,
+                "coping_skill.add",
+                skill,
+                request=request,
+                detail={"technique": slug, "via": "guided_exercise"},
+            )
+    unit = "minute" if minutes == 1 else "minutes"
+    return log_practice(
+        skill,
+        practised_on=client_today(client),
+        helpfulness=helpfulness,
+        note=f"Guided exercise, {minutes} {unit}.",
+        by=by,
+        idempotency_key=idempotency_key,
+        request=request,
+    )

@@ -19,6 +19,7 @@ urlpatterns = [
     # The client's own toolbox in the portal.
     path("mine/", views.mine, name="mine"),
     path("mine/add/", views.add_own, name="add_own"),
+    path("mine/exercises/", views.exercises, name="exercises"),
     path("mine/<uuid:uuid>/", views.skill, name="skill"),
     path("mine/<uuid:uuid>/notes/", views.notes, name="notes"),
     path("mine/<uuid:uuid>/log/", views.log, name="log"),

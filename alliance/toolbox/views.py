@@ -11,19 +11,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from alliance import permissions
 from alliance.audit.services import record
 from alliance.clients.models import Client
 from alliance.core.versioning import Conflict, conflict_page, rebind
+from alliance.homework import guided
 from alliance.toolbox import selectors, services
 from alliance.toolbox.forms import (
+    GuidedLogForm,
     LibrarySkillForm,
     NotesForm,
     OwnSkillForm,
@@ -402,3 +409,67 @@ def restore_mine(request: HttpRequest, uuid: object) -> HttpResponse:
         return redirect("toolbox:mine")
     messages.success(request, f"“{found.title}” is back in your toolbox.")
     return redirect("toolbox:skill", found.uuid)
+
+
+# -- guided exercises, any time ---------------------------------------------------
+
+
+def _exercises_page(
+    request: HttpRequest, client: Client, form: GuidedLogForm
+) -> HttpResponse:
+    # ``?fast=1`` speeds the timer up for browser tests, never in production.
+    fast = settings.DEBUG and request.GET.get("fast") == "1"
+    panel = guided.panel(guided.TEMPLATE, fast=fast)
+    return render(
+        request,
+        "toolbox/exercises.html",
+        {
+            "client": client,
+            "practice": client.practice,
+            "portal": True,
+            "guided": panel,
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exercises(request: HttpRequest) -> HttpResponse:
+    """The breathing pacer, body scan and grounding, whenever the client wants
+    them, also after therapy ends (a keepsake). POST logs the exercise done
+    as a practice of its skill in the client's own toolbox."""
+    found = permissions.get_own_client(
+        request, write=request.method == "POST", keepsake=True
+    )
+    if request.method == "GET":
+        record(
+            request.user,
+            "guided_exercises.view",
+            None,
+            request=request,
+            client_uuid=found.uuid,
+        )
+        return _exercises_page(request, found, GuidedLogForm())
+    form = GuidedLogForm(request.POST)
+    if not form.is_valid():
+        return _exercises_page(request, found, form)
+    data = form.cleaned_data
+    try:
+        practice = services.log_guided_exercise(
+            found,
+            data["method"],
+            minutes=data["minutes"],
+            helpfulness=data["helpfulness"],
+            by=request.user,  # type: ignore[arg-type]
+            idempotency_key=data["idempotency_key"],
+            request=request,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _exercises_page(request, found, form)
+    messages.success(
+        request,
+        f"Logged in your coping toolbox under “{practice.skill.title}”. "
+        "Well done for making time for it.",
+    )
+    return redirect("toolbox:skill", practice.skill.uuid)

@@ -5,7 +5,7 @@ thread is the client's own page; another client's attachment is 404."""
 
 from __future__ import annotations
 
-from tests.authz import case, clinical, clinician_page, kind
+from tests.authz import PUBLIC_URLS, UNAUTH, case, clinical, clinician_page, kind
 from tests.authz.portal import portal_object, portal_page
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -62,3 +62,23 @@ case(
     data={"body": "Can we move Tuesday?"},
 )
 case("messaging:mine_attachment", **portal_object(), kind="message_attachment")
+
+# Anyone with messages switches their own emails about them: the client,
+# clinicians and supervisors (302 back to their page); admins have no
+# messages (403). The signed unsubscribe link needs no login: public here,
+# checked by alliance/messaging/tests/test_emails.py.
+PUBLIC_URLS.add("messaging:unsubscribe")
+case(
+    "messaging:email_choice",
+    {
+        **UNAUTH,
+        "client": 302,
+        "alice": 302,
+        "bob": 302,
+        "sam": 302,
+        "ada": 403,
+        "zed": 403,
+    },
+    method="POST",
+    data={"enabled": "on"},
+)

@@ -115,3 +115,13 @@ case(
     kind="coping_skill_archived",
     method="POST",
 )
+
+# The guided exercises page: the client's own, also after therapy ends; POST
+# logs to their own toolbox and goes to the skill (302).
+case("toolbox:exercises", portal_page())
+case(
+    "toolbox:exercises",
+    portal_page(302),
+    method="POST",
+    data={"method": "body_scan", "minutes": "5", "helpfulness": "7"},
+)

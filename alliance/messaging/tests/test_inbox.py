@@ -63,7 +63,7 @@ def test_the_supervisor_sees_the_supervisees_threads(alice, sam, bob):
 def test_the_inbox_queries_are_bounded(as_user, alice, django_assert_max_num_queries):
     http = as_user(alice)
     _clients_with_messages(alice, 2)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(13) as few:
         http.get(reverse("messaging:inbox"))
     _clients_with_messages(alice, 18, start=2)
     with django_assert_max_num_queries(len(few.captured_queries)):

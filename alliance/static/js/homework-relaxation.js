@@ -3,7 +3,8 @@
  * A paced-breathing timer and step-by-step scripts (body scan, grounding)
  * whose data comes from alliance/homework/guided.py through the JSON script
  * tag #guided-data. When the practice stops, the log form's "minutes" and
- * "method" fields are filled and change events fire, so the htmx autosave on
+ * "method" fields are filled (on the portal's exercises page, the form that
+ * logs to the coping toolbox: the panel has data-log="toolbox") and change events fire, so the htmx autosave on
  * the form saves the draft. Without JavaScript none of this runs: the page
  * shows the exercises as plain lists and the log is filled in by hand.
  *
@@ -369,6 +370,18 @@
         (completed ? "Well done. " : "") +
         "You practised for " + plural(minutes, "minute") + " (" + label + "). ";
       if (!filled) return;
+      if (root.dataset.log === "toolbox") {
+        // The portal's exercises page: the form below logs to the toolbox.
+        const toForm = document.createElement("a");
+        toForm.href = "#guided-log";
+        toForm.textContent = "the form below";
+        doneEl.appendChild(document.createTextNode("If you like, keep a note of it: "));
+        doneEl.appendChild(toForm);
+        doneEl.appendChild(
+          document.createTextNode(" now shows this; save it to your coping toolbox.")
+        );
+        return;
+      }
       doneEl.appendChild(
         document.createTextNode("Your log below now shows this. Rate your ")
       );
