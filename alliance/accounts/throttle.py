@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from alliance.audit.chain import clean
 from alliance.audit.models import AuditEvent
 
 
@@ -51,6 +52,9 @@ def account_is_cooling_off(username: str, ip: str | None) -> bool:
     """True when this account must not be offered a password check from ip."""
     if not username:
         return False
+    # Failed sign-ins are logged with control characters replaced (a NUL
+    # cannot reach PostgreSQL), so count them under the same cleaned name.
+    username = clean(username)
     failures = AuditEvent.objects.filter(
         action="auth.login_failed", at__gt=_since(username), detail__email=username
     ).count()

@@ -33,6 +33,7 @@ class SlowBackend(EmailBackend):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_log_emptied_after")
 def test_two_parallel_sweeps_send_each_message_once(cleo, alice, sam, settings):
     settings.EMAIL_BACKEND = "alliance.alerts.tests.test_two_workers.SlowBackend"
     # The immediate task is only queued, so the two sweeps find it waiting.

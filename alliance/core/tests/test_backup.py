@@ -412,20 +412,6 @@ def _pg_url(name: str) -> str:
     return f"postgres://{auth}@{host}/{name}"
 
 
-@pytest.fixture
-def audit_log_emptied_after():
-    """After a transactional test Django truncates every table, and the audit
-    table refuses TRUNCATE while it holds events: empty it first, as the
-    superuser the tests run as, with the triggers off for the moment."""
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        try:
-            cursor.execute("DELETE FROM audit_auditevent")
-        finally:
-            cursor.execute("SET session_replication_role = DEFAULT")
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql" or shutil.which("pg_dump") is None,
     reason="PostgreSQL with pg_dump on PATH",
