@@ -1,43 +1,49 @@
-"""The hand-written iCalendar writer: escaping and folding (RFC 5545)."""
+"""The calendar feed's iCalendar text (RFC 5545), written by ``icalendar``."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from alliance.scheduling.ics import calendar, escape_text, fold
+import icalendar
+
+from alliance.scheduling.ics import calendar
 from alliance.scheduling.models import Appointment
+
+START = datetime(2026, 7, 1, 13, 0, tzinfo=UTC)
+
+
+def _in_room(location):
+    return Appointment(
+        uuid=UUID("12345678-1234-5678-1234-567812345678"),
+        starts_at=START,
+        ends_at=START + timedelta(minutes=50),
+        modality="in_person",
+        location=location,
+    )
+
+
+def _physical_lines(location):
+    return calendar([_in_room(location)], name="Alliance", now=START).split("\r\n")
 
 
 def test_it_escapes_text_values():
-    assert escape_text("a\\b;c,d\ne\r\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
+    text = calendar([_in_room("a\\b;c,d\ne\r\nf")], name="Alliance", now=START)
+    assert "LOCATION:a\\\\b\\;c\\,d\\ne\\nf\r\n" in text
 
 
 def test_it_drops_control_characters():
-    assert escape_text("Room\x07 2\tA") == "Room 2\tA"
+    text = calendar([_in_room("Room\x07 2\tA")], name="Alliance", now=START)
+    assert "LOCATION:Room 2\tA\r\n" in text
 
 
-def test_it_leaves_short_lines_alone():
-    line = "SUMMARY:" + "x" * 67
-    assert len(line) == 75
-    assert fold(line) == line
-
-
-def test_it_folds_at_75_octets():
-    line = "LOCATION:" + "x" * 200
-    pieces = fold(line).split("\r\n")
-    assert [len(p) for p in pieces] == [75, 75, 61]
-    assert all(p.startswith(" ") for p in pieces[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
-
-
-def test_it_never_splits_a_multibyte_character():
-    line = "LOCATION:" + "é" * 100
-    pieces = fold(line).split("\r\n")
-    assert all(len(p.encode()) <= 75 for p in pieces)
-    for piece in pieces:
-        piece.encode().decode("utf-8")  # each piece is whole UTF-8
-    assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
+def test_it_folds_at_75_octets_and_never_splits_a_character():
+    for location in ["x" * 200, "é" * 100]:
+        lines = _physical_lines(location)
+        assert all(len(line.encode()) <= 75 for line in lines)
+        parsed = icalendar.Calendar.from_ical("\r\n".join(lines))
+        (event,) = parsed.walk("VEVENT")
+        assert str(event["LOCATION"]) == location
 
 
 def test_it_writes_utc_times_and_the_room():
