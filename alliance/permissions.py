@@ -279,6 +279,60 @@ def get_practice_object(
     return obj
 
 
+def visible_clinicians(user: User) -> list[User]:
+    """The clinicians whose calendars ``user`` may see: the practice admin
+    every active clinician of the practice, a supervisor themselves and their
+    supervisees, anyone else only themselves. Ordered by name."""
+    if user.is_practice_admin:
+        return list(User.objects.clinicians().filter(practice_id=user.practice_id))
+    if user.role != User.Role.SUPERVISOR:
+        return [user]
+    return list(
+        User.objects.filter(
+            pk__in=[user.pk, *user.supervisee_ids()], practice_id=user.practice_id
+        )
+    )
+
+
+def may_manage_calendar(user: User, owner: User | None) -> bool:
+    """Whether ``user`` may book on ``owner``'s calendar: their own, or any
+    calendar for the practice admin (a supervisor only reads)."""
+    return owner is not None and (owner.pk == user.pk or user.is_practice_admin)
+
+
+def may_manage_appointment(user: User, appointment: Any) -> bool:
+    """Whether ``user`` may change an appointment they may read: the practice
+    admin, the clinician whose calendar it is on, or the client's primary
+    clinician. ``get_appointment(write=True)`` applies the same rule."""
+    return (
+        user.is_practice_admin
+        or appointment.clinician_id == user.pk
+        or is_primary_clinician(user, appointment.client)
+    )
+
+
+def outcomes_choices(user: User) -> list[User] | None:
+    """The clinicians the practice admin may pick on the practice outcomes
+    report (everyone with a clinical role, former staff included, since
+    outcomes outlive employment); ``None`` for others, who pick no one."""
+    if not user.is_practice_admin:
+        return None
+    return list(
+        User.objects.filter(
+            practice_id=user.practice_id, role__in=User.CLINICAL_ROLES
+        ).order_by("full_name", "pk")
+    )
+
+
+def outcomes_scope(user: User, chosen: User | None = None) -> Any:
+    """Whose rows ``user`` sees on the practice outcomes report: the practice
+    admin every clinician (``None``) or the one chosen from
+    ``outcomes_choices``; anyone else themselves, then their supervisees."""
+    if user.is_practice_admin:
+        return chosen
+    return [user, *User.objects.filter(pk__in=user.supervisee_ids())]
+
+
 def get_appointment(request: HttpRequest, uuid: Any, *, write: bool = False) -> Any:
     """Fetch an appointment (scheduling.Appointment).
 
@@ -307,7 +361,7 @@ def get_appointment(request: HttpRequest, uuid: Any, *, write: bool = False) -> 
         on_calendar = on_own_calendar or supervises(user, appointment.clinician_id)
         if not (on_calendar or holds_client(user, client)):
             _deny(request, "appointment.view", status=404, obj=appointment)
-        if write and not (on_own_calendar or is_primary_clinician(user, client)):
+        if write and not may_manage_appointment(user, appointment):
             _deny(request, "appointment.edit", status=403, obj=appointment)
     record(
         user,

@@ -732,22 +732,14 @@ def _outcomes_report(request: HttpRequest) -> OutcomesReport:
     user = permissions.require_staff(request)
     if user.practice is None:
         raise PermissionDenied
-    clinicians = None
-    if user.is_practice_admin:
-        clinicians = list(
-            User.objects.filter(
-                practice_id=user.practice_id, role__in=User.CLINICAL_ROLES
-            ).order_by("full_name", "pk")
-        )
-    form = OutcomesFilterForm(request.GET, clinicians=clinicians)
+    form = OutcomesFilterForm(
+        request.GET, clinicians=permissions.outcomes_choices(user)
+    )
     if not form.is_valid():
         return OutcomesReport(user, form, None)
     data = form.cleaned_data
     since, until = outcomes.period_bounds(user.practice, data["since"], data["until"])
-    if user.is_practice_admin:
-        scope: Any = data.get("clinician")
-    else:
-        scope = [user, *User.objects.filter(pk__in=user.supervisee_ids())]
+    scope = permissions.outcomes_scope(user, data.get("clinician"))
     result = outcomes.practice_outcomes(
         user.practice, clinician=scope, since=since, until=until
     )

@@ -71,22 +71,10 @@ class Calendar:
         return f"{path}?{urlencode(params)}" if params else path
 
 
-def _viewable_calendars(user: User) -> list[User]:
-    if user.is_practice_admin:
-        return list(User.objects.clinicians().filter(practice_id=user.practice_id))
-    if user.role != User.Role.SUPERVISOR:
-        return [user]
-    return list(
-        User.objects.filter(
-            pk__in=[user.pk, *user.supervisee_ids()], practice_id=user.practice_id
-        )
-    )
-
-
 def _calendar(request: HttpRequest) -> Calendar:
     """Resolve ``?clinician=<uuid>`` to a calendar the user may read, or 404."""
     user = permissions.require_staff(request)
-    choices = _viewable_calendars(user)
+    choices = permissions.visible_clinicians(user)
     wanted = request.GET.get("clinician", "").strip()
     if wanted:
         try:
@@ -108,7 +96,7 @@ def _calendar(request: HttpRequest) -> Calendar:
         owner = user
     else:
         owner = choices[0] if choices else None
-    can_write = owner is not None and (owner.pk == user.pk or user.is_practice_admin)
+    can_write = permissions.may_manage_calendar(user, owner)
     return Calendar(user=user, owner=owner, choices=choices, can_write=can_write)
 
 
@@ -256,15 +244,6 @@ def _slot(appointment: Appointment) -> str:
     return describe_slot(appointment.starts_at, appointment.ends_at, zone)  # type: ignore[arg-type]
 
 
-def _may_manage(user: User, appointment: Appointment) -> bool:
-    """Mirrors permissions.get_appointment(write=True), to show or hide buttons."""
-    return (
-        user.is_practice_admin
-        or appointment.clinician_id == user.pk
-        or permissions.is_primary_clinician(user, appointment.client)
-    )
-
-
 STATUS_BUTTONS = {
     Status.HELD: "Mark held",
     Status.NO_SHOW: "Did not attend",
@@ -276,7 +255,7 @@ STATUS_BUTTONS = {
 def detail(request: HttpRequest, uuid: object) -> HttpResponse:
     appointment = permissions.get_appointment(request, uuid)
     user: User = request.user  # type: ignore[assignment]
-    can_write = _may_manage(user, appointment)
+    can_write = permissions.may_manage_appointment(user, appointment)
     now = timezone.now()
     allowed = services.ALLOWED_STATUS_CHANGES[appointment.status]
     buttons = []
