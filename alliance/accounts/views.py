@@ -53,7 +53,7 @@ from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
 from alliance.clients.services import link_portal_user, transfer_caseload
 from alliance.core.net import client_ip
-from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
+from alliance.core.versioning import Conflict, model_form_conflict_page
 
 
 class LoginView(auth_views.LoginView):
@@ -456,17 +456,10 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
                 **form.settings(),
             )
         except Conflict as conflict:
-            stored = conflict.current
-            return conflict_page(
+            return model_form_conflict_page(
                 request,
                 conflict,
-                form=rebind(
-                    PracticeForm,
-                    request,
-                    stored.version,
-                    instance=Practice.objects.get(pk=stored.pk),
-                ),
-                saved=stored_rows(PracticeForm(instance=stored), stored),
+                PracticeForm,
                 action=reverse("accounts:practice"),
                 back=reverse("accounts:practice"),
                 title="Practice settings",

@@ -26,7 +26,7 @@ from alliance.clients.forms import (
 )
 from alliance.clients.models import Client, Consent, ConsentText, Episode
 from alliance.core.text import search_text
-from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
+from alliance.core.versioning import Conflict, model_form_conflict_page
 from alliance.homework.selectors import chart_homework
 from alliance.intake.selectors import intake_for_chart
 from alliance.measures.selectors import chart_measures
@@ -190,20 +190,13 @@ def client_edit(request: HttpRequest, uuid: object) -> HttpResponse:
                 **form.details(),
             )
         except Conflict as conflict:
-            stored = conflict.current
-            return conflict_page(
+            return model_form_conflict_page(
                 request,
                 conflict,
-                form=rebind(
-                    ClientForm,
-                    request,
-                    stored.version,
-                    instance=Client.objects.get(pk=stored.pk),
-                ),
-                saved=stored_rows(ClientForm(instance=stored), stored),
+                ClientForm,
                 action=reverse("clients:edit", args=[client.uuid]),
                 back=client.get_absolute_url(),
-                title=f"Client details: {stored.display_name}",
+                title=f"Client details: {conflict.current.display_name}",
             )
         messages.success(request, "Client details saved.")
         return redirect(client)

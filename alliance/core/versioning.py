@@ -207,3 +207,28 @@ def conflict_page(
     if request.htmx:
         reswap(retarget(response, "body"), "innerHTML")
     return response
+
+
+def model_form_conflict_page(
+    request: HttpRequest,
+    conflict: Conflict,
+    form_class: Callable[..., Any],
+    *,
+    action: str,
+    title: str,
+    back: str,
+) -> HttpResponse:
+    """The conflict page for a ModelForm edit: the editor's input rebound to a
+    fresh copy of the stored row (binding writes into its instance, so the
+    stored one stays untouched), beside that stored row as the form shows it."""
+    stored = conflict.current
+    fresh = type(stored).objects.get(pk=stored.pk)
+    return conflict_page(
+        request,
+        conflict,
+        form=rebind(form_class, request, stored.version, instance=fresh),
+        saved=stored_rows(form_class(instance=stored), stored),
+        action=action,
+        back=back,
+        title=title,
+    )
