@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance import permissions
 from alliance.accounts.models import User
+from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import Consent
 from alliance.fhir import bulk, search
@@ -448,10 +449,25 @@ def patient_export(request: HttpRequest) -> HttpResponse:
 def _own_job(request: HttpRequest, uuid: Any) -> ExportJob:
     user = acting_user(request)
     permissions.require_staff(request)
-    job = ExportJob.objects.filter(uuid=uuid, requested_by=user).first()
+    job = ExportJob.objects.filter(uuid=uuid).first()
     if job is None or job.status == ExportJob.Status.CANCELLED:
         raise Http404
+    if job.requested_by_id != user.pk:
+        _refuse_job(request, user, job)
     return job
+
+
+def _refuse_job(request: HttpRequest, user: User, job: ExportJob) -> None:
+    """Someone else's export: audited, then 404 like a missing one."""
+    record(
+        user,
+        "fhir.export_status",
+        job,
+        request=request,
+        outcome=AuditEvent.Outcome.DENIED,
+        detail={"status": 404},
+    )
+    raise Http404
 
 
 @require_http_methods(["GET", "DELETE"])
@@ -467,6 +483,7 @@ def export_status(request: HttpRequest, uuid: Any) -> HttpResponse:
         response["Retry-After"] = "5"
         return response
     files = list(job.files.order_by("id"))
+    record(acting_user(request), "fhir.export_status", None, request=request)
 
     def entry(item: ExportFile) -> dict[str, Any]:
         return {
@@ -510,12 +527,14 @@ def export_file(request: HttpRequest, uuid: Any) -> HttpResponse:
     permissions.require_staff(request)
     item = (
         ExportFile.objects.select_related("job")
-        .filter(uuid=uuid, job__requested_by=user)
+        .filter(uuid=uuid)
         .exclude(job__status=ExportJob.Status.CANCELLED)
         .first()
     )
     if item is None:
         raise Http404
+    if item.job.requested_by_id != user.pk:
+        _refuse_job(request, user, item.job)
     for client_uuid in item.client_uuids:
         record(
             user,
