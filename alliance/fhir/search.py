@@ -389,11 +389,8 @@ COMMON = {"_id", "_lastUpdated", "_count", "_offset", "_format", "_since"}
 def questionnaires(user: User, ident: str | None = None) -> list[dict[str, Any]]:
     if not user.is_staff_member:
         return []
-    found = [
-        resources.questionnaire(instrument)
-        for instrument in all_instruments()
-        if not instrument.retired
-    ]
+    # Retired instruments too (status "retired"): earlier answers refer to them.
+    found = [resources.questionnaire(instrument) for instrument in all_instruments()]
     if ident is not None:
         found = [q for q in found if q["id"] == ident]
     return found

@@ -204,3 +204,17 @@ def test_everything_returns_the_patients_record(alice, bob, record, fhir):
     only = fhir(alice).get(f"/fhir/Patient/{client.uuid}/$everything?_type=Goal").json()
     assert {e["resource"]["resourceType"] for e in only["entry"]} == {"Goal"}
     assert fhir(bob).get(f"/fhir/Patient/{client.uuid}/$everything").status_code == 404
+
+
+def test_export_files_are_encrypted_at_rest(alice, record, fhir):
+    from django.db import connection
+
+    http = fhir(alice)
+    manifest = manifest_of(http, kick_off(http, "/fhir/$export?_type=Goal"))
+    downloaded = http.get(manifest["output"][0]["url"]).content.decode()
+    assert "Meet a friend in person" in downloaded
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM fhir_exportfile")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored
+    assert not any("Meet a friend" in value for value in stored)
