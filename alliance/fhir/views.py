@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from alliance import permissions
 from alliance.accounts.models import User
@@ -63,13 +63,26 @@ def fhir_response(body: Any, *, status: int = 200) -> HttpResponse:
     )
 
 
-def fhir_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def fhir_view(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    methods: tuple[str, ...] = ("GET",),
+) -> Any:
     """Turn refusals into OperationOutcomes; the session's login redirect is
-    replaced by a 401 (an API client cannot follow a login page)."""
+    replaced by a 401 (an API client cannot follow a login page), and a
+    method the endpoint does not take by a 405."""
+    if view is None:
+        return lambda inner: fhir_view(inner, methods=methods)
 
     @login_not_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in methods:
+            response = outcome(
+                405, "not-supported", f"This endpoint takes {', '.join(methods)} only."
+            )
+            response["Allow"] = ", ".join(methods)
+            return response
         try:
             acting_user(request)
             return view(request, *args, **kwargs)
@@ -201,7 +214,6 @@ def metadata(request: HttpRequest) -> HttpResponse:
     return fhir_response(capability_statement(_base(request)))
 
 
-@require_GET
 @fhir_view
 def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     source = _source(resource_type)
@@ -295,7 +307,6 @@ def _read_clinical(
     return _one_from(resources.observations(administration), ident)
 
 
-@require_GET
 @fhir_view
 def read(request: HttpRequest, resource_type: str, ident: str) -> HttpResponse:
     source = _source(resource_type)
@@ -316,7 +327,6 @@ def read(request: HttpRequest, resource_type: str, ident: str) -> HttpResponse:
 # --- Patient/$everything ---------------------------------------------------------------------
 
 
-@require_GET
 @fhir_view
 def everything(request: HttpRequest, ident: str) -> HttpResponse:
     """Everything in the patient's record this server exports, in one
@@ -434,13 +444,11 @@ def _kick_off(request: HttpRequest, level: str) -> HttpResponse:
     return response
 
 
-@require_GET
 @fhir_view
 def export(request: HttpRequest) -> HttpResponse:
     return _kick_off(request, ExportJob.Level.SYSTEM)
 
 
-@require_GET
 @fhir_view
 def patient_export(request: HttpRequest) -> HttpResponse:
     return _kick_off(request, ExportJob.Level.PATIENT)
@@ -470,8 +478,7 @@ def _refuse_job(request: HttpRequest, user: User, job: ExportJob) -> None:
     raise Http404
 
 
-@require_http_methods(["GET", "DELETE"])
-@fhir_view
+@fhir_view(methods=("GET", "DELETE"))
 def export_status(request: HttpRequest, uuid: Any) -> HttpResponse:
     job = _own_job(request, uuid)
     if request.method == "DELETE":
@@ -520,7 +527,6 @@ def outcome_accepted() -> HttpResponse:
     return fhir_response(body, status=202)
 
 
-@require_GET
 @fhir_view
 def export_file(request: HttpRequest, uuid: Any) -> HttpResponse:
     user = acting_user(request)

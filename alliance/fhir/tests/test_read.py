@@ -115,3 +115,12 @@ def test_note_bodies_need_the_note_scope(alice, record, fhir, monkeypatch):
     assert http.get("/fhir/DocumentReference").status_code == 403
     note = record["note"]
     assert http.get(f"/fhir/DocumentReference/{note.uuid}").status_code == 403
+
+
+def test_other_methods_get_an_outcome_405(alice, cleo, fhir):
+    http = fhir(alice)
+    response = http.post(f"/fhir/Patient/{cleo.uuid}", {})
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    reparse(response.json())
+    assert http.put("/fhir/$export").status_code == 405
