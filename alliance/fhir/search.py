@@ -35,6 +35,7 @@ from alliance.scheduling.models import Appointment
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
+MAX_OFFSET = 1_000_000_000
 UPDATED = "fhir_updated"
 
 
@@ -473,6 +474,8 @@ def count_of(params: dict[str, list[str]]) -> tuple[int, int]:
             raise SearchError(f"{name} must be a whole number.") from None
         if found < 0:
             raise SearchError(f"{name} cannot be negative.")
+        if found > MAX_OFFSET:
+            raise SearchError(f"{name} must be at most {MAX_OFFSET}.")
         return found
 
     return min(number("_count", DEFAULT_COUNT), MAX_COUNT), number("_offset", 0)

@@ -105,3 +105,41 @@ def test_queries_do_not_grow_with_the_page(alice, fhir):
     # Only the audit events (one per client on the page) add queries.
     audit_queries = 6 * 4
     assert len(many) <= len(few) + audit_queries
+
+
+HOSTILE = [
+    "",
+    "\x00",
+    "x" * 10_000,
+    "-1",
+    "99999999999999999999",
+    "1e309",
+    "NaN",
+    "2026-02-30",
+    "99999-01-01T00:00Z",
+    "gt",
+    "Patient/",
+    "<script>alert(1)</script>",
+]
+
+
+def test_hostile_parameters_never_break_a_search(alice, record, fhir):
+    http = fhir(alice)
+    for kind, name in (
+        ("Patient", "_count"),
+        ("Patient", "_offset"),
+        ("Patient", "_id"),
+        ("Observation", "patient"),
+        ("Observation", "date"),
+        ("Observation", "_id"),
+        ("Goal", "_lastUpdated"),
+    ):
+        for value in HOSTILE:
+            response = http.get(f"/fhir/{kind}", {name: value})
+            assert response.status_code in (200, 400), (kind, name, value[:20])
+            reparse(response.json())
+    for value in HOSTILE:
+        response = http.get(
+            "/fhir/$export", {"_since": value}, HTTP_PREFER="respond-async"
+        )
+        assert response.status_code == 400, value[:20]
