@@ -635,3 +635,36 @@ def get_alert_for_duty(
             detail={"via": "duty", "grant": str(grant.uuid)},
         )
     return alert, grant
+
+
+# --- lists and exports outside pages (FHIR search and bulk export) -------------
+
+
+def clients_readable_by(user: User) -> models.QuerySet[Client]:
+    """The clients whose records ``user`` may read in lists and exports (FHIR
+    search, ``$everything``, bulk export): the same caseload as the pages (a
+    supervisor's includes supervisees'). Cover and duty access reach alerts
+    and messages only, never exported, so they add nothing here. Practice
+    admins and clients: none."""
+    if not user.is_active or not user.is_clinical:
+        return Client.objects.none()
+    return Client.objects.in_caseload_of(user)
+
+
+def appointments_readable_by(
+    user: User, queryset: models.QuerySet[M]
+) -> models.QuerySet[M]:
+    """Of ``queryset`` (scheduling.Appointment), those ``user`` may read, as
+    ``get_appointment`` decides one: the practice admin every appointment of
+    the practice; a clinician those on their calendar (a supervisor also on
+    supervisees') and those of clients they hold; clients none."""
+    if not user.is_active or not user.is_staff_member or user.practice_id is None:
+        return queryset.none()
+    in_practice = queryset.filter(client__practice_id=user.practice_id)
+    if user.is_practice_admin:
+        return in_practice
+    calendars = [user.pk, *user.supervisee_ids()]
+    return in_practice.filter(
+        models.Q(clinician_id__in=calendars)
+        | models.Q(client__in=clients_readable_by(user))
+    )
