@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "alliance.termination",
     "alliance.aftercare",
     "alliance.reminders",
+    "alliance.chart",
     "alliance.home",
     "alliance.portal",
     "alliance.demo",

@@ -23,7 +23,7 @@ ORDER = [
     ["termination"],
     ["aftercare"],
     ["reminders"],
-    ["portal", "home", "demo"],
+    ["chart", "portal", "home", "demo"],
 ]
 EXTRA = {"notes": {"scheduling"}, "plans": {"intake", "notes"}, "homework": {"notes"}}
 ABOVE: dict[str, set[str]] = {}

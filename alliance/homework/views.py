@@ -45,7 +45,7 @@ def assign(request: HttpRequest, uuid: object) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, "Homework assigned.")
-            return redirect("clients:detail", episode.client.uuid)
+            return redirect("chart:client", episode.client.uuid)
     return render(request, "homework/assign.html", {"episode": episode, "form": form})
 
 
