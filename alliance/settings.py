@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "alliance.core",
     "alliance.audit",
+    "alliance.operations",
     "alliance.accounts",
     "alliance.clients",
     "alliance.alerts",

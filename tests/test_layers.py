@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent / "alliance"
 ORDER = [
     ["core"],
     ["audit"],
+    ["operations"],
     ["accounts"],
     ["clients"],
     ["alerts", "techniques", "safety", "messaging"],
