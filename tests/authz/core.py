@@ -146,8 +146,6 @@ case(
 case("clients:consent_texts", admin_page())
 case("clients:consent_texts", admin_page(200), method="POST")
 case("clients:consent_text", **staff_object(), kind="consent_text")
-case("alerts:detail", **clinical(), kind="alert")
-case("alerts:detail", **clinical(200, write=True), kind="alert", method="POST")
 case("audit:log", admin_page())
 case("accounts:staff", admin_page())
 case("accounts:staff", admin_page(200), method="POST")
