@@ -54,10 +54,13 @@ ABOVE["checkins"] = {"core", "audit", "accounts", "clients", "alerts"}
 ALLOWED = ABOVE
 # Views and urls decide access through the one access module.
 VIEW_MODULE = re.compile(r"(^|_)(views|urls)\.py$")
-# Known arrows upward that still wait to be moved to a page-level app (the
-# session page and the between-sessions review compose other apps' cards like
-# the chart does; accounts' staff pages act on caseloads). Each entry must
-# still be true: the test fails when one is fixed, so the list only shrinks.
+# Known arrows upward that still wait to be moved, not allowed exceptions:
+# notes' session page composes the session plan, homework and measures prompts
+# as the chart composes its cards (its note editing shares the page, so it moves
+# to a page-level app together with it); accounts' invitation acceptance links
+# a portal account to its client and the caseload transfer page lists a member's
+# clients (a signal and a clients-owned page will replace them). The test fails
+# when one is fixed, so the list only shrinks; add nothing to it.
 TO_MOVE = {
     "alliance/accounts/views.py": {"clients"},
     "alliance/notes/views.py": {"homework", "plans", "measures"},
