@@ -534,7 +534,7 @@ def test_a_client_is_walked_from_active_treatment_to_closed(
         assert "Booster sessions asked for" in text
         assert reverse("aftercare:client", args=[cleo.uuid]) in text
         assert "Aftercare follow-up" in page(
-            clinician, reverse("clients:detail", args=[cleo.uuid])
+            clinician, reverse("chart:client", args=[cleo.uuid])
         )
         text = page(clinician, reverse("aftercare:client", args=[cleo.uuid]))
         assert "The deadlines are back and I am not sleeping." in text

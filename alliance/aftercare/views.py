@@ -172,4 +172,4 @@ def respond(request: HttpRequest, uuid: object) -> HttpResponse:
     messages.success(request, DONE[action])
     if action == "decline":
         return redirect("aftercare:client", booster.client.uuid)
-    return redirect("clients:detail", booster.client.uuid)
+    return redirect("chart:client", booster.client.uuid)

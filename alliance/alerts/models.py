@@ -101,7 +101,7 @@ class RiskAlert(UUIDModel):
         return f"{self.get_severity_display()} risk: {self.source}"
 
     def get_absolute_url(self) -> str:
-        return reverse("alerts:detail", args=[self.uuid])
+        return reverse("chart:alert", args=[self.uuid])
 
     @property
     def audit_client_uuid(self) -> object:

@@ -273,7 +273,7 @@ def alert_message(note: AlertNotification) -> notify.AlertMessage:
     practice = alert.client.practice
     clinician = accountable_clinician(alert)
     if note.kind == Note.Kind.RAISED:
-        link = _link("alerts:detail", alert.uuid)
+        link = _link("chart:alert", alert.uuid)
     elif note.reason == "admin":
         link = _link("alerts:queue")
     else:

@@ -3,13 +3,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from alliance import permissions
-from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import last_verification
 from alliance.core.text import search_text
@@ -56,7 +56,8 @@ def log(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "filters": f,
-            "staff": User.objects.filter(practice=admin.practice),
+            # The user model through Django: audit sits below accounts.
+            "staff": get_user_model().objects.filter(practice=admin.practice),
             "outcomes": AuditEvent.Outcome.choices,
             "verification": last_verification(),
         },

@@ -90,7 +90,7 @@ class Client(UUIDModel):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("clients:detail", args=[self.uuid])
+        return reverse("chart:client", args=[self.uuid])
 
     @property
     def display_name(self) -> str:
@@ -233,7 +233,7 @@ class Episode(UUIDModel):
         return f"Episode {self.opened_at:%Y-%m-%d} ({self.get_phase_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("clients:detail", args=[self.client.uuid])
+        return reverse("chart:client", args=[self.client.uuid])
 
     @property
     def audit_client_uuid(self) -> object:

@@ -3,10 +3,10 @@ from django.urls import path
 from alliance.clients import views
 
 app_name = "clients"
+# The chart page itself, /clients/<uuid>/, is ``chart:client`` (alliance.chart).
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
-    path("<uuid:uuid>/", views.client_detail, name="detail"),
     path("<uuid:uuid>/edit/", views.client_edit, name="edit"),
     path("<uuid:uuid>/episodes/new/", views.open_new_episode, name="open_episode"),
     path("<uuid:uuid>/portal-invite/", views.invite_portal, name="invite_portal"),

@@ -1,3 +1,7 @@
+"""Clinician pages for clients and episodes: the caseload, registering and
+editing clients, phase changes, consent and portal invitations. The client
+chart itself is composed by ``alliance.chart``."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -11,10 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
-from alliance.aftercare.selectors import chart_aftercare
-from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
-from alliance.checkins.selectors import chart_checkins
 from alliance.clients import services
 from alliance.clients.forms import (
     ClientForm,
@@ -27,16 +28,6 @@ from alliance.clients.forms import (
 from alliance.clients.models import Client, Consent, ConsentText, Episode
 from alliance.core.text import search_text
 from alliance.core.versioning import Conflict, model_form_conflict_page
-from alliance.homework.selectors import chart_homework
-from alliance.intake.selectors import intake_for_chart
-from alliance.measures.selectors import chart_measures
-from alliance.messaging.selectors import chart_messages
-from alliance.notes.selectors import chart_notes
-from alliance.plans.selectors import chart_plan
-from alliance.safety.selectors import current_safety_plan
-from alliance.scheduling.selectors import chart_appointments
-from alliance.termination.selectors import chart_termination
-from alliance.toolbox.selectors import chart_toolbox
 
 PAGE_SIZE = 100
 
@@ -111,68 +102,6 @@ def client_create(request: HttpRequest) -> HttpResponse:
                 return redirect(client)
             return redirect("clients:list")
     return render(request, "clients/client_form.html", {"form": form, "creating": True})
-
-
-def _ending_alerts(episode: Episode | None) -> list[RiskAlert]:
-    """Open high-risk alerts that hold up aftercare or closing, when the
-    episode could otherwise move there."""
-    if episode is None or not set(episode.next_phases()) & set(Episode.ENDED_PHASES):
-        return []
-    return list(episode.open_high_alerts())
-
-
-def _aftercare_appointments(episode: Episode | None) -> list[object]:
-    """Booked appointments to come, shown by the phase form when the episode
-    can move to aftercare (the move asks to confirm that they stay)."""
-    if episode is None or Episode.Phase.AFTERCARE not in episode.next_phases():
-        return []
-    return list(episode.future_appointments())
-
-
-def client_detail(request: HttpRequest, uuid: object) -> HttpResponse:
-    """The client chart: details, episodes with their timeline, appointments, notes."""
-    client = permissions.get_client(request, uuid)
-    episodes = list(
-        client.episodes.prefetch_related(
-            "transitions__by",
-            "consents__consent_text",
-            "clinician_changes__from_clinician",
-            "clinician_changes__to_clinician",
-            "clinician_changes__by",
-        )
-    )
-    current = next((e for e in episodes if e.is_open), None)
-    alerts = RiskAlert.objects.filter(client=client).open()
-    return render(
-        request,
-        "clients/client_detail.html",
-        {
-            "client": client,
-            "episodes": episodes,
-            "current": current,
-            "can_edit": permissions.is_primary_clinician(request.user, client),
-            "transition_form": TransitionForm(episode=current) if current else None,
-            "ending_alerts": _ending_alerts(current),
-            "aftercare_appointments": _aftercare_appointments(current),
-            "new_episode_form": None if current else NewEpisodeForm(),
-            "alerts": alerts,
-            "appointments": chart_appointments(client),
-            "notes": chart_notes(client),
-            "intake": intake_for_chart(client),
-            "chart_plan": chart_plan(current),
-            "chart_homework": chart_homework(current),
-            "measures": chart_measures(client),
-            "safety": current_safety_plan(client),
-            "chart_aftercare": chart_aftercare(client),
-            "chart_checkins": chart_checkins(client),
-            # The latest episode, so the ending stays visible after closing.
-            "chart_termination": chart_termination(
-                current or (episodes[0] if episodes else None)
-            ),
-            "chart_messages": chart_messages(client),
-            "chart_toolbox": chart_toolbox(client),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -75,7 +75,7 @@ class HomeworkAssignment(UUIDModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("homework:review", args=[self.episode.uuid])
+        return reverse("chart:homework_review", args=[self.episode.uuid])
 
     @property
     def audit_client_uuid(self) -> object:
@@ -175,7 +175,7 @@ class HomeworkEntry(UUIDModel):
         return f"{self.assignment} for {self.for_date:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("homework:review", args=[self.assignment.episode.uuid])
+        return reverse("chart:homework_review", args=[self.assignment.episode.uuid])
 
     @property
     def audit_client_uuid(self) -> object:

@@ -3,9 +3,10 @@ from django.urls import path
 from alliance.homework import views
 
 app_name = "homework"
+# The between-sessions review, /homework/episodes/<uuid>/review/, is
+# ``chart:homework_review`` (alliance.chart): it composes other apps' cards.
 urlpatterns = [
     path("episodes/<uuid:uuid>/assign/", views.assign, name="assign"),
-    path("episodes/<uuid:uuid>/review/", views.review, name="review"),
     path("<uuid:uuid>/end/", views.end, name="end"),
     path("entries/<uuid:uuid>/comment/", views.comment, name="comment"),
     path("mine/<uuid:uuid>/<str:day>/", views.entry, name="entry"),

@@ -15,14 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
-from alliance.checkins.selectors import chart_checkins
-from alliance.homework import guided, selectors, services
+from alliance.homework import guided, services
 from alliance.homework.forms import AssignForm, CommentForm
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.homework.templates_catalog import answers_from_post, get_template, shown
-from alliance.measures.selectors import open_prompts
-from alliance.messaging.selectors import chart_messages
-from alliance.toolbox.selectors import chart_toolbox
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,30 +41,8 @@ def assign(request: HttpRequest, uuid: object) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, "Homework assigned.")
-            return redirect("clients:detail", episode.client.uuid)
+            return redirect("chart:client", episode.client.uuid)
     return render(request, "homework/assign.html", {"episode": episode, "form": form})
-
-
-def review(request: HttpRequest, uuid: object) -> HttpResponse:
-    """Before a session: what was assigned, done and missed, the answers and
-    adherence over the last four weeks."""
-    episode = permissions.get_episode(request, uuid)
-    client = episode.client
-    return render(
-        request,
-        "homework/review.html",
-        {
-            "review": selectors.review(episode),
-            "client": client,
-            "can_edit": permissions.is_primary_clinician(request.user, client),
-            # The rest of what happened between sessions, read-only here.
-            "chart_checkins": chart_checkins(client),
-            "chart_messages": chart_messages(client),
-            "chart_toolbox": chart_toolbox(client),
-            "prompts": open_prompts(client),
-            "between_sessions": True,
-        },
-    )
 
 
 @require_POST
@@ -81,7 +55,7 @@ def end(request: HttpRequest, uuid: object) -> HttpResponse:
     )
     services.end_assignment(assignment, by=request.user, request=request)
     messages.success(request, "Homework ended; nothing more is due.")
-    return redirect("homework:review", assignment.episode.uuid)
+    return redirect("chart:homework_review", assignment.episode.uuid)
 
 
 @require_POST
@@ -106,7 +80,7 @@ def comment(request: HttpRequest, uuid: object) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Comment saved; the client sees it with their entry.")
-    return redirect("homework:review", entry.assignment.episode.uuid)
+    return redirect("chart:homework_review", entry.assignment.episode.uuid)
 
 
 # -- portal ------------------------------------------------------------------------

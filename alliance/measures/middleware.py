@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from alliance.measures.views import kiosk_paths, kiosk_uuid
+from alliance.measures.kiosk_views import kiosk_paths, kiosk_uuid
 
 
 class KioskMiddleware:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance.measures import views
+from alliance.measures import kiosk_views, views
 
 app_name = "measures"
 urlpatterns = [
@@ -14,11 +14,11 @@ urlpatterns = [
     path("<uuid:uuid>/enter/", views.enter, name="enter"),
     path("<uuid:uuid>/submit/", views.submit, name="submit"),
     path("<uuid:uuid>/correct/", views.correct, name="correct"),
-    path("<uuid:uuid>/kiosk/", views.kiosk_start, name="kiosk_start"),
-    path("kiosk/<uuid:uuid>/", views.kiosk, name="kiosk"),
-    path("kiosk/<uuid:uuid>/submit/", views.kiosk_submit, name="kiosk_submit"),
-    path("kiosk/<uuid:uuid>/done/", views.kiosk_done, name="kiosk_done"),
-    path("kiosk/<uuid:uuid>/exit/", views.kiosk_exit, name="kiosk_exit"),
+    path("<uuid:uuid>/kiosk/", kiosk_views.kiosk_start, name="kiosk_start"),
+    path("kiosk/<uuid:uuid>/", kiosk_views.kiosk, name="kiosk"),
+    path("kiosk/<uuid:uuid>/submit/", kiosk_views.kiosk_submit, name="kiosk_submit"),
+    path("kiosk/<uuid:uuid>/done/", kiosk_views.kiosk_done, name="kiosk_done"),
+    path("kiosk/<uuid:uuid>/exit/", kiosk_views.kiosk_exit, name="kiosk_exit"),
 ]
 
 # Practice outcomes: aggregates for the practice admin and clinicians.

@@ -1,26 +1,21 @@
 """Clinician pages for measures: assigning, history, answers, data entry,
-corrections, and kiosk mode (a device handed to the client in the room).
+corrections, and practice outcomes.
 
-Kiosk mode locks the clinician's session to one administration's kiosk pages
-(see ``alliance.measures.middleware``) until the clinician re-enters their
-password. The item-by-item flow is shared with the portal through
-``run_item_step``.
+Data entry uses the item-by-item flow in ``alliance.measures.flow``; kiosk
+mode lives in ``alliance.measures.kiosk_views``.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import authenticate
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -30,208 +25,26 @@ from django.views.decorators.http import (
     require_http_methods,
     require_POST,
 )
-from django_htmx.http import push_url
 
 from alliance import permissions
 from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
-from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.core.downloads import download_response
 from alliance.measures import outcomes, services
 from alliance.measures.charts import chart_legend, episode_chart
-from alliance.measures.engine import Instrument, get_instrument
-from alliance.measures.forms import (
-    AnswerForm,
-    CorrectionForm,
-    KioskExitForm,
-    ScheduleForm,
-    StartForm,
+from alliance.measures.flow import (
+    Flow,
+    administrations,
+    form_errors,
+    instrument_or_404,
+    render_review,
+    run_item_step,
 )
+from alliance.measures.forms import CorrectionForm, ScheduleForm, StartForm
+from alliance.measures.kiosk_views import enter_kiosk
 from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
 from alliance.measures.selectors import incomplete_administrations, measure_history
-
-KIOSK_KEY = "measures_kiosk"
-KIOSK_URLS = ("kiosk", "kiosk_submit", "kiosk_done", "kiosk_exit")
-
-
-def _administrations() -> QuerySet[Administration]:
-    return Administration.objects.select_related(
-        "episode", "client", "entered_by", "schedule", "corrects"
-    )
-
-
-def _instrument(code: str, version: str | None = None) -> Instrument:
-    """The instrument at the version the answers were given on, if still loaded."""
-    for wanted in (version, None) if version else (None,):
-        try:
-            return get_instrument(code, wanted)
-        except KeyError:
-            continue
-    raise Http404
-
-
-def _errors(form: Any) -> str:
-    return " ".join(e for errors in form.errors.values() for e in errors)
-
-
-# --- the one-item-per-screen flow, shared by clinician entry, kiosk and portal ---
-
-
-@dataclass
-class Flow:
-    """Where one completion flow's screens live and who is answering."""
-
-    page: str  # template with an inline ``item-screen`` partial
-    step_url: str
-    submit_url: str
-    by: Any
-    leave_url: str = ""
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-def _step(request: HttpRequest, steps: int) -> int:
-    try:
-        step = int(request.GET.get("step", "1"))
-    except ValueError:
-        step = 1
-    return min(max(step, 1), steps + 1)
-
-
-def item_screen_context(
-    administration: Administration,
-    instrument: Instrument,
-    flow: Flow,
-    step: int,
-    *,
-    error: str = "",
-    errors: list[str] | None = None,
-) -> dict[str, Any]:
-    """What ``measures/_item_screen.html`` needs: one item, or (after the last)
-    the review of every answer."""
-    answers = administration.answer_dict()
-    items = instrument.items
-    context: dict[str, Any] = {
-        "administration": administration,
-        "instrument": instrument,
-        "flow": flow,
-        "step": step,
-        "steps": len(items),
-        "error": error,
-        "errors": errors or [],
-        **flow.context,
-    }
-    if step <= len(items):
-        item = items[step - 1]
-        context.update(item=item, answer=answers.get(item.key))
-    else:
-        context["review"] = [
-            (
-                number,
-                item,
-                answers.get(item.key),
-                item.label_for(answers.get(item.key)) or answers.get(item.key),
-            )
-            for number, item in enumerate(items, start=1)
-        ]
-        context["missing"] = [
-            item for item in items if item.required and item.key not in answers
-        ]
-    return context
-
-
-def render_step(
-    request: HttpRequest,
-    administration: Administration,
-    flow: Flow,
-    step: int,
-    *,
-    error: str = "",
-    errors: list[str] | None = None,
-    push: bool = False,
-) -> HttpResponse:
-    instrument = _instrument(administration.instrument)
-    context = item_screen_context(
-        administration, instrument, flow, step, error=error, errors=errors
-    )
-    template = f"{flow.page}#item-screen" if request.htmx else flow.page
-    response = render(request, template, context)
-    if request.htmx and push:
-        push_url(response, f"{flow.step_url}?step={step}")
-    return response
-
-
-def render_review(
-    request: HttpRequest,
-    administration: Administration,
-    flow: Flow,
-    errors: list[str],
-) -> HttpResponse:
-    """The review screen with the reasons a submission was refused."""
-    steps = len(_instrument(administration.instrument).items)
-    return render_step(request, administration, flow, steps + 1, errors=errors)
-
-
-def run_item_step(
-    request: HttpRequest, administration: Administration, flow: Flow
-) -> HttpResponse:
-    """Show one item (GET) or save its answer and move on (POST). Each answer is
-    saved to the draft the moment it is given; a refused answer changes nothing."""
-    instrument = _instrument(administration.instrument)
-    items = instrument.items
-    step = _step(request, len(items))
-    if request.method != "POST" or step > len(items):
-        return render_step(request, administration, flow, step)
-    item = items[step - 1]
-    form = AnswerForm(request.POST, item=item)
-    if not form.is_valid():
-        return render_step(request, administration, flow, step, error=_errors(form))
-    value = form.answer_value()
-    go = form.direction()
-    stored = administration.answer_dict()
-    # A choice left unchosen keeps any earlier answer; emptied text removes it.
-    changes = (
-        {item.key: value}
-        if value is not None or (item.kind == "text" and item.key in stored)
-        else {}
-    )
-    if go == "next" and item.required and value is None and item.key not in stored:
-        return render_step(
-            request,
-            administration,
-            flow,
-            step,
-            error="Choose an answer to go on."
-            if item.kind != "text"
-            else "Write an answer to go on.",
-        )
-    if changes and stored.get(item.key) != value:
-        try:
-            administration = services.save_answers(
-                administration, changes, by=flow.by, request=request
-            )
-        except ValidationError as exc:
-            if go == "stay" and request.htmx:
-                return render(
-                    request,
-                    "measures/_item_screen.html#autosave",
-                    {"saved": False, "message": " ".join(exc.messages)},
-                )
-            return render_step(
-                request, administration, flow, step, error=" ".join(exc.messages)
-            )
-    if go == "stay":
-        if request.htmx:
-            return render(
-                request, "measures/_item_screen.html#autosave", {"saved": True}
-            )
-        return redirect(f"{flow.step_url}?step={step}")
-    target = {"next": step + 1, "back": step - 1, "review": len(items) + 1}[go]
-    target = min(max(target, 1), len(items) + 1)
-    if request.htmx:
-        return render_step(request, administration, flow, target, push=True)
-    return redirect(f"{flow.step_url}?step={target}")
-
 
 # --- assigning and giving measures -----------------------------------------------
 
@@ -242,7 +55,7 @@ def assign(request: HttpRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"The measure was not assigned. {_errors(form)}")
+        messages.error(request, f"The measure was not assigned. {form_errors(form)}")
         return redirect(episode.client)
     data = form.cleaned_data
     try:
@@ -288,7 +101,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     form = StartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Choose a measure to give. {_errors(form)}")
+        messages.error(request, f"Choose a measure to give. {form_errors(form)}")
         return redirect(episode.client)
     mode = form.cleaned_data["mode"]
     try:
@@ -303,7 +116,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect(episode.client)
     if mode == Administration.Mode.KIOSK:
-        _enter_kiosk(request, administration)
+        enter_kiosk(request, administration)
         return redirect("measures:kiosk", administration.uuid)
     return redirect("measures:enter", administration.uuid)
 
@@ -314,7 +127,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
 def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
     """Every score of one measure in the episode, with the change from the first."""
     episode = permissions.get_episode(request, uuid)
-    measure = _instrument(instrument)
+    measure = instrument_or_404(instrument)
     rows = measure_history(episode, measure)
     return render(
         request,
@@ -335,7 +148,7 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
 def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
     """The same progress chart as an SVG file, for downloads and PDFs."""
     episode = permissions.get_episode(request, uuid)
-    measure = _instrument(instrument)
+    measure = instrument_or_404(instrument)
     return download_response(
         episode_chart(episode, measure),
         f"{measure.code}-{episode.opened_at:%Y%m%d}.svg",
@@ -346,8 +159,8 @@ def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
 
 def detail(request: HttpRequest, uuid: object) -> HttpResponse:
     """One administration, answer by answer (decrypted, so the read is audited)."""
-    administration = permissions.get_clinical(request, _administrations(), uuid)
-    instrument = _instrument(
+    administration = permissions.get_clinical(request, administrations(), uuid)
+    instrument = instrument_or_404(
         administration.instrument, administration.instrument_version
     )
     answers = administration.answer_dict()
@@ -418,7 +231,7 @@ def enter(request: HttpRequest, uuid: object) -> HttpResponse:
     """The clinician types in the answers, one item per screen."""
     administration = permissions.get_clinical(
         request,
-        _administrations(),
+        administrations(),
         uuid,
         write=True,
         action="administration.view" if request.method == "GET" else None,
@@ -437,7 +250,7 @@ def enter(request: HttpRequest, uuid: object) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, uuid: object) -> HttpResponse:
     administration = permissions.get_clinical(
-        request, _administrations(), uuid, write=True
+        request, administrations(), uuid, write=True
     )
     if not administration.is_draft:
         return redirect(administration)
@@ -461,14 +274,14 @@ def correct(request: HttpRequest, uuid: object) -> HttpResponse:
     """Correct submitted answers: a new administration replaces this one."""
     original = permissions.get_clinical(
         request,
-        _administrations(),
+        administrations(),
         uuid,
         write=True,
         action="administration.view" if request.method == "GET" else None,
     )
     if not original.is_submitted:
         return redirect(original)
-    instrument = _instrument(original.instrument)
+    instrument = instrument_or_404(original.instrument)
     form = CorrectionForm(
         request.POST or None, instrument=instrument, original=original
     )
@@ -494,161 +307,6 @@ def correct(request: HttpRequest, uuid: object) -> HttpResponse:
             "client": original.client,
             "instrument": instrument,
             "form": form,
-        },
-    )
-
-
-# --- kiosk mode -------------------------------------------------------------------------
-
-
-def kiosk_uuid(request: HttpRequest) -> str | None:
-    """The administration this session is locked to, if in kiosk mode."""
-    state = request.session.get(KIOSK_KEY) if hasattr(request, "session") else None
-    return state.get("administration") if isinstance(state, dict) else None
-
-
-def kiosk_paths(uuid: str) -> tuple[str, ...]:
-    return tuple(reverse(f"measures:{name}", args=[uuid]) for name in KIOSK_URLS)
-
-
-def _enter_kiosk(request: HttpRequest, administration: Administration) -> None:
-    request.session[KIOSK_KEY] = {"administration": str(administration.uuid)}
-    record(request.user, "administration.kiosk_start", administration, request=request)
-
-
-def _in_kiosk(request: HttpRequest, administration: Administration) -> bool:
-    return kiosk_uuid(request) == str(administration.uuid)
-
-
-def _kiosk_context(administration: Administration) -> dict[str, Any]:
-    # The device is in the client's hands on the clinician's session: render as
-    # for a signed-out visitor, so the header carries no staff menu or name.
-    return {
-        "user": AnonymousUser(),
-        "kiosk": True,
-        "practice": administration.client.practice,
-    }
-
-
-def _kiosk_flow(request: HttpRequest, administration: Administration) -> Flow:
-    return Flow(
-        page="measures/kiosk.html",
-        step_url=reverse("measures:kiosk", args=[administration.uuid]),
-        submit_url=reverse("measures:kiosk_submit", args=[administration.uuid]),
-        by=request.user,
-        context=_kiosk_context(administration),
-    )
-
-
-def _kiosk_administration(request: HttpRequest, uuid: object) -> Administration:
-    return permissions.get_clinical(
-        request,
-        _administrations().select_related("client__practice"),
-        uuid,
-        write=True,
-        action="administration.kiosk",
-    )
-
-
-@require_POST
-def kiosk_start(request: HttpRequest, uuid: object) -> HttpResponse:
-    """Lock this session to the administration's kiosk pages and hand over."""
-    administration = permissions.get_clinical(
-        request, _administrations(), uuid, write=True
-    )
-    if not administration.is_draft:
-        messages.error(
-            request, "This questionnaire is closed: its answers can no longer change."
-        )
-        return redirect(administration)
-    if administration.mode != Administration.Mode.KIOSK:
-        messages.error(
-            request,
-            "Only a questionnaire started in kiosk mode can be handed to the client; "
-            "start one from the chart.",
-        )
-        return redirect(administration)
-    _enter_kiosk(request, administration)
-    return redirect("measures:kiosk", administration.uuid)
-
-
-@require_http_methods(["GET", "POST"])
-def kiosk(request: HttpRequest, uuid: object) -> HttpResponse:
-    """The client answers on the clinician's device, one item per screen."""
-    administration = _kiosk_administration(request, uuid)
-    if not _in_kiosk(request, administration):
-        messages.info(request, "Kiosk mode is not on for this questionnaire.")
-        return redirect(administration)
-    if not administration.is_draft:
-        return redirect("measures:kiosk_done", administration.uuid)
-    return run_item_step(request, administration, _kiosk_flow(request, administration))
-
-
-@require_POST
-def kiosk_submit(request: HttpRequest, uuid: object) -> HttpResponse:
-    administration = _kiosk_administration(request, uuid)
-    if not _in_kiosk(request, administration):
-        return redirect(administration)
-    if administration.is_draft:
-        try:
-            services.submit_administration(
-                administration, by=request.user, request=request
-            )
-        except ValidationError as exc:
-            return render_review(
-                request,
-                administration,
-                _kiosk_flow(request, administration),
-                exc.messages,
-            )
-    return redirect("measures:kiosk_done", administration.uuid)
-
-
-def kiosk_done(request: HttpRequest, uuid: object) -> HttpResponse:
-    """Thank the client; after a risk answer, show the crisis lines first."""
-    administration = _kiosk_administration(request, uuid)
-    if not _in_kiosk(request, administration):
-        return redirect(administration)
-    if administration.is_draft:
-        return redirect("measures:kiosk", administration.uuid)
-    return render(
-        request,
-        "measures/kiosk_done.html",
-        {"administration": administration, **_kiosk_context(administration)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def kiosk_exit(request: HttpRequest, uuid: object) -> HttpResponse:
-    """Unlock the device: only the clinician's password ends kiosk mode."""
-    administration = _kiosk_administration(request, uuid)
-    if not _in_kiosk(request, administration):
-        return redirect(administration)
-    form = KioskExitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = request.user
-        checked = authenticate(
-            request, username=user.email, password=form.cleaned_data["password"]
-        )
-        if checked is not None and checked.pk == user.pk:
-            del request.session[KIOSK_KEY]
-            record(user, "administration.kiosk_exit", administration, request=request)
-            return redirect(administration)
-        record(
-            user,
-            "administration.kiosk_exit",
-            administration,
-            request=request,
-            outcome=AuditEvent.Outcome.FAILED,
-        )
-        form.add_error("password", "That password is not right.")
-    return render(
-        request,
-        "measures/kiosk_exit.html",
-        {
-            "administration": administration,
-            "form": form,
-            **_kiosk_context(administration),
         },
     )
 

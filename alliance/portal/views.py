@@ -27,6 +27,7 @@ from alliance.checkins.selectors import portal_checkins
 from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client
 from alliance.homework.selectors import portal_homework
 from alliance.measures.charts import Point, progress_svg
+from alliance.measures.flow import Flow, render_review, run_item_step
 from alliance.measures.models import Administration, MeasureSchedule
 from alliance.measures.selectors import (
     SharedProgress,
@@ -36,7 +37,6 @@ from alliance.measures.selectors import (
     shared_progress,
 )
 from alliance.measures.services import start_administration, submit_administration
-from alliance.measures.views import Flow, render_review, run_item_step
 from alliance.messaging.selectors import portal_messages
 from alliance.termination.selectors import current_plan, portal_termination
 from alliance.toolbox.selectors import portal_toolbox

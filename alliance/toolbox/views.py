@@ -108,7 +108,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
 def _back(request: HttpRequest, client: Client) -> HttpResponse:
     # A fixed choice of pages, never a URL from the form (no open redirect).
     if request.POST.get("back") == "chart":
-        return redirect("clients:detail", client.uuid)
+        return redirect("chart:client", client.uuid)
     return redirect("toolbox:client", client.uuid)
 
 

@@ -47,7 +47,6 @@ case(
     method="POST",
     data={"template": "custom", "instructions": "", "recurrence": "none"},
 )
-case("homework:review", **clinical(), kind="episode")
 case(
     "homework:end",
     **clinical(302, write=True),

@@ -110,7 +110,7 @@ def test_a_client_walks_from_active_to_a_booster_session(
     assert "reliable deterioration" in alert.summary
     assert "back in the clinical range" in alert.summary
     # The alert is on the clinician's chart.
-    chart = log_in(client, alice).get(reverse("clients:detail", args=[cleo.uuid]))
+    chart = log_in(client, alice).get(reverse("chart:client", args=[cleo.uuid]))
     assert "Aftercare follow-up" in chart.text
 
     # The client sees the offer and asks for a booster session.
@@ -140,7 +140,7 @@ def test_a_client_walks_from_active_to_a_booster_session(
         {"action": "reopen", "response": "Booster sessions agreed after follow-up."},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("clients:detail", args=[cleo.uuid])
+    assert response["Location"] == reverse("chart:client", args=[cleo.uuid])
     episode.refresh_from_db()
     assert episode.phase == "active"
     assert (

@@ -31,7 +31,7 @@ def test_acknowledging_needs_the_action_taken(alert, alice):
 
 def test_the_clinician_acknowledges_with_an_action(alert, as_user, alice):
     response = as_user(alice).post(
-        reverse("alerts:detail", args=[alert.uuid]),
+        reverse("chart:alert", args=[alert.uuid]),
         {"action_taken": "Phoned the client; safety plan reviewed; no immediate risk."},
     )
     assert response.status_code == 302
@@ -48,7 +48,7 @@ def test_the_clinician_acknowledges_with_an_action(alert, as_user, alice):
 
 def test_an_empty_action_changes_nothing(alert, as_user, alice):
     response = as_user(alice).post(
-        reverse("alerts:detail", args=[alert.uuid]), {"action_taken": ""}
+        reverse("chart:alert", args=[alert.uuid]), {"action_taken": ""}
     )
     assert response.status_code == 200
     alert.refresh_from_db()
@@ -63,10 +63,10 @@ def test_it_cannot_be_acknowledged_twice(alert, alice):
 
 def test_the_supervisor_sees_but_cannot_acknowledge(alert, as_user, sam):
     http = as_user(sam)
-    assert http.get(reverse("alerts:detail", args=[alert.uuid])).status_code == 200
+    assert http.get(reverse("chart:alert", args=[alert.uuid])).status_code == 200
     assert (
         http.post(
-            reverse("alerts:detail", args=[alert.uuid]), {"action_taken": "x"}
+            reverse("chart:alert", args=[alert.uuid]), {"action_taken": "x"}
         ).status_code
         == 403
     )

@@ -60,7 +60,7 @@ def test_a_new_high_alert_emails_its_clinician_once_without_clinical_text(
     assert message.subject == "A risk alert needs your attention"
     assert_no_clinical_text(message, cleo)
     assert (
-        "https://alliance.example.org" + reverse("alerts:detail", args=[alert.uuid])
+        "https://alliance.example.org" + reverse("chart:alert", args=[alert.uuid])
     ) in message.body
     note = Note.objects.get(alert=alert)
     assert (note.kind, note.status, note.attempts) == ("raised", "sent", 1)
@@ -267,7 +267,7 @@ def test_a_new_high_alert_also_emails_the_colleague_covering_the_clinician(
     [to_bob] = [m for m in mail.outbox if m.to == [bob.email]]
     assert "whom you are covering" in to_bob.body
     assert_no_clinical_text(to_bob, cleo)
-    assert reverse("alerts:detail", args=[alert.uuid]) in to_bob.body
+    assert reverse("chart:alert", args=[alert.uuid]) in to_bob.body
 
     cover.ends_on = today - timedelta(days=1)
     cover.starts_on = today - timedelta(days=2)

@@ -40,7 +40,7 @@ def test_alice_reads_every_check_in_with_flags(as_user, alice, cleo, check_in):
     assert "Proud" in body
     assert "Very low" in body
     alert = RiskAlert.objects.get(source_uuid=flagged.uuid)
-    assert reverse("alerts:detail", args=[alert.uuid]) in body
+    assert reverse("chart:alert", args=[alert.uuid]) in body
     assert "Open alert" in body
     assert "Said <strong>yes</strong> to thoughts of harming themselves" in body
     assert "<svg" in body

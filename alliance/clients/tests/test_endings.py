@@ -80,7 +80,7 @@ def test_it_refuses_to_end_treatment_while_a_high_alert_is_open(
     response = _move(http, ending, **data)
     text = response.content.decode()
     assert "open high-risk alert" in text
-    assert reverse("alerts:detail", args=[alert.uuid]) in text
+    assert reverse("chart:alert", args=[alert.uuid]) in text
     ending.refresh_from_db()
     assert ending.phase == P.TERMINATION
     assert ending.transitions.filter(to_phase=data["to"]).count() == 0
@@ -97,7 +97,7 @@ def test_the_chart_says_why_the_ending_waits(as_user, alice, cleo, ending):
     alert = _alert(cleo)
     page = as_user(alice).get(cleo.get_absolute_url()).content.decode()
     assert "waits until the open high-risk alert" in page
-    assert reverse("alerts:detail", args=[alert.uuid]) in page
+    assert reverse("chart:alert", args=[alert.uuid]) in page
 
 
 def test_the_service_refuses_too(alice, cleo, ending):
@@ -225,4 +225,4 @@ def test_the_alert_link_shows_even_when_the_form_is_incomplete(
     response = _move(as_user(alice), ending, to="closed", reason="")
     text = response.content.decode()
     assert "open high-risk alert" in text
-    assert reverse("alerts:detail", args=[alert.uuid]) in text
+    assert reverse("chart:alert", args=[alert.uuid]) in text

@@ -18,7 +18,7 @@ def test_it_shows_assigned_done_and_missed_with_answers(as_user, alice, cleo):
         {**RELAX, "notes": "Calmer"},
         by=cleo.user,
     )
-    url = reverse("homework:review", args=[cleo.current_episode().uuid])
+    url = reverse("chart:homework_review", args=[cleo.current_episode().uuid])
     body = as_user(alice).get(url).content.decode()
     assert "Breathing practice" in body
     assert "Ten minutes of slow breathing each day." in body
@@ -37,7 +37,7 @@ def test_it_runs_a_bounded_number_of_queries(
             submit_entry(assignment, today - timedelta(days=back), RELAX, by=cleo.user)
     one_off(cleo)
     http = as_user(alice)
-    url = reverse("homework:review", args=[cleo.current_episode().uuid])
+    url = reverse("chart:homework_review", args=[cleo.current_episode().uuid])
     # 13 for the homework, 7 for the check-ins, messages and toolbox cards,
     # 1 for open clinical prompts, 2 for the audit chain's head.
     with django_assert_max_num_queries(23):
@@ -77,7 +77,7 @@ def test_it_refuses_a_comment_on_a_draft(as_user, alice, cleo):
 def test_it_shows_homework_on_the_chart(as_user, alice, cleo):
     one_off(cleo)
     body = (
-        as_user(alice).get(reverse("clients:detail", args=[cleo.uuid])).content.decode()
+        as_user(alice).get(reverse("chart:client", args=[cleo.uuid])).content.decode()
     )
     assert 'id="chart-homework-heading"' in body
     assert "Solution-focused scaling" in body
@@ -102,7 +102,7 @@ def test_the_panel_shows_what_else_happened_between_sessions(as_user, alice, cle
     send_message(cleo, "Thank you for the reminder.", by=cleo.user)
     body = (
         as_user(alice)
-        .get(reverse("homework:review", args=[cleo.current_episode().uuid]))
+        .get(reverse("chart:homework_review", args=[cleo.current_episode().uuid]))
         .content.decode()
     )
     assert "Between sessions" in body

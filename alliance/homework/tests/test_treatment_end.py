@@ -81,7 +81,7 @@ def test_ending_treatment_ends_open_homework(as_user, alice, cleo, ending, data)
         assert assignment.ended_on == client_today(ending)
         assert not assignment.is_active
     # Kept in the history: the review still shows them, marked as ended.
-    review = as_user(alice).get(reverse("homework:review", args=[ending.uuid]))
+    review = as_user(alice).get(reverse("chart:homework_review", args=[ending.uuid]))
     text = review.content.decode()
     assert "Breathing practice" in text and "Letter" in text
     assert "ended with treatment" in text

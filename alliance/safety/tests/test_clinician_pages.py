@@ -63,7 +63,7 @@ def test_the_editor_is_prefilled_and_saving_adds_a_version(as_user, alice, cleo)
 
 def test_the_chart_shows_the_plan(as_user, alice, cleo):
     http = as_user(alice)
-    chart = reverse("clients:detail", args=[cleo.uuid])
+    chart = reverse("chart:client", args=[cleo.uuid])
     assert "Write a safety plan" in http.get(chart).text
     write_plan(cleo)
     page = http.get(chart).text

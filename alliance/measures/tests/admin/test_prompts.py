@@ -147,7 +147,7 @@ def test_the_session_and_review_pages_show_open_prompts(as_user, alice, sam, cle
     page = as_user(alice).get(session.get_absolute_url()).text
     assert "Clinical prompts" in page
     assert "Dismiss the prompt" in page
-    review = reverse("homework:review", args=[cleo.current_episode().uuid])
+    review = reverse("chart:homework_review", args=[cleo.current_episode().uuid])
     page = as_user(alice).get(review).text
     assert "Clinical prompts" in page
     assert "next level of intervention" in page

@@ -16,7 +16,7 @@ from alliance.audit.models import AuditEvent
 from alliance.clients.models import Client
 from alliance.clients.services import transition_episode, update_client
 from alliance.core import crypto
-from alliance.core.management import rotation
+from alliance.operations import keys
 from conftest import make_client
 
 
@@ -27,7 +27,7 @@ def _ring(settings) -> crypto.Keyring:
 def _plaintexts() -> dict[tuple[str, str, int], str]:
     """Every encrypted value, read through the models (so decrypted)."""
     values = {}
-    for model, field in rotation.encrypted_fields():
+    for model, field in keys.encrypted_fields():
         for obj in model._base_manager.order_by("pk"):
             values[(model._meta.label_lower, field.name, obj.pk)] = getattr(
                 obj, field.attname
@@ -59,7 +59,7 @@ def populated(alice):
 
 def test_it_rotates_every_value_onto_a_new_key(settings, populated):
     before = _plaintexts()
-    assert rotation.key_usage(crypto.load_keyring()) == {"k1": populated}
+    assert keys.key_usage(crypto.load_keyring()) == {"k1": populated}
 
     output = _rotate("--batch", "5")
 
@@ -67,7 +67,7 @@ def test_it_rotates_every_value_onto_a_new_key(settings, populated):
     assert ring.active == "k2"
     assert sorted(ring.keys) == ["k1", "k2"]
     assert stat.S_IMODE(settings.ALLIANCE_KEYS_FILE.stat().st_mode) == 0o600
-    assert rotation.key_usage(ring) == {"k2": populated}
+    assert keys.key_usage(ring) == {"k2": populated}
     assert _plaintexts() == before
     assert f"Re-encrypted {populated} values onto key k2" in output
     assert f"  k1: 0\n  k2: {populated} (active)" in output
@@ -117,7 +117,7 @@ def test_it_refuses_to_retire_an_unknown_key(populated):
 
 def test_it_resumes_an_interrupted_rotation(settings, monkeypatch, populated):
     before = _plaintexts()
-    real = rotation.reencrypt_batch
+    real = keys.reencrypt_batch
     calls = []
 
     def killed_after_two_batches(*args, **kwargs):
@@ -126,16 +126,16 @@ def test_it_resumes_an_interrupted_rotation(settings, monkeypatch, populated):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(rotation, "reencrypt_batch", killed_after_two_batches)
+    monkeypatch.setattr(keys, "reencrypt_batch", killed_after_two_batches)
     with pytest.raises(KeyboardInterrupt):
         _rotate("--batch", "2")
-    monkeypatch.setattr(rotation, "reencrypt_batch", real)
+    monkeypatch.setattr(keys, "reencrypt_batch", real)
 
     # Halfway: both keys in the file, every value still readable.
     ring = _ring(settings)
     assert (ring.active, sorted(ring.keys)) == ("k2", ["k1", "k2"])
     # The two batches were the 3 alert summaries (fields go in label order).
-    assert rotation.key_usage(ring) == {"k1": populated - 3, "k2": 3}
+    assert keys.key_usage(ring) == {"k1": populated - 3, "k2": 3}
     assert _plaintexts() == before
     with pytest.raises(CommandError, match=f"{populated - 3} stored values still use"):
         _rotate("--retire", "k1")
@@ -143,7 +143,7 @@ def test_it_resumes_an_interrupted_rotation(settings, monkeypatch, populated):
     output = _rotate("--resume")
 
     assert sorted(_ring(settings).keys) == ["k1", "k2"]
-    assert rotation.key_usage(_ring(settings)) == {"k2": populated}
+    assert keys.key_usage(_ring(settings)) == {"k2": populated}
     assert f"Re-encrypted {populated - 3} values onto key k2" in output
     assert _plaintexts() == before
     _rotate("--retire", "k1")
@@ -155,7 +155,7 @@ def test_it_never_overwrites_a_value_saved_during_the_run(
 ):
     client = Client.objects.order_by("pk").last()
     aad_prefix = f"clients.client.referral_reason:{client.uuid}"
-    real = rotation.seal
+    real = keys.seal
 
     def seal_while_someone_edits(plaintext, aad, ring):
         if aad == aad_prefix:
@@ -167,13 +167,13 @@ def test_it_never_overwrites_a_value_saved_during_the_run(
             )
         return real(plaintext, aad, ring)
 
-    monkeypatch.setattr(rotation, "seal", seal_while_someone_edits)
+    monkeypatch.setattr(keys, "seal", seal_while_someone_edits)
     output = _rotate()
 
     assert Client.objects.get(pk=client.pk).referral_reason == "Edited during rotation"
     assert "1 values were saved by someone else" in output
     # The edit was sealed under the new active key, so nothing is left behind.
-    assert rotation.key_usage(_ring(settings)) == {"k2": populated}
+    assert keys.key_usage(_ring(settings)) == {"k2": populated}
 
 
 def test_it_refuses_when_keys_come_from_the_environment(monkeypatch, populated):
@@ -196,7 +196,7 @@ def test_it_resumes_onto_a_key_rotated_in_the_environment(monkeypatch, populated
     output = _rotate("--resume")
 
     assert f"Re-encrypted {populated} values onto key k2" in output
-    assert rotation.key_usage(crypto.load_keyring()) == {"k2": populated}
+    assert keys.key_usage(crypto.load_keyring()) == {"k2": populated}
 
 
 def test_it_reports_values_it_cannot_decrypt(settings, populated):
@@ -209,7 +209,7 @@ def test_it_reports_values_it_cannot_decrypt(settings, populated):
         _rotate()
 
     assert AuditEvent.objects.get(action="keys.rotate").outcome == "failed"
-    assert rotation.key_usage(_ring(settings)) == {"k1": 1, "k2": populated - 1}
+    assert keys.key_usage(_ring(settings)) == {"k1": 1, "k2": populated - 1}
 
 
 def test_it_rejects_a_zero_batch(populated):
@@ -219,7 +219,7 @@ def test_it_rejects_a_zero_batch(populated):
 
 def test_it_stops_while_another_command_changes_the_key_file(settings, populated):
     with (
-        rotation.keyfile_lock(settings.ALLIANCE_KEYS_FILE, wait=False),
+        keys.keyfile_lock(settings.ALLIANCE_KEYS_FILE, wait=False),
         pytest.raises(CommandError, match="Another command is changing the key file"),
     ):
         _rotate()

@@ -7,9 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alliance.audit.models import AuditEvent
-from alliance.audit.services import record
-from alliance.core.backup import BackupError, create_backup
+from alliance.operations.backup import BackupError, audited_backup, manifest_rows
 
 
 class Command(BaseCommand):
@@ -28,34 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = create_backup(options["output"])
+            result = audited_backup(options["output"])
         except BackupError as exc:
-            record(
-                None,
-                "backup.create",
-                None,
-                outcome=AuditEvent.Outcome.FAILED,
-                detail={"error": str(exc)},
-            )
             raise CommandError(str(exc)) from None
         manifest = result.manifest
-        rows = sum(t["rows"] for t in manifest["tables"].values())
-        record(
-            None,
-            "backup.create",
-            None,
-            detail={
-                "file": result.path.name,
-                "bytes": result.size,
-                "backup_key_id": result.key_id,
-                "vendor": manifest["vendor"],
-                "tables": len(manifest["tables"]),
-                "rows": rows,
-                "field_key_ids": sorted(manifest["field_key_ids"]),
-                "snapshot_sha256": manifest["snapshot_sha256"],
-                "seconds": round(result.seconds, 2),
-            },
-        )
+        rows = manifest_rows(manifest)
         self.stdout.write(f"Backup written to {result.path}")
         self.stdout.write(
             f"  {manifest['vendor']} database, {len(manifest['tables'])} tables, "

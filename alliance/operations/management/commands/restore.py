@@ -7,9 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alliance.audit.models import AuditEvent
-from alliance.audit.services import record
-from alliance.core.backup import BackupError, restore_backup
+from alliance.operations.backup import BackupError, audited_restore, manifest_rows
 
 
 class Command(BaseCommand):
@@ -39,40 +37,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        action = "backup.verify" if options["check"] else "backup.restore"
         try:
-            result = restore_backup(
+            result = audited_restore(
                 options["path"],
                 target=options["target"],
                 force=options["force"],
                 check_only=options["check"],
             )
         except BackupError as exc:
-            record(
-                None,
-                action,
-                None,
-                outcome=AuditEvent.Outcome.FAILED,
-                detail={"file": options["path"].name, "error": str(exc)},
-            )
             raise CommandError(str(exc)) from None
         manifest = result.manifest
-        rows = sum(t["rows"] for t in manifest["tables"].values())
-        record(
-            None,
-            action,
-            None,
-            detail={
-                "file": options["path"].name,
-                "target": "" if result.checked_only else result.target,
-                "backup_created_at": manifest["created_at"],
-                "backup_key_id": result.key_id,
-                "tables": len(manifest["tables"]),
-                "rows": rows,
-                "snapshot_sha256": manifest["snapshot_sha256"],
-                "seconds": round(result.seconds, 2),
-            },
-        )
+        rows = manifest_rows(manifest)
         verb = "Verified" if result.checked_only else f"Restored into {result.target}:"
         self.stdout.write(
             f"{verb} backup of {manifest['created_at']} ({manifest['vendor']}, "

@@ -55,8 +55,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 
+from alliance.audit.models import AuditEvent
+from alliance.audit.services import record
 from alliance.core import crypto
-from alliance.core.management.rotation import (
+from alliance.operations.keys import (
     KeyfileBusy,
     encrypted_columns,
     key_id_or_unreadable,
@@ -979,3 +981,80 @@ def _restore_backup(
     raise BackupError(
         f"This backup holds a {vendor} database, which Alliance cannot restore."
     )
+
+
+# --- audited runs, for ``alliance backup`` and ``alliance restore`` ---------------
+
+
+def audited_backup(output: Path | None = None) -> BackupResult:
+    """``create_backup``, with the outcome written to the audit log."""
+    try:
+        result = create_backup(output)
+    except BackupError as exc:
+        record(
+            None,
+            "backup.create",
+            None,
+            outcome=AuditEvent.Outcome.FAILED,
+            detail={"error": str(exc)},
+        )
+        raise
+    manifest = result.manifest
+    record(
+        None,
+        "backup.create",
+        None,
+        detail={
+            "file": result.path.name,
+            "bytes": result.size,
+            "backup_key_id": result.key_id,
+            "vendor": manifest["vendor"],
+            "tables": len(manifest["tables"]),
+            "rows": manifest_rows(manifest),
+            "field_key_ids": sorted(manifest["field_key_ids"]),
+            "snapshot_sha256": manifest["snapshot_sha256"],
+            "seconds": round(result.seconds, 2),
+        },
+    )
+    return result
+
+
+def audited_restore(
+    path: Path, *, target: str | None, force: bool, check_only: bool
+) -> RestoreResult:
+    """``restore_backup`` (or only its checks), with the outcome written to the
+    audit log."""
+    action = "backup.verify" if check_only else "backup.restore"
+    try:
+        result = restore_backup(path, target=target, force=force, check_only=check_only)
+    except BackupError as exc:
+        record(
+            None,
+            action,
+            None,
+            outcome=AuditEvent.Outcome.FAILED,
+            detail={"file": path.name, "error": str(exc)},
+        )
+        raise
+    manifest = result.manifest
+    record(
+        None,
+        action,
+        None,
+        detail={
+            "file": path.name,
+            "target": "" if result.checked_only else result.target,
+            "backup_created_at": manifest["created_at"],
+            "backup_key_id": result.key_id,
+            "tables": len(manifest["tables"]),
+            "rows": manifest_rows(manifest),
+            "snapshot_sha256": manifest["snapshot_sha256"],
+            "seconds": round(result.seconds, 2),
+        },
+    )
+    return result
+
+
+def manifest_rows(manifest: dict[str, Any]) -> int:
+    """Rows in the snapshot, over every table."""
+    return sum(t["rows"] for t in manifest["tables"].values())

@@ -20,8 +20,8 @@ from alliance.alerts.services import raise_alert
 from alliance.audit.models import AuditEvent
 from alliance.clients.models import Client
 from alliance.clients.services import transition_episode
-from alliance.core import backup, crypto
-from alliance.core.management import rotation
+from alliance.core import crypto
+from alliance.operations import backup, keys
 from conftest import make_client
 
 ENCRYPTED_CANARY = "CANARY-ENCRYPTED-5d1e"
@@ -61,7 +61,7 @@ def _restore(path, *args: str) -> str:
 def _decrypted_values(db) -> dict[tuple[str, str], str]:
     """Every non-empty encrypted value in a restored database, decrypted."""
     values = {}
-    for model, field in rotation.encrypted_fields():
+    for model, field in keys.encrypted_fields():
         table = connection.ops.quote_name(model._meta.db_table)
         column = connection.ops.quote_name(field.column)
         cursor = db.cursor()
@@ -69,7 +69,7 @@ def _decrypted_values(db) -> dict[tuple[str, str], str]:
         for row_uuid, value in cursor.fetchall():
             if value:
                 row_uuid = uuid.UUID(str(row_uuid))
-                aad = rotation.aad_for(model, field, row_uuid)
+                aad = keys.aad_for(model, field, row_uuid)
                 values[(field.name, str(row_uuid))] = crypto.decrypt(value, aad)
         cursor.close()
     return values

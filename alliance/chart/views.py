@@ -1,0 +1,145 @@
+"""Clinician pages about one client that put several apps together: the client
+chart (every app's read-only chart selector and ``_chart_*.html`` partial), the
+between-sessions homework review, and the review of a risk alert beside the
+client's safety plan.
+
+The chart app is page level, like the portal and the home pages: it may read
+from any app, and no app imports it. The apps it shows know nothing of it; each
+offers a selector and a partial, and the chart puts them together. Each page
+keeps the address of the app it is about (/clients/, /homework/, /alerts/).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from alliance import permissions
+from alliance.aftercare.selectors import chart_aftercare
+from alliance.alerts.forms import AcknowledgeForm
+from alliance.alerts.models import RiskAlert
+from alliance.alerts.selectors import notifications as alert_notifications
+from alliance.alerts.services import acknowledge_alert
+from alliance.checkins.selectors import chart_checkins
+from alliance.clients.forms import NewEpisodeForm, TransitionForm
+from alliance.clients.selectors import (
+    aftercare_appointments,
+    chart_episodes,
+    ending_alerts,
+)
+from alliance.homework.selectors import chart_homework
+from alliance.homework.selectors import review as homework_review_of
+from alliance.intake.selectors import intake_for_chart
+from alliance.measures.selectors import chart_measures, open_prompts
+from alliance.messaging.selectors import chart_messages
+from alliance.notes.selectors import chart_notes
+from alliance.plans.selectors import chart_plan
+from alliance.safety.selectors import current_safety_plan
+from alliance.scheduling.selectors import chart_appointments
+from alliance.termination.selectors import chart_termination
+from alliance.toolbox.selectors import chart_toolbox
+
+
+def client(request: HttpRequest, uuid: object) -> HttpResponse:
+    """The client chart: details, episodes with their timeline, and each app's card."""
+    client = permissions.get_client(request, uuid)
+    episodes = chart_episodes(client)
+    current = next((e for e in episodes if e.is_open), None)
+    alerts = RiskAlert.objects.filter(client=client).open()
+    return render(
+        request,
+        "chart/client.html",
+        {
+            "client": client,
+            "episodes": episodes,
+            "current": current,
+            "can_edit": permissions.is_primary_clinician(request.user, client),
+            "transition_form": TransitionForm(episode=current) if current else None,
+            "ending_alerts": ending_alerts(current),
+            "aftercare_appointments": aftercare_appointments(current),
+            "new_episode_form": None if current else NewEpisodeForm(),
+            "alerts": alerts,
+            "appointments": chart_appointments(client),
+            "notes": chart_notes(client),
+            "intake": intake_for_chart(client),
+            "chart_plan": chart_plan(current),
+            "chart_homework": chart_homework(current),
+            "measures": chart_measures(client),
+            "safety": current_safety_plan(client),
+            "chart_aftercare": chart_aftercare(client),
+            "chart_checkins": chart_checkins(client),
+            # The latest episode, so the ending stays visible after closing.
+            "chart_termination": chart_termination(
+                current or (episodes[0] if episodes else None)
+            ),
+            "chart_messages": chart_messages(client),
+            "chart_toolbox": chart_toolbox(client),
+        },
+    )
+
+
+def homework_review(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Before a session: what was assigned, done and missed, the answers and
+    adherence over the last four weeks."""
+    episode = permissions.get_episode(request, uuid)
+    client = episode.client
+    return render(
+        request,
+        "chart/homework_review.html",
+        {
+            "review": homework_review_of(episode),
+            "client": client,
+            "can_edit": permissions.is_primary_clinician(request.user, client),
+            # The rest of what happened between sessions, read-only here.
+            "chart_checkins": chart_checkins(client),
+            "chart_messages": chart_messages(client),
+            "chart_toolbox": chart_toolbox(client),
+            "prompts": open_prompts(client),
+            "between_sessions": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def alert(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Review a risk alert; the primary clinician acknowledges it with the action
+    taken, or the colleague covering them while they are away, or a clinician
+    with duty access."""
+    writing = request.method == "POST"
+    alert = permissions.get_alert(request, uuid, write=writing)
+    form = AcknowledgeForm(request.POST or None)
+    if writing and form.is_valid():
+        try:
+            acknowledge_alert(
+                alert,
+                by=request.user,
+                action_taken=form.cleaned_data["action_taken"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Alert acknowledged; the action is recorded.")
+            if permissions.holds_client(request.user, alert.client):
+                return redirect(alert.client)
+            if permissions.covers_client(request.user, alert.client):
+                return redirect("home:index")
+            return redirect("alerts:queue")
+    holds = permissions.holds_client(request.user, alert.client)
+    covering = not holds and permissions.covers_client(request.user, alert.client)
+    return render(
+        request,
+        "chart/alert.html",
+        {
+            "alert": alert,
+            "form": form,
+            "safety": current_safety_plan(alert.client) if holds or covering else None,
+            "holds_client": holds,
+            "covering": covering,
+            "may_acknowledge": permissions.may_acknowledge_alert(request.user, alert),
+            "notes": alert_notifications(alert),
+        },
+    )
