@@ -170,14 +170,8 @@ def version(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(
         request,
         "safety/version.html",
-        {**_plan_context(client, shown), "is_current": _is_current(shown)},
+        {**_plan_context(client, shown), "is_current": shown.is_current()},
     )
-
-
-def _is_current(shown: SafetyPlanVersion) -> bool:
-    return not SafetyPlanVersion.objects.filter(
-        plan_id=shown.plan_id, number__gt=shown.number
-    ).exists()
 
 
 @require_GET
