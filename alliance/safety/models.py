@@ -80,10 +80,6 @@ class SafetyPlan(VersionedDocument):
     def get_absolute_url(self) -> str:
         return reverse("safety:plan", args=[self.client.uuid])
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
 
 class SafetyPlanVersion(DocumentVersion):
     """One saved state of the plan. Written once, never changed."""
@@ -115,7 +111,3 @@ class SafetyPlanVersion(DocumentVersion):
 
     def get_absolute_url(self) -> str:
         return reverse("safety:version", args=[self.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.plan.client.uuid

@@ -94,10 +94,6 @@ class ReadinessReview(UUIDModel):
         return reverse("termination:review", args=[self.episode.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
-
-    @property
     def is_completed(self) -> bool:
         return self.completed_at is not None
 
@@ -200,10 +196,6 @@ class TerminationSummary(UUIDModel):
         return reverse("termination:summary", args=[self.episode.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
-
-    @property
     def is_finalised(self) -> bool:
         return self.finalised_at is not None
 
@@ -271,10 +263,6 @@ class RelapsePreventionPlan(VersionedDocument):
     def get_absolute_url(self) -> str:
         return reverse("termination:plan", args=[self.client.uuid])
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
 
 class RelapsePreventionPlanVersion(DocumentVersion):
     """One saved state of the plan. Written once, never changed."""
@@ -309,7 +297,3 @@ class RelapsePreventionPlanVersion(DocumentVersion):
 
     def get_absolute_url(self) -> str:
         return reverse("termination:plan_version", args=[self.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.plan.client.uuid
