@@ -38,6 +38,7 @@ from alliance.alerts.models import RiskAlert
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.core.downloads import download_response
+from alliance.core.widgets import DateInput
 from alliance.measures import outcomes, services
 from alliance.measures.charts import chart_legend, episode_chart
 from alliance.measures.engine import Instrument, get_instrument
@@ -664,12 +665,10 @@ class OutcomesFilterForm(forms.Form):
     since = forms.DateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave both dates empty for all time.",
     )
-    until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = forms.DateField(label="To", required=False, widget=DateInput())
     clinician = forms.ChoiceField(
         required=False,
         error_messages={"invalid_choice": "Choose a clinician from the list."},
