@@ -10,6 +10,7 @@ password. The item-by-item flow is shared with the portal through
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -841,10 +842,8 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
         name += f"-from-{detail['since']}"
     if detail["until"]:
         name += f"-to-{detail['until']}"
-    response = download_response(
-        b"", f"{name}.csv", content_type="text/csv; charset=utf-8"
-    )
-    writer = csv.writer(response)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow(OUTCOMES_CSV_HEADER)
     for row in [*result.rows, result.overall]:
         cells = [
@@ -863,4 +862,6 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
             "yes" if row.unstable else "",
         ]
         writer.writerow([_csv_cell(cell) for cell in cells])
-    return response
+    return download_response(
+        buffer.getvalue(), f"{name}.csv", content_type="text/csv; charset=utf-8"
+    )
