@@ -80,6 +80,11 @@ class DocumentVersion(UUIDModel):
             for name, heading, prompt in self.SECTIONS
         ]
 
+    def pdf_name(self, stem: str) -> str:
+        """The PDF's file name: ``<stem>-v<number>-<day saved>.pdf``."""
+        day = timezone.localdate(self.created_at)
+        return f"{stem}-v{self.number}-{day:%Y-%m-%d}.pdf"
+
     def is_current(self) -> bool:
         """No later version of the same document exists."""
         return not (

@@ -94,8 +94,7 @@ def _pdf_response(
         stylesheets=["safety/plan_pdf.css"],
         base_url=request.build_absolute_uri("/"),
     )
-    day = timezone.localdate(version.created_at)
-    return pdf_response(pdf, f"safety-plan-v{version.number}-{day:%Y-%m-%d}.pdf")
+    return pdf_response(pdf, version.pdf_name("safety-plan"))
 
 
 # Clinician pages --------------------------------------------------------------

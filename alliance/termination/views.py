@@ -495,7 +495,7 @@ def _plan_pdf(
         request,
         "termination/plan_pdf.html",
         _plan_context(client, version),
-        f"relapse-prevention-plan-v{version.number}-{_day(version.created_at)}.pdf",
+        version.pdf_name("relapse-prevention-plan"),
     )
 
 
