@@ -106,8 +106,9 @@ def download(http: Any, url: str) -> bytes:
     assert response.status_code == 200, (url, response.status_code)
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
-    assert response.content.startswith(b"%PDF-")
-    return response.content
+    body = response.getvalue()
+    assert body.startswith(b"%PDF-")
+    return body
 
 
 def page(http: Any, url: str) -> str:

@@ -211,7 +211,7 @@ def _check(
         target = "/accounts/login/" if principal == "anon" else "/accounts/"
         if not response["Location"].startswith(target):
             failures.append(f"{label}: redirected to {response['Location']}")
-    body = response.content.decode(errors="replace")
+    body = response.getvalue().decode(errors="replace")
     for side, canary in CANARY.items():
         if canary in body and side not in MAY_SEE.get(principal, set()):
             failures.append(f"{label}: leaked {canary}")

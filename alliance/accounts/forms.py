@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
 from alliance.accounts.models import Practice, User
+from alliance.core.widgets import DateInput
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -188,12 +189,10 @@ class CoverForm(forms.Form):
     cover = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Colleague who covers"
     )
-    starts_on = forms.DateField(
-        label="First day", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label="First day", widget=DateInput())
     ends_on = forms.DateField(
         label="Last day",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Whole days in the practice's time zone.",
     )
 
@@ -217,11 +216,11 @@ class CoverForm(forms.Form):
 
 class DutyDayForm(forms.Form):
     clinician = forms.ModelChoiceField(queryset=User.objects.none())
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=DateInput())
     repeat_weekly_until = forms.DateField(
         label="Repeat every week until (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="The same weekday each week, up to this date.",
     )
 

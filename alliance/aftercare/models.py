@@ -116,10 +116,6 @@ class FollowUp(UUIDModel):
         return reverse("aftercare:followup", args=[self.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def label(self) -> str:
         return f"{self.months}-month follow-up"
 
@@ -216,10 +212,6 @@ class BoosterRequest(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("aftercare:client", args=[self.client.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
 
     @property
     def is_pending(self) -> bool:

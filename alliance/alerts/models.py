@@ -104,10 +104,6 @@ class RiskAlert(UUIDModel):
         return reverse("chart:alert", args=[self.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
 
@@ -178,10 +174,6 @@ class AlertNotification(models.Model):
             f"{self.get_kind_display()} of alert {self.alert_id} to {self.recipient_id}"
         )
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.alert.client.uuid
-
 
 class DutyAccessQuerySet(models.QuerySet["DutyAccess"]):
     def active(self, now: object = None) -> DutyAccessQuerySet:
@@ -211,7 +203,3 @@ class DutyAccess(UUIDModel):
 
     def __str__(self) -> str:
         return f"Duty access to alert {self.alert_id} by {self.user_id}"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.alert.client.uuid

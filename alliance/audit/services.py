@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +19,29 @@ from alliance.audit.models import AuditChainHead, AuditEvent
 from alliance.core.net import client_ip
 
 VERIFY_ACTION = "audit.verify"
+
+
+def client_uuid_of(obj: models.Model) -> Any:
+    """The UUID of the client ``obj`` belongs to, or None.
+
+    Found by following the model's ``client_path`` (the ORM path to its Client
+    that permissions uses too, e.g. ``"plan__client"``). A model without one
+    may say it itself with an ``audit_client_uuid`` attribute (the Client is
+    its own client; an episode belongs to its client): that hook wins."""
+    if hasattr(type(obj), "audit_client_uuid"):
+        return getattr(obj, "audit_client_uuid", None)
+    path = getattr(obj, "client_path", None)
+    if not path:
+        return None
+    target: Any = obj
+    try:
+        for step in path.split("__"):
+            target = getattr(target, step)
+            if target is None:
+                return None
+        return target.uuid
+    except (AttributeError, ObjectDoesNotExist):
+        return None
 
 
 def record(
@@ -30,8 +54,8 @@ def record(
     outcome: str = AuditEvent.Outcome.OK,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. ``obj`` names the object; its client is found through
-    ``obj.audit_client_uuid`` when the model declares it.
+    """Append one event. ``obj`` names the object; its client is found from
+    it (``client_uuid_of``) unless ``client_uuid`` is given.
 
     Text that reached us from outside (a typed e-mail address, a file name)
     is cleaned of control characters first: PostgreSQL's JSON refuses NUL, and
@@ -40,7 +64,7 @@ def record(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if client_uuid is None and obj is not None:
-        client_uuid = getattr(obj, "audit_client_uuid", None)
+        client_uuid = client_uuid_of(obj)
     event = AuditEvent(
         at=timezone.now(),
         actor=actor,

@@ -97,10 +97,6 @@ class CheckIn(UUIDModel):
         return reverse("checkins:client", args=[self.client.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def feeling_keys(self) -> list[str]:
         return [key for key in self.feelings.split(",") if key]
 

@@ -8,17 +8,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Consent, ConsentText, Episode
 from alliance.clients.services import CLIENT_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from alliance.core.widgets import DateInput, DateTimeInput
 
 
 class ClientForm(forms.ModelForm):

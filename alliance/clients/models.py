@@ -370,10 +370,6 @@ class ClinicianChange(UUIDModel):
     def __str__(self) -> str:
         return f"{self.from_clinician} → {self.to_clinician}"
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
 
 class ConsentText(UUIDModel):
     """A version of the practice's informed-consent and confidentiality agreement.
@@ -428,7 +424,3 @@ class Consent(UUIDModel):
 
     def __str__(self) -> str:
         return f"Consent to {self.consent_text}"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid

@@ -1,15 +1,16 @@
 """Responses that the browser saves as a file (or shows inline) under a name.
 
-The Content-Disposition header comes from Django's ``content_disposition_header``,
-which quotes and encodes the name properly (non-ASCII names included), so no view
-writes the header by hand. The body stays in memory (an ``HttpResponse``, not a
-streaming ``FileResponse``): our files are small and built in memory, and callers
-such as the CSV export write into the response."""
+Django's ``FileResponse`` writes the Content-Disposition header (quoting and
+encoding the name properly, non-ASCII names included) and the Content-Length,
+so no view writes those headers by hand. Our files are small and built in
+memory; a caller that writes rows (the CSV export) writes them into a buffer
+first and passes its value."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
+import io
+
+from django.http import FileResponse
 
 
 def download_response(
@@ -18,12 +19,13 @@ def download_response(
     *,
     content_type: str,
     inline: bool = False,
-) -> HttpResponse:
+) -> FileResponse:
     """``content`` served as ``filename``: saved (attachment) or shown (inline)."""
-    return HttpResponse(
-        content,
+    if isinstance(content, str):
+        content = content.encode()
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=not inline,
+        filename=filename,
         content_type=content_type,
-        headers={
-            "Content-Disposition": content_disposition_header(not inline, filename)
-        },
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.template.loader import render_to_string
 
 from alliance.core.downloads import download_response
@@ -62,7 +62,7 @@ def render_pdf(
 
 def pdf_response(
     pdf_bytes: bytes, filename: str, *, inline: bool = False
-) -> HttpResponse:
+) -> FileResponse:
     """A PDF download (or inline view) that no browser or proxy keeps."""
     response = download_response(
         pdf_bytes, filename, content_type="application/pdf", inline=inline

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from pydantic import Field
 
 from alliance.accounts.models import Invitation, User
 from alliance.accounts.services import accept_invitation
@@ -43,6 +44,7 @@ from alliance.aftercare.services import (
 from alliance.clients.models import Client, Episode
 from alliance.clients.services import invite_to_portal, link_portal_user
 from alliance.demo.seed_plans import story_for
+from alliance.demo.stories import Model, read
 from alliance.measures.models import Administration
 from alliance.measures.services import save_answers, submit_administration
 from alliance.plans.models import TreatmentPlan
@@ -69,125 +71,31 @@ P = Episode.Phase
 # Library approaches a client can keep practising alone after therapy.
 SELF_HELP = {"cbt", "mindfulness_relaxation", "skills"}
 FALLBACK_SKILLS = ("activity-scheduling", "self-compassion-break")
+
+
+class _PlanSections(Model):
+    warning_signs: str
+    triggers: str
+    coping_strategies: str
+    self_care: str
+
+
+class _EndingTexts(Model):
+    about: str = Field(alias="_about")
+    plan_texts: dict[str, _PlanSections]
+    plan_kind: dict[str, str]
+    supports: str
+
+
+_TEXTS: _EndingTexts = read("endings.json", _EndingTexts)
 # The relapse-prevention plan's sections by kind of difficulty, in the client's
-# voice. Picked by the first problem of the client's story (seed_plans).
+# voice (data/endings.json). Picked by the first problem of the client's story
+# (seed_plans), through PLAN_KIND.
 PLAN_TEXTS: dict[str, dict[str, str]] = {
-    "mood": {
-        "warning_signs": (
-            "- Staying in bed later and dropping plans I would usually keep\n"
-            "- Leaving messages from friends unanswered\n"
-            "- Thinking “what's the point?” on more days than not\n"
-            "- Waking early and lying there going over things"
-        ),
-        "triggers": (
-            "- Knock-backs, especially several in the same week\n"
-            "- Anniversaries and the dark winter months\n"
-            "- Long stretches with nothing planned"
-        ),
-        "coping_strategies": (
-            "- Plan tomorrow the night before, with small first steps\n"
-            "- Catch the self-critical thought, write it down and look at the "
-            "evidence on both sides\n"
-            "- Do the planned thing first and see how I feel after, not before"
-        ),
-        "self_care": (
-            "- Up by eight and outside before ten, even for a short walk\n"
-            "- Each day one thing I enjoy and one that gives me a sense of "
-            "getting something done\n"
-            "- Regular meals; alcohol only at weekends"
-        ),
-    },
-    "anxiety": {
-        "warning_signs": (
-            "- Finding reasons to avoid places or people again\n"
-            "- Checking, asking for reassurance or planning a way out\n"
-            "- Worry taking up most of the evening\n"
-            "- Tight chest, tense shoulders and poor sleep most nights"
-        ),
-        "triggers": (
-            "- Health scares, mine or my family's\n"
-            "- Big changes: a new job, moving house, travel\n"
-            "- Being run down, tired or ill"
-        ),
-        "coping_strategies": (
-            "- Stay in the situation and let the anxiety peak and fall\n"
-            "- Write worries down and keep them for worry time\n"
-            "- Test the fear with a small experiment instead of avoiding it"
-        ),
-        "self_care": (
-            "- Regular sleep and waking times\n"
-            "- Exercise three times a week\n"
-            "- No caffeine after midday"
-        ),
-    },
-    "stress": {
-        "warning_signs": (
-            "- Working late most evenings and skipping breaks\n"
-            "- Snapping at the people closest to me\n"
-            "- Lying awake going over the to-do list\n"
-            "- Drinking more to unwind"
-        ),
-        "triggers": (
-            "- Deadlines stacking up, or a change of manager or role\n"
-            "- Taking on other people's work because I find it hard to say no\n"
-            "- Several nights of poor sleep in a row"
-        ),
-        "coping_strategies": (
-            "- Break a problem into steps and choose one to start with\n"
-            "- A wind-down hour before bed, screens off\n"
-            "- Step away for ten minutes when I feel anger building"
-        ),
-        "self_care": (
-            "- Finish work by six on most days\n"
-            "- The same bedtime and getting-up time, weekends too\n"
-            "- Something just for me every week"
-        ),
-    },
-    "self": {
-        "warning_signs": (
-            "- The critical voice getting louder: “I'm not good enough”\n"
-            "- Saying yes to everything and then feeling resentful\n"
-            "- Pulling away from people after a disagreement\n"
-            "- Strong feelings that take hours to settle"
-        ),
-        "triggers": (
-            "- Criticism, or feeling left out\n"
-            "- Arguments in close relationships\n"
-            "- Comparing myself with others online"
-        ),
-        "coping_strategies": (
-            "- Ask what I would say to a friend in the same place\n"
-            "- Name the feeling, rate it, and wait before acting on it\n"
-            "- Practise saying no to small things first"
-        ),
-        "self_care": (
-            "- Time with people who are kind to me\n"
-            "- No social media after nine in the evening\n"
-            "- A note each week of things I did well"
-        ),
-    },
+    kind: sections.model_dump() for kind, sections in _TEXTS.plan_texts.items()
 }
-PLAN_KIND = {
-    "depression": "mood",
-    "low_motivation": "mood",
-    "grief": "mood",
-    "anxiety": "anxiety",
-    "worry": "anxiety",
-    "panic": "anxiety",
-    "social_anxiety": "anxiety",
-    "avoidance": "anxiety",
-    "ocd": "anxiety",
-    "trauma": "anxiety",
-    "stress": "stress",
-    "sleep": "stress",
-    "anger": "stress",
-}
-SUPPORTS = (
-    "- Someone close I trust, who knows about this plan and what to look out for\n"
-    "- My GP, if things have not lifted after two weeks\n"
-    "- Samaritans: 116 123, free, day or night\n"
-    "- In an emergency: 999 or A&E"
-)
+PLAN_KIND = dict(_TEXTS.plan_kind)
+SUPPORTS = _TEXTS.supports
 STEADY = {
     "wellbeing": 7,
     "note": "Mostly good. A busy patch at the start of the month, but I used "

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from alliance.core.widgets import DateInput
 from alliance.homework.models import WEEKDAY_NAMES, HomeworkAssignment
 from alliance.homework.services import MAX_TEXT, MAX_TITLE
 from alliance.homework.templates_catalog import template_choices
@@ -31,7 +32,7 @@ class AssignForm(forms.Form):
     due_date = forms.DateField(
         label="Due date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="For homework done once.",
     )
     weekdays = forms.TypedMultipleChoiceField(

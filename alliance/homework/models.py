@@ -78,10 +78,6 @@ class HomeworkAssignment(UUIDModel):
         return reverse("chart:homework_review", args=[self.episode.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def template_label(self) -> str:
         return TEMPLATES[self.template].label
 
@@ -176,10 +172,6 @@ class HomeworkEntry(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("chart:homework_review", args=[self.assignment.episode.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.assignment.client.uuid
 
     @property
     def is_submitted(self) -> bool:

@@ -71,10 +71,6 @@ class Intake(UUIDModel):
         return reverse("intake:detail", args=[self.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
-
-    @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
 
@@ -151,10 +147,6 @@ class IntakeSection(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.intake.get_absolute_url()}#section-{self.key}"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.intake.episode.client.uuid
 
     def field_names(self) -> tuple[str, ...]:
         return tuple(name for name, _, _ in SECTION_FIELDS[self.key])
@@ -331,10 +323,6 @@ class ProvisionalDiagnosis(UUIDModel):
     def __str__(self) -> str:
         return f"Provisional diagnosis {self.position + 1}"
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.intake.episode.client.uuid
-
     @staticmethod
     def code_refusal(code_system: str, code: str) -> str | None:
         """Return why the code is not shaped like one of its system, or None."""
@@ -385,10 +373,6 @@ class IntakeAddendum(UUIDModel):
 
     def __str__(self) -> str:
         return f"Intake addendum by {self.author} on {self.created_at:%Y-%m-%d}"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.intake.episode.client.uuid
 
 
 # Questionnaire answers → (intake section, column) they pre-fill.
@@ -460,10 +444,6 @@ class PreIntakeRequest(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return self.episode.client.get_absolute_url()
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
 
     hash_token = staticmethod(hash_token)
     new_token = staticmethod(new_token)

@@ -3,9 +3,9 @@
 Built-in instruments ship in ``alliance/measures/instruments/*.json``. A practice
 adds an instrument it holds a licence for with ``alliance load-instrument FILE``,
 which checks the file and copies it to ``VAR_DIR/instruments/<code>-<version>.json``.
-Files are read from disk on every lookup (with a cache keyed by modification
-time), so every app process and worker sees a newly loaded instrument without a
-restart, provided they share VAR_DIR (docs/measures.md).
+Files are read once per process; a newly loaded instrument is seen by every
+app process and worker within a second, without a restart, provided they share
+VAR_DIR (see ``invalidate`` and docs/measures.md).
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import math
 import os
 import re
 import tempfile
+import threading
+import time
 from collections.abc import Mapping
-from dataclasses import fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,7 @@ from alliance.measures.engine import (
     Scoring,
     Subscale,
 )
+from alliance.measures.schema import shape_problems
 
 FORMAT = 1
 BUILTIN_DIR = Path(__file__).resolve().parent / "instruments"
@@ -135,6 +138,10 @@ def parse_instrument(
         raise InstrumentFileError(
             ["The file must hold one JSON object."], source=source
         )
+    shape = shape_problems(data)
+    if shape:
+        # Values of the wrong type: name them before checking what they say.
+        raise InstrumentFileError(shape, source=source)
     unknown = sorted(set(data) - TOP_LEVEL)
     if unknown:
         p.add(f"Unknown field(s): {', '.join(unknown)}.")
@@ -765,22 +772,44 @@ def read_file(path: Path, *, builtin: bool = False) -> Instrument:
     return parse_instrument(data, builtin=builtin, source=str(path))
 
 
-_cache: dict[Path, tuple[tuple[int, int], Instrument]] = {}
+# Instrument definitions are read once per process (issue #13: a home page asks
+# for them thousands of times). Built-ins ship with the code and never change
+# while it runs. Practice-loaded ones are re-read when ``install`` adds one in
+# this process (``invalidate``), or when the folder itself changed: another
+# process's ``load-instrument`` renames a new file into it, which changes the
+# folder's modification time. That one stat is made at most once a second.
+RECHECK_SECONDS = 1.0
 
 
-def _cached(path: Path, *, builtin: bool) -> Instrument:
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    hit = _cache.get(path)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    instrument = read_file(path, builtin=builtin)
-    _cache[path] = (stamp, instrument)
-    return instrument
+@dataclass
+class _Loaded:
+    folder: Path | None
+    stamp: tuple[int, int] | None
+    checked: float
+    instruments: list[Instrument]
+    found: dict[tuple[str, str | None], Instrument] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+_builtins: list[Instrument] | None = None
+_loaded: _Loaded | None = None
+
+
+def invalidate() -> None:
+    """Forget what was read: the next lookup reads the files again. ``install``
+    calls it; so do tests that write instrument files themselves."""
+    global _builtins, _loaded
+    with _lock:
+        _builtins = None
+        _loaded = None
 
 
 def builtin_instruments() -> list[Instrument]:
-    return [_cached(path, builtin=True) for path in sorted(BUILTIN_DIR.glob("*.json"))]
+    global _builtins
+    if _builtins is None:
+        paths = sorted(BUILTIN_DIR.glob("*.json"))
+        _builtins = [read_file(path, builtin=True) for path in paths]
+    return list(_builtins)
 
 
 def loaded_dir() -> Path | None:
@@ -792,19 +821,55 @@ def loaded_dir() -> Path | None:
     return Path(settings.VAR_DIR) / "instruments"
 
 
-def loaded_instruments() -> list[Instrument]:
-    """Practice-loaded instruments. A file that no longer parses (edited by
-    hand) is skipped here and reported by ``alliance load-instrument --check``."""
-    folder = loaded_dir()
+def _folder_stamp(folder: Path | None) -> tuple[int, int] | None:
+    if folder is None:
+        return None
+    try:
+        stat = folder.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_ino)
+
+
+def _read_loaded(folder: Path | None) -> list[Instrument]:
     if folder is None or not folder.is_dir():
         return []
     found = []
     for path in sorted(folder.glob("*.json")):
         try:
-            found.append(_cached(path, builtin=False))
+            found.append(read_file(path, builtin=False))
         except (InstrumentFileError, OSError):
             continue
     return found
+
+
+def _current() -> _Loaded:
+    """The practice-loaded instruments of this VAR_DIR, read again only when
+    invalidated or when the folder changed (checked at most once a second)."""
+    global _loaded
+    folder = loaded_dir()
+    now = time.monotonic()
+    state = _loaded
+    if (
+        state is not None
+        and state.folder == folder
+        and now - state.checked < RECHECK_SECONDS
+    ):
+        return state
+    stamp = _folder_stamp(folder)
+    if state is not None and state.folder == folder and state.stamp == stamp:
+        state.checked = now
+        return state
+    with _lock:
+        state = _Loaded(folder, stamp, now, _read_loaded(folder))
+        _loaded = state
+    return state
+
+
+def loaded_instruments() -> list[Instrument]:
+    """Practice-loaded instruments. A file that no longer parses (edited by
+    hand) is skipped here and reported by ``alliance load-instrument --check``."""
+    return list(_current().instruments)
 
 
 def catalogue() -> list[Instrument]:
@@ -884,6 +949,15 @@ def _with_wording(builtin: Instrument) -> Instrument:
 
 
 def find(code: str, version: str | None = None) -> Instrument:
+    state = _current()
+    key = (code, version)
+    hit = state.found.get(key)
+    if hit is None:
+        hit = state.found[key] = _find(code, version)
+    return hit
+
+
+def _find(code: str, version: str | None) -> Instrument:
     candidates = [
         _with_wording(instrument)
         for instrument in builtin_instruments()
@@ -957,4 +1031,5 @@ def install(path: Path) -> tuple[Instrument, Path]:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+    invalidate()
     return instrument, target

@@ -75,10 +75,6 @@ class MeasureSchedule(UUIDModel):
         return f"{self.instrument_name}, {self.describe_when().lower()}"
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
-
-    @property
     def instrument_name(self) -> str:
         return instrument_name(self.instrument)
 
@@ -190,10 +186,6 @@ class Administration(UUIDModel):
         return reverse("measures:detail", args=[self.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def instrument_name(self) -> str:
         return instrument_name(self.instrument)
 
@@ -260,10 +252,6 @@ class ClinicalPrompt(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return self.administration.get_absolute_url()
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
 
     @property
     def is_open(self) -> bool:

@@ -8,6 +8,7 @@ mode lives in ``alliance.measures.kiosk_views``.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.core.downloads import download_response
+from alliance.core.widgets import DateInput
 from alliance.measures import outcomes, services
 from alliance.measures.charts import chart_legend, episode_chart
 from alliance.measures.flow import (
@@ -322,12 +324,10 @@ class OutcomesFilterForm(forms.Form):
     since = forms.DateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave both dates empty for all time.",
     )
-    until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = forms.DateField(label="To", required=False, widget=DateInput())
     clinician = forms.ChoiceField(
         required=False,
         error_messages={"invalid_choice": "Choose a clinician from the list."},
@@ -500,10 +500,8 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
         name += f"-from-{detail['since']}"
     if detail["until"]:
         name += f"-to-{detail['until']}"
-    response = download_response(
-        b"", f"{name}.csv", content_type="text/csv; charset=utf-8"
-    )
-    writer = csv.writer(response)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow(OUTCOMES_CSV_HEADER)
     for row in [*result.rows, result.overall]:
         cells = [
@@ -522,4 +520,6 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
             "yes" if row.unstable else "",
         ]
         writer.writerow([_csv_cell(cell) for cell in cells])
-    return response
+    return download_response(
+        buffer.getvalue(), f"{name}.csv", content_type="text/csv; charset=utf-8"
+    )

@@ -69,10 +69,6 @@ class Message(UUIDModel):
     def get_absolute_url(self) -> str:
         return reverse("messaging:thread", args=[self.client.uuid])
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
 
 class MessageAttachment(UUIDModel):
     class Kind(models.TextChoices):
@@ -98,10 +94,6 @@ class MessageAttachment(UUIDModel):
 
     def __str__(self) -> str:
         return f"Attachment ({self.get_content_type_display()}, {self.size} bytes)"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.message.client.uuid
 
     def seal(self, data: bytes) -> None:
         """Set the content to ``data``, bound to this attachment's message."""
@@ -171,7 +163,3 @@ class MessageNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Message notice to {self.recipient_id} ({self.state})"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +23,7 @@ from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import Client
 from alliance.core.crypto import DecryptionError
+from alliance.core.downloads import download_response
 from alliance.messaging import selectors, services
 from alliance.messaging.forms import MessageForm
 from alliance.messaging.models import Message, MessageAttachment
@@ -173,9 +173,7 @@ def _download(request: HttpRequest, attachment: MessageAttachment) -> HttpRespon
             outcome=AuditEvent.Outcome.FAILED,
         )
         raise Http404 from None
-    response = HttpResponse(data, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Content-Length"] = str(len(data))
+    response = download_response(data, filename, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -88,10 +88,6 @@ class TherapySession(UUIDModel):
     def get_absolute_url(self) -> str:
         return reverse("notes:session", args=[self.uuid])
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
 
 class ProgressNoteQuerySet(models.QuerySet["ProgressNote"]):
     def unsigned(self) -> ProgressNoteQuerySet:
@@ -160,10 +156,6 @@ class ProgressNote(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("notes:session", args=[self.session.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
 
     @property
     def is_signed(self) -> bool:
@@ -246,10 +238,6 @@ class ProcessNote(UUIDModel):
     def get_absolute_url(self) -> str:
         return reverse("notes:process_note", args=[self.uuid])
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.session.client.uuid
-
 
 class Addendum(UUIDModel):
     """A later addition to a signed progress note; the note itself never changes."""
@@ -272,7 +260,3 @@ class Addendum(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return self.note.get_absolute_url()
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.note.episode.client.uuid

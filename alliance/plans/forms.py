@@ -6,8 +6,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alliance.clients.forms import DateInput, DateTimeInput
 from alliance.clients.models import Episode
+from alliance.core.widgets import DateInput, DateTimeInput
 from alliance.measures.engine import all_instruments
 from alliance.plans.models import (
     LEVELS,

@@ -199,10 +199,6 @@ class Goal(GoalContent, UUIDModel):
         return reverse("plans:goals", args=[self.episode.uuid]) + f"#goal-{self.uuid}"
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
-
-    @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
@@ -229,10 +225,6 @@ class GoalVersion(GoalContent, UUIDModel):
 
     def __str__(self) -> str:
         return f"Goal version {self.number}"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.goal.episode.client.uuid
 
 
 class GoalRating(UUIDModel):
@@ -277,10 +269,6 @@ class GoalRating(UUIDModel):
         return f"Rated {level_display(self.level)} on {self.rated_at:%Y-%m-%d}"
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.goal.episode.client.uuid
-
-    @property
     def level_label(self) -> str:
         return level_display(self.level)
 
@@ -321,10 +309,6 @@ class TreatmentPlan(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan", args=[self.episode.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
 
 
 class TreatmentPlanVersion(UUIDModel):
@@ -395,10 +379,6 @@ class TreatmentPlanVersion(UUIDModel):
         return reverse("plans:plan_version", args=[self.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.plan.episode.client.uuid
-
-    @property
     def frequency_text(self) -> str:
         if self.session_frequency == self.Frequency.OTHER:
             return self.frequency_note or "Other"
@@ -448,10 +428,6 @@ class PlanAcknowledgement(UUIDModel):
     def __str__(self) -> str:
         return f"Acknowledgement of {self.version}"
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.version.plan.episode.client.uuid
-
 
 class SessionPlanRecord(UUIDModel):
     """What one therapy session did with the plan."""
@@ -478,10 +454,6 @@ class SessionPlanRecord(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("notes:session", args=[self.session.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.session.client.uuid
 
 
 class TechniqueUse(UUIDModel):
@@ -510,10 +482,6 @@ class TechniqueUse(UUIDModel):
 
     def __str__(self) -> str:
         return self.slug
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.record.session.client.uuid
 
     @property
     def name(self) -> str:

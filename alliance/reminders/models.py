@@ -33,10 +33,6 @@ class ReminderPreference(UUIDModel):
         return f"Reminder choices of {self.client_id}"
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def kinds_on(self) -> set[str]:
         return {kind for kind in REMINDER_PREFERENCES if getattr(self, kind)}
 
@@ -67,10 +63,6 @@ class ReminderDigest(UUIDModel):
 
     def __str__(self) -> str:
         return f"Reminder digest for {self.client_id} on {self.sent_on:%Y-%m-%d}"
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
 
 
 class PeriodicRun(models.Model):

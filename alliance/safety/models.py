@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
-from alliance.accounts.models import User
 from alliance.clients.models import Client
+from alliance.core.documents import DocumentVersion, VersionedDocument
 from alliance.core.fields import EncryptedTextField
-from alliance.core.models import UUIDModel
 
 # (field, heading, one-line prompt), in the order the plan is worked through.
 # Written for the client, who reads the same headings in the portal.
@@ -69,15 +67,12 @@ CITATION = (
 )
 
 
-class SafetyPlan(UUIDModel):
+class SafetyPlan(VersionedDocument):
     """The client's safety plan; its content lives in its versions."""
 
     client = models.OneToOneField(
         Client, on_delete=models.PROTECT, related_name="safety_plan"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    client_path = "client"
 
     def __str__(self) -> str:
         return f"Safety plan of {self.client}"
@@ -85,21 +80,16 @@ class SafetyPlan(UUIDModel):
     def get_absolute_url(self) -> str:
         return reverse("safety:plan", args=[self.client.uuid])
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
 
-    def current_version(self) -> SafetyPlanVersion | None:
-        return self.versions.select_related("created_by").order_by("-number").first()
-
-
-class SafetyPlanVersion(UUIDModel):
+class SafetyPlanVersion(DocumentVersion):
     """One saved state of the plan. Written once, never changed."""
+
+    SECTIONS = SECTIONS
+    unchangeable = "Safety plan versions cannot be changed."
 
     plan = models.ForeignKey(
         SafetyPlan, on_delete=models.PROTECT, related_name="versions"
     )
-    number = models.PositiveIntegerField()
     # Lists are one item a line; phone numbers are written inside the text.
     warning_signs = EncryptedTextField()
     coping_strategies = EncryptedTextField()
@@ -108,15 +98,8 @@ class SafetyPlanVersion(UUIDModel):
     professionals = EncryptedTextField()
     safe_environment = EncryptedTextField()
     reasons_for_living = EncryptedTextField()
-    # Why it was revised; required from version 2.
-    reason = EncryptedTextField()
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
-    client_path = "plan__client"
-
-    class Meta:
-        ordering = ["-number"]
+    class Meta(DocumentVersion.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"], name="safety_version_unique_number"
@@ -128,24 +111,3 @@ class SafetyPlanVersion(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("safety:version", args=[self.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.plan.client.uuid
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # A version is a record of what the client was given: never rewritten.
-        if not self._state.adding:
-            raise ValueError("Safety plan versions cannot be changed.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def sections(self) -> list[tuple[str, str, str, list[str]]]:
-        """(field, heading, prompt, lines) for each section, in order."""
-        return [
-            (name, heading, prompt, split_lines(getattr(self, name)))
-            for name, heading, prompt in SECTIONS
-        ]
-
-
-def split_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Client
+from alliance.core.documents import next_version
 from alliance.safety.models import SECTION_FIELDS, SafetyPlan, SafetyPlanVersion
 
 MAX_TEXT = 10_000
@@ -63,17 +64,13 @@ def save_safety_plan(
         raise TypeError(f"Unknown safety plan sections: {sorted(unknown)}")
     texts = {name: (sections.get(name) or "").strip() for name in SECTION_FIELDS}
     reason = reason.strip()
-    plan, _ = SafetyPlan.objects.get_or_create(client=client)
-    # Lock the plan row so two saves cannot take the same number.
-    plan = SafetyPlan.objects.select_for_update().get(pk=plan.pk)
-    latest = plan.versions.order_by("-number").values_list("number", flat=True)
-    current = latest.first() or 0
-    if based_on is not None and based_on != current:
-        raise ValidationError(
-            "The safety plan was changed by someone else after you opened it. "
-            "Open it again to see the newest version, then make your changes."
-        )
-    number = current + 1
+    plan, number = next_version(
+        SafetyPlan,
+        client=client,
+        based_on=based_on,
+        stale="The safety plan was changed by someone else after you opened it. "
+        "Open it again to see the newest version, then make your changes.",
+    )
     _validate(client, by, number, reason, texts)
     version = SafetyPlanVersion.objects.create(
         plan=plan, number=number, reason=reason, created_by=by, **texts

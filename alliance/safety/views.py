@@ -94,8 +94,7 @@ def _pdf_response(
         stylesheets=["safety/plan_pdf.css"],
         base_url=request.build_absolute_uri("/"),
     )
-    day = timezone.localdate(version.created_at)
-    return pdf_response(pdf, f"safety-plan-v{version.number}-{day:%Y-%m-%d}.pdf")
+    return pdf_response(pdf, version.pdf_name("safety-plan"))
 
 
 # Clinician pages --------------------------------------------------------------
@@ -170,14 +169,8 @@ def version(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(
         request,
         "safety/version.html",
-        {**_plan_context(client, shown), "is_current": _is_current(shown)},
+        {**_plan_context(client, shown), "is_current": shown.is_current()},
     )
-
-
-def _is_current(shown: SafetyPlanVersion) -> bool:
-    return not SafetyPlanVersion.objects.filter(
-        plan_id=shown.plan_id, number__gt=shown.number
-    ).exists()
 
 
 @require_GET

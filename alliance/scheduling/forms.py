@@ -9,15 +9,9 @@ from django import forms
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
+from alliance.core.widgets import DATETIME_INPUT_FORMATS, DateTimeInput
 from alliance.scheduling.models import Appointment
 from alliance.scheduling.services import MAX_MINUTES, MIN_MINUTES
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ClientChoiceField(forms.ModelChoiceField):
@@ -34,7 +28,7 @@ class AppointmentDetailsForm(forms.Form):
     starts_at = forms.DateTimeField(
         label="Date and time",
         widget=DateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        input_formats=DATETIME_INPUT_FORMATS,
         help_text="In the practice's time zone.",
     )
     duration_minutes = forms.IntegerField(

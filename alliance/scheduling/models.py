@@ -97,10 +97,6 @@ class Appointment(UUIDModel):
         return reverse("scheduling:detail", args=[self.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
 

@@ -20,14 +20,13 @@ encrypted column and is read from there when shown.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, DischargeReason, Episode
+from alliance.core.documents import DocumentVersion, VersionedDocument
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
 from alliance.toolbox.models import CopingSkill
@@ -93,10 +92,6 @@ class ReadinessReview(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("termination:review", args=[self.episode.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
 
     @property
     def is_completed(self) -> bool:
@@ -201,10 +196,6 @@ class TerminationSummary(UUIDModel):
         return reverse("termination:summary", args=[self.episode.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.episode.client.uuid
-
-    @property
     def is_finalised(self) -> bool:
         return self.finalised_at is not None
 
@@ -259,15 +250,12 @@ PLAN_SECTIONS: tuple[tuple[str, str, str], ...] = (
 PLAN_FIELDS = tuple(name for name, _, _ in PLAN_SECTIONS)
 
 
-class RelapsePreventionPlan(UUIDModel):
+class RelapsePreventionPlan(VersionedDocument):
     """The client's relapse-prevention plan; its content lives in its versions."""
 
     client = models.OneToOneField(
         Client, on_delete=models.PROTECT, related_name="relapse_prevention_plan"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    client_path = "client"
 
     def __str__(self) -> str:
         return f"Relapse-prevention plan of {self.client}"
@@ -275,23 +263,18 @@ class RelapsePreventionPlan(UUIDModel):
     def get_absolute_url(self) -> str:
         return reverse("termination:plan", args=[self.client.uuid])
 
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
 
-    def current_version(self) -> RelapsePreventionPlanVersion | None:
-        return self.versions.select_related("created_by").order_by("-number").first()
-
-
-class RelapsePreventionPlanVersion(UUIDModel):
+class RelapsePreventionPlanVersion(DocumentVersion):
     """One saved state of the plan. Written once, never changed."""
+
+    SECTIONS = PLAN_SECTIONS
+    unchangeable = "Relapse-prevention plan versions cannot be changed."
 
     plan = models.ForeignKey(
         RelapsePreventionPlan, on_delete=models.PROTECT, related_name="versions"
     )
     # The episode it was written in.
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="+")
-    number = models.PositiveIntegerField()
     # Lists are one item a line.
     warning_signs = EncryptedTextField()
     triggers = EncryptedTextField()
@@ -301,15 +284,8 @@ class RelapsePreventionPlanVersion(UUIDModel):
     come_back = EncryptedTextField()
     # Skills from the client's coping toolbox chosen for "what helps".
     skills = models.ManyToManyField(CopingSkill, blank=True, related_name="+")
-    # Why it was revised; required from version 2.
-    reason = EncryptedTextField()
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
-    client_path = "plan__client"
-
-    class Meta:
-        ordering = ["-number"]
+    class Meta(DocumentVersion.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"], name="termination_plan_version_unique"
@@ -321,24 +297,3 @@ class RelapsePreventionPlanVersion(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("termination:plan_version", args=[self.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.plan.client.uuid
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # A version is a record of what the client was given: never rewritten.
-        if not self._state.adding:
-            raise ValueError("Relapse-prevention plan versions cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def sections(self) -> list[tuple[str, str, str, list[str]]]:
-        """(field, heading, prompt, lines) for each section, in order."""
-        return [
-            (name, heading, prompt, split_lines(getattr(self, name)))
-            for name, heading, prompt in PLAN_SECTIONS
-        ]
-
-
-def split_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -21,6 +21,7 @@ from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.core import versioning
+from alliance.core.documents import next_version
 from alliance.termination.models import (
     CLIENT_FIELDS,
     PLAN_FIELDS,
@@ -438,19 +439,14 @@ def save_relapse_plan(
         )
     if errors:
         raise ValidationError(errors)
-    plan, _ = RelapsePreventionPlan.objects.get_or_create(client=client)
-    # Lock the plan row so two saves cannot take the same number.
-    plan = RelapsePreventionPlan.objects.select_for_update().get(pk=plan.pk)
-    current = (
-        plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    plan, number = next_version(
+        RelapsePreventionPlan,
+        client=client,
+        based_on=based_on,
+        stale="The relapse-prevention plan was changed by someone else after you "
+        "opened it. Open it again to see the newest version, then make your "
+        "changes.",
     )
-    if based_on is not None and based_on != current:
-        raise ValidationError(
-            "The relapse-prevention plan was changed by someone else after you "
-            "opened it. Open it again to see the newest version, then make your "
-            "changes."
-        )
-    number = current + 1
     _validate_plan(number, reason, texts, chosen)
     version = RelapsePreventionPlanVersion.objects.create(
         plan=plan, episode=episode, number=number, reason=reason, created_by=by, **texts

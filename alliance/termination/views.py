@@ -471,13 +471,10 @@ def plan_version(request: HttpRequest, uuid: object) -> HttpResponse:
         RelapsePreventionPlanVersion.objects.select_related("created_by", "plan"),
         uuid,
     )
-    newer = RelapsePreventionPlanVersion.objects.filter(
-        plan_id=shown.plan_id, number__gt=shown.number
-    ).exists()
     return render(
         request,
         "termination/plan_version.html",
-        {**_plan_context(shown.plan.client, shown), "is_current": not newer},
+        {**_plan_context(shown.plan.client, shown), "is_current": shown.is_current()},
     )
 
 
@@ -498,7 +495,7 @@ def _plan_pdf(
         request,
         "termination/plan_pdf.html",
         _plan_context(client, version),
-        f"relapse-prevention-plan-v{version.number}-{_day(version.created_at)}.pdf",
+        version.pdf_name("relapse-prevention-plan"),
     )
 
 

@@ -5,6 +5,7 @@ from uuid import uuid4
 
 from django import forms
 
+from alliance.core.widgets import DateInput
 from alliance.techniques.library import APPROACHES, all_techniques
 from alliance.toolbox.models import HELPFULNESS_MAX
 from alliance.toolbox.services import (
@@ -68,9 +69,7 @@ class NotesForm(forms.Form):
 
 
 class PracticeForm(forms.Form):
-    practised_on = forms.DateField(
-        label="Day I practised", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    practised_on = forms.DateField(label="Day I practised", widget=DateInput())
     helpfulness = forms.IntegerField(
         label=f"How much did it help? (0 = not at all, {HELPFULNESS_MAX} = a great deal)",
         min_value=0,

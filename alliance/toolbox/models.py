@@ -74,10 +74,6 @@ class CopingSkill(UUIDModel):
         return reverse("toolbox:client", args=[self.client.uuid])
 
     @property
-    def audit_client_uuid(self) -> object:
-        return self.client.uuid
-
-    @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
@@ -132,7 +128,3 @@ class SkillPractice(UUIDModel):
 
     def get_absolute_url(self) -> str:
         return reverse("toolbox:client", args=[self.skill.client.uuid])
-
-    @property
-    def audit_client_uuid(self) -> object:
-        return self.skill.client.uuid

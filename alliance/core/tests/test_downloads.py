@@ -7,7 +7,7 @@ from alliance.core.pdf import pdf_response
 def test_it_names_an_attachment():
     response = download_response(b"a,b\n", "rows.csv", content_type="text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="rows.csv"'
-    assert response.content == b"a,b\n"
+    assert response.getvalue() == b"a,b\n"
 
 
 def test_it_shows_inline_on_request():

@@ -50,7 +50,7 @@ def test_it_serves_a_pdf_download(as_user, alice, done):
     response = as_user(alice).get(reverse("intake:pdf", args=[done.uuid]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
+    assert response.getvalue().startswith(b"%PDF-")
     day = done.completed_at.date()
     assert response["Content-Disposition"] == (
         f'attachment; filename="intake-summary-{day:%Y-%m-%d}.pdf"'
@@ -62,7 +62,7 @@ def test_it_carries_the_letterhead_client_and_clinician(
     as_user, alice, done, rendered, tmp_path
 ):
     response = as_user(alice).get(reverse("intake:pdf", args=[done.uuid]))
-    text = _text(response.content, rendered, tmp_path)
+    text = _text(response.getvalue(), rendered, tmp_path)
     assert "Riverside Therapy" in text
     assert "1 River Walk, Exampleton" in text
     assert "Cleo Example" in text
@@ -76,7 +76,7 @@ def test_it_renders_a_first_page(as_user, alice, done, tmp_path):
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     path = tmp_path / "summary.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(response.getvalue())
     subprocess.run(
         [
             "pdftoppm",
@@ -124,7 +124,7 @@ def test_it_records_the_download(as_user, alice, done):
 def test_it_lets_the_supervisor_download(as_user, sam, done):
     response = as_user(sam).get(reverse("intake:pdf", args=[done.uuid]))
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF-")
+    assert response.getvalue().startswith(b"%PDF-")
 
 
 def test_it_refuses_bob_ada_and_the_client(as_user, bob, ada, cleo, done):

@@ -105,7 +105,7 @@ def test_an_allowed_file_round_trips(portal, cleo, name, data, kind, saved_as):
     assert link in page
     download = portal.get(link)
     assert download.status_code == 200
-    assert download.content == data
+    assert download.getvalue() == data
     assert download["Content-Type"] == kind
     assert download["Content-Disposition"] == f'attachment; filename="{saved_as}"'
     assert download["X-Content-Type-Options"] == "nosniff"
@@ -126,7 +126,7 @@ def test_the_clinician_downloads_what_the_client_sent(as_user, alice, sam, cleo)
     assert url in page
     response = as_user(alice).get(url)
     assert response.status_code == 200
-    assert response.content == PDF
+    assert response.getvalue() == PDF
     assert as_user(sam).get(url).status_code == 200
 
 

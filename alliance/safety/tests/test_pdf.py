@@ -11,7 +11,7 @@ def test_the_clinician_downloads_the_current_plan(as_user, alice, cleo):
     response = as_user(alice).get(reverse("safety:pdf", args=[cleo.uuid]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
+    assert response.getvalue().startswith(b"%PDF-")
     assert response["Content-Disposition"].startswith(
         'attachment; filename="safety-plan-v1-'
     )
@@ -23,7 +23,7 @@ def test_the_client_downloads_their_own_plan(portal, cleo):
     version = write_plan(cleo)
     response = portal.get(reverse("safety:mine_pdf", args=[version.plan.uuid]))
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF-")
+    assert response.getvalue().startswith(b"%PDF-")
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Cache-Control"] == "no-store"
 

@@ -67,7 +67,7 @@ def test_it_serves_text_calendar_with_crlf_lines(client, feed, book, cleo):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Cache-Control"] == "no-store"
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert body.endswith("END:VCALENDAR\r\n")
     assert "\n" not in body.replace("\r\n", "")
@@ -76,7 +76,7 @@ def test_it_serves_text_calendar_with_crlf_lines(client, feed, book, cleo):
 
 def test_it_describes_each_appointment_without_client_data(client, feed, book, cleo):
     appointment = book(cleo, _start(2), location="Room 2, first floor; Riverside")
-    body = client.get(feed).content.decode()
+    body = client.get(feed).getvalue().decode()
     calendar, events = _parse(body)
     assert calendar["VERSION"] == "2.0"
     assert calendar["PRODID"] == "-//Alliance//Scheduling//EN"
@@ -101,7 +101,7 @@ def test_it_describes_each_appointment_without_client_data(client, feed, book, c
 def test_it_leaves_out_video_links(client, feed, book, cleo, dan, bob):
     book(cleo, _start(3), modality="video", location="https://meet.example/cleo")
     book(cleo, _start(4), modality="phone", location="Call 07700 900123")
-    body = client.get(feed).content.decode()
+    body = client.get(feed).getvalue().decode()
     _, events = _parse(body)
     assert [e["DESCRIPTION"] for e in events] == ["Video", "Phone"]
     assert all("LOCATION" not in e for e in events)
@@ -118,14 +118,14 @@ def test_it_lists_only_this_clinicians_appointments_in_the_window(
     book(dan, _start(2))
     cancelled = book(cleo, _start(5))
     set_status(cancelled, "cancelled", by=alice, reason="Client unwell")
-    _, events = _parse(client.get(feed).content.decode())
+    _, events = _parse(client.get(feed).getvalue().decode())
     assert [e["UID"] for e in events] == [f"{a.uuid}@alliance" for a in kept]
 
 
 def test_it_includes_held_and_missed_appointments(client, feed, book, alice, cleo):
     held = book(cleo, _start(-2))
     set_status(held, "held", by=alice)
-    _, events = _parse(client.get(feed).content.decode())
+    _, events = _parse(client.get(feed).getvalue().decode())
     assert [e["UID"] for e in events] == [f"{held.uuid}@alliance"]
 
 

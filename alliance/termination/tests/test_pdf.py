@@ -45,8 +45,9 @@ def _download(http, url):
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Disposition"].startswith('attachment; filename="')
-    assert response.content.startswith(b"%PDF-")
-    return response.content
+    body = response.getvalue()
+    assert body.startswith(b"%PDF-")
+    return body
 
 
 def _renders(data, tmp_path):

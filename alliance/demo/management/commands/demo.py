@@ -45,6 +45,7 @@ from alliance.demo.seed_cover import seed_cover
 from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
+from alliance.demo.stories import practice_texts
 from alliance.measures.services import record_administration, schedule_measure
 from alliance.notes.models import ProgressNote
 from alliance.notes.services import (
@@ -59,27 +60,9 @@ from alliance.scheduling.models import Appointment
 from alliance.scheduling.services import book_appointment, set_status
 
 P = Episode.Phase
-ZONE = "Europe/London"
-STAFF = [
-    # key, email, name, role, credentials
-    ("admin", "morgan.reyes@riverside.example", "Morgan Reyes", "admin", ""),
-    (
-        "alice",
-        "alice.moreno@riverside.example",
-        "Dr Alice Moreno",
-        "clinician",
-        "DClinPsy",
-    ),
-    ("ben", "ben.okafor@riverside.example", "Ben Okafor", "clinician", "MSc CBT"),
-    (
-        "chloe",
-        "chloe.nguyen@riverside.example",
-        "Chloe Nguyen",
-        "clinician",
-        "MA Psychodynamic",
-    ),
-    ("sam", "sam.whitfield@riverside.example", "Dr Sam Whitfield", "supervisor", "PhD"),
-]
+# The practice and its staff: data/practice.json (alliance.demo.stories).
+PRACTICE, STAFF = practice_texts()
+ZONE = PRACTICE["time_zone"]
 # Weeks since referral, by the phase each demo client is in now.
 WEEKS_AGO = {
     P.REFERRAL: (0, 1),
@@ -162,16 +145,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed(self, password: str | None) -> list[dict[str, str]]:
-        practice = create_practice(
-            name="Riverside Therapy (demo)",
-            time_zone=ZONE,
-            letterhead="Riverside Therapy\n12 Mill Lane, Exampleton EX1 2AB\n01632 960 000",
-            crisis_lines=(
-                "In an emergency call 999 or go to A&E\n"
-                "NHS 111, option 2: urgent mental health help, 24 hours\n"
-                "Samaritans: 116 123, free, 24 hours"
-            ),
-        )
+        practice = create_practice(**PRACTICE)
         staff: dict[str, User] = {}
         logins = []
         for key, email, name, role, credentials in STAFF:

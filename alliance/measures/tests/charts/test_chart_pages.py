@@ -41,7 +41,7 @@ def test_the_chart_downloads_as_svg(as_user, alice, cleo):
         reverse("measures:chart", args=[episode.uuid, "phq9"])
     )
     assert response["Content-Type"].startswith("image/svg+xml")
-    assert response.content.startswith(b"<svg")
+    assert response.getvalue().startswith(b"<svg")
 
 
 def test_the_client_sees_a_shared_chart_in_the_portal(client, alice, cleo):

@@ -239,6 +239,15 @@ def test_load_instrument_refuses_an_invalid_file(tmp_path):
     assert "items must be a non-empty list." in message
 
 
+def test_load_instrument_names_the_file_and_field_of_a_malformed_value(tmp_path):
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["items"][2]["required"] = "yes"
+    path = tmp_path / "wai.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    message = refused("load_instrument", str(path))
+    assert f"{path}: items[3].required must be true or false." in message
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "alliance.cli", *args],

@@ -80,6 +80,7 @@ def test_a_wording_file_edited_by_hand_afterwards_is_ignored(tmp_path, _var_dir)
     target = _var_dir / "instruments" / "pdss-1.json"
     edited = pdss_with_wording(reliable_change=1)
     target.write_text(json.dumps(edited), encoding="utf-8")
+    loader.invalidate()
     assert get_instrument("pdss").reliable_change == 5
     assert get_instrument("pdss").item("q1").display == "Item 1"
 

@@ -4,6 +4,7 @@ get_instrument, and refused with a clear message when wrong."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -277,9 +278,59 @@ def test_it_lists_every_problem_at_once():
 def test_it_skips_a_loaded_file_edited_into_nonsense(tmp_path, _var_dir):
     loader.install(write(tmp_path, minimal()))
     (_var_dir / "instruments" / "mood_check-1.json").write_text("{}", encoding="utf-8")
+    loader.invalidate()
     with pytest.raises(KeyError):
         get_instrument("mood_check")
 
 
 def test_it_sees_no_loaded_instruments_before_any_are_loaded():
     assert loader.loaded_instruments() == []
+
+
+def test_definitions_are_read_once_per_process(tmp_path, monkeypatch):
+    """Issue #13: a lookup neither lists nor reads the folder again."""
+    loader.install(write(tmp_path, minimal()))
+    get_instrument("mood_check")
+    reads = []
+    real = loader.read_file
+    monkeypatch.setattr(
+        loader, "read_file", lambda *a, **k: reads.append(a) or real(*a, **k)
+    )
+    monkeypatch.setattr(loader.Path, "glob", lambda *a: pytest.fail("listed again"))
+    for _ in range(1000):
+        assert get_instrument("mood_check").code == "mood_check"
+        get_instrument("phq9")
+    assert reads == []
+
+
+def test_a_file_another_process_loaded_is_seen_without_a_restart(
+    tmp_path, _var_dir, monkeypatch
+):
+    loader.install(write(tmp_path, minimal()))
+    assert get_instrument("mood_check").version == "1"
+    # As another process's load-instrument does: rename a new file into place.
+    folder = _var_dir / "instruments"
+    write(tmp_path, minimal(version="2")).rename(folder / "mood_check-2.json")
+    stat = folder.stat()
+    os.utime(folder, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    monkeypatch.setattr(loader, "RECHECK_SECONDS", 0)
+    assert get_instrument("mood_check").version == "2"
+
+
+def test_a_value_of_the_wrong_type_is_named_with_its_file_and_field(tmp_path):
+    data = minimal(validated="yes", reliability="0.8")
+    data["items"][1]["required"] = "no"
+    data["items"][0]["options"] = 3
+    with pytest.raises(InstrumentFileError) as caught:
+        loader.read_file(write(tmp_path, data, "mood.json"))
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'mood.json'}: 4 problems:")
+    assert caught.value.problems == [
+        "validated must be true or false.",
+        "items[1].options must be text or a list.",
+        "items[2].required must be true or false.",
+        "reliability must be a number.",
+    ]
+    # A number written as text is not taken as a number, nor 1 as true.
+    assert problems(minimal(format="1")) == ["format must be a whole number."]
+    assert problems(minimal(validated=1)) == ["validated must be true or false."]

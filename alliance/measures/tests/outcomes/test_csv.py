@@ -25,7 +25,7 @@ def episodes(alice, bob):
 
 
 def _rows(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def test_it_downloads_the_rows_of_the_page(as_user, alice, episodes):
@@ -66,7 +66,7 @@ def test_it_gives_the_admin_every_clinician(as_user, ada, episodes):
 
 
 def test_it_names_no_client(as_user, ada, episodes):
-    body = as_user(ada).get(URL).content.decode()
+    body = as_user(ada).get(URL).getvalue().decode()
     assert "Rowena" not in body
     assert "Tobias" not in body
 
