@@ -63,7 +63,7 @@ def test_no_page_or_pdf_carries_process_notes(
     for url in staff_pdfs:
         response = http.get(url)
         assert response.status_code == 200, url
-        assert PROCESS_CANARY not in pdf_text(response.content, tmp_path), url
+        assert PROCESS_CANARY not in pdf_text(response.getvalue(), tmp_path), url
     finalise_summary(summary, by=alice)
     share_summary(summary, by=alice)
     portal = as_user(cleo.user)
@@ -77,7 +77,7 @@ def test_no_page_or_pdf_carries_process_notes(
     ):
         response = portal.get(url)
         assert response.status_code == 200, url
-        assert PROCESS_CANARY not in pdf_text(response.content, tmp_path), url
+        assert PROCESS_CANARY not in pdf_text(response.getvalue(), tmp_path), url
     assert len(rendered) == 6
     assert all(PROCESS_CANARY not in html for html in rendered)
     # Nor is it kept in any stored fact or section.
