@@ -9,7 +9,18 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
@@ -224,7 +235,7 @@ def chart_measures(client: Client) -> ChartMeasures:
     """The measures card of the client chart: per measure the latest score and
     how many there are, the schedules (with what is due), open drafts,
     incomplete questionnaires kept for a risk answer, and open clinical
-    prompts. Four queries (five in termination), however many scores there are."""
+    prompts. Seven queries (eight in termination), however many scores there are."""
     episode = (
         Episode.objects.filter(client=client)
         .select_related("client__practice")
@@ -238,31 +249,33 @@ def chart_measures(client: Client) -> ChartMeasures:
     )
     if episode is None:
         return chart
-    same_measure = Administration.objects.current().filter(
-        episode=OuterRef("episode"), instrument=OuterRef("instrument")
-    )
-    latest_pk = same_measure.order_by("-taken_at", "-id").values("pk")[:1]
-    count = (
-        same_measure.order_by().values("instrument").annotate(n=Count("id")).values("n")
-    )
-    # The latest score of each measure, every open draft and every incomplete
-    # one, in one query.
-    rows = list(
-        Administration.objects.filter(episode=episode)
-        .filter(
-            Q(
-                status__in=[
-                    Administration.Status.DRAFT,
-                    Administration.Status.INCOMPLETE,
-                ]
-            )
-            | Q(pk=Subquery(latest_pk))
+    # The latest current score of each measure and how many there are, in one
+    # pass over the episode's scores (window functions, O(n)), then every open
+    # draft and every incomplete one.
+    by_measure = {"partition_by": [F("instrument")]}
+    latest = list(
+        Administration.objects.current()
+        .filter(episode=episode)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=[F("taken_at").desc(), F("id").desc()],
+                **by_measure,
+            ),
+            n=Window(Count("id"), **by_measure),
         )
-        .annotate(n=Subquery(count))
+        .filter(rank=1)
         .defer(*_SEALED)
-        .order_by("instrument", "-started_at")
+        .order_by("instrument")
     )
-    latest = [a for a in rows if a.is_submitted]
+    rows = list(
+        Administration.objects.filter(
+            episode=episode,
+            status__in=[Administration.Status.DRAFT, Administration.Status.INCOMPLETE],
+        )
+        .defer(*_SEALED)
+        .order_by("-started_at", "-id")
+    )
     chart.summaries = [
         MeasureSummary(
             instrument=a.instrument, name=_name(a.instrument), count=a.n, latest=a
