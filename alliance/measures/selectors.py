@@ -5,7 +5,7 @@ there are, and none decrypts answers: lists read the plain score columns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -110,6 +110,75 @@ def is_due(
     return False
 
 
+# next_due for a schedule due whatever the day.
+ALWAYS = date.min
+
+
+def next_due(
+    schedule: MeasureSchedule,
+    episode: Episode,
+    last: datetime | None,
+    *,
+    zone: ZoneInfo,
+    termination_started: datetime | None = None,
+) -> date | None:
+    """The first day from which ``is_due`` holds with what is known now (the
+    phase, the last completion), or None if only a change (a score, a move of
+    phase, a new schedule) could make the measure due. ``is_due(..., today=d)``
+    is ``next_due(...) <= d`` for every day d; the services store it on the
+    schedule so the home page can ask the database what is due."""
+    if not schedule.active or not episode.is_open:
+        return None
+    last_day = last.astimezone(zone).date() if last else None
+    When = MeasureSchedule.When
+    phase = episode.phase
+    if schedule.when == When.ONCE:
+        return ALWAYS if last is None else None
+    if schedule.when == When.EVERY_SESSION:
+        return ALWAYS if last_day is None else last_day + timedelta(days=1)
+    if schedule.when == When.EVERY_N_WEEKS:
+        weeks = schedule.every_n_weeks or 1
+        return ALWAYS if last_day is None else last_day + timedelta(weeks=weeks)
+    if schedule.when == When.AT_INTAKE:
+        return ALWAYS if phase == Episode.Phase.ASSESSMENT and last is None else None
+    if schedule.when == When.AT_TERMINATION:
+        if phase != Episode.Phase.TERMINATION:
+            return None
+        if last is None or (
+            termination_started is not None and last < termination_started
+        ):
+            return ALWAYS
+        return None
+    if schedule.when == When.AT_FOLLOW_UP:
+        if phase != Episode.Phase.AFTERCARE:
+            return None
+        return ALWAYS if last_day is None else last_day + timedelta(days=FOLLOW_UP_DAYS)
+    return None
+
+
+def next_due_dates(
+    schedules: list[MeasureSchedule],
+) -> list[tuple[MeasureSchedule, date | None]]:
+    """next_due for each schedule (``schedule.episode.client.practice`` loaded).
+    Two queries (three when an episode is in termination)."""
+    episodes = list({s.episode_id: s.episode for s in schedules}.values())
+    last = _last_taken([e.pk for e in episodes])
+    started = _termination_started(episodes)
+    return [
+        (
+            s,
+            next_due(
+                s,
+                s.episode,
+                last.get((s.episode_id, s.instrument)),
+                zone=zone_of(s.episode.client.practice),
+                termination_started=started.get(s.episode_id),
+            ),
+        )
+        for s in schedules
+    ]
+
+
 def _mark_due(
     schedules: list[MeasureSchedule],
     on: date | None,
@@ -152,18 +221,25 @@ def due_measures(episode: Episode, *, on: date | None = None) -> list[MeasureSch
 
 def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSchedule]:
     """Measures due today for the clients whose primary clinician is ``user``,
-    at most 50, with their episodes and clients loaded."""
+    at most 50, with their episodes and clients loaded: read from the stored
+    ``next_due``, sorted and limited in the database. One query."""
+    today = on or user.practice.today()
     schedules = list(
         MeasureSchedule.objects.filter(
             active=True,
+            next_due__lte=today,
             episode__client__clinician=user,
             episode__client__practice_id=user.practice_id,
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("episode__client__practice")
-        .order_by("episode__client__family_name", "episode__client__given_name", "id")
+        .order_by("episode__client__family_name", "episode__client__given_name", "id")[
+            :DUE_LIMIT
+        ]
     )
-    return [s for s in _mark_due(schedules, on) if s.is_due][:DUE_LIMIT]
+    for schedule in schedules:
+        schedule.is_due = True
+    return schedules
 
 
 @dataclass
