@@ -31,7 +31,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from alliance.accounts.models import Practice, User, zone_of
@@ -81,6 +81,20 @@ def _band_key(instrument: Instrument) -> object:
         return band.key if band else "none"
 
     return band_of
+
+
+def follow_up_ids(episode: Episode, code: str) -> set[int]:
+    """The ids of the episode's aftercare follow-up administrations of one
+    measure: given under an at-follow-up schedule, or opened by an aftercare
+    follow-up (by the reverse relation: measures does not import aftercare).
+    One query."""
+    through = Administration.followups.through  # type: ignore[attr-defined]
+    linked = Exists(through.objects.filter(administration_id=OuterRef("pk")))
+    return set(
+        Administration.objects.filter(episode=episode, instrument=code)
+        .filter(Q(schedule__when=MeasureSchedule.When.AT_FOLLOW_UP) | Q(linked))
+        .values_list("pk", flat=True)
+    )
 
 
 def _scores(queryset: object) -> dict[tuple[int, str], list[Score]]:
@@ -339,8 +353,8 @@ def not_on_track(user: User, *, limit: int = 50) -> list[OffTrack]:
     """Clients in the user's caseload whose latest score on a tracked measure
     is worse than expected (or reliably worse than their first), at most
     ``limit``, by name: read from the stored verdicts, sorted and limited in
-    the database. Two queries, plus one per measure when the curves are not
-    cached."""
+    the database. One query, plus one per measure when its curves are not
+    in the cache."""
     tracks = list(
         MeasureTrack.objects.filter(
             on_track=False, client__in=Client.objects.in_caseload_of(user)
