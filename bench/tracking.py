@@ -70,7 +70,9 @@ def main() -> None:
     else:
         started = time.perf_counter()
         counts = refresh_everything(rebuild=True)
-        print(f"refresh_measures --rebuild: {time.perf_counter() - started:.1f}s {counts}")
+        print(
+            f"refresh_measures --rebuild: {time.perf_counter() - started:.1f}s {counts}"
+        )
 
     from django.core.cache import cache
     from django.db import connection

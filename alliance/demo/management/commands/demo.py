@@ -46,6 +46,7 @@ from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
 from alliance.measures.services import record_administration, schedule_measure
+from alliance.measures.tracking import sweep as tracking_sweep
 from alliance.notes.models import ProgressNote
 from alliance.notes.services import (
     add_addendum,
@@ -243,6 +244,9 @@ class Command(BaseCommand):
             self.clients, staff=self.staff, now=self.now, password=password
         )
         seed_alerts(self.clients, staff=self.staff, now=self.now, zone=self.zone)
+        # The worker refits expected-recovery curves every few hours; fit
+        # them now so "not on track" reflects the seeded history at once.
+        tracking_sweep()
         return logins
 
     def _client(
