@@ -717,7 +717,14 @@ def _submit(
     )
     if score.prompts:
         _raise_prompt(administration, instrument, score.prompts, by=by, request=request)
-    # The stored "due" and "not on track" states follow the new score.
+    # The stored "due" and "not on track" states follow the new score. The
+    # episode's row lock makes two scores submitted at once take turns, so the
+    # second sees the first's.
+    list(
+        Episode.objects.select_for_update()
+        .filter(pk=administration.episode_id)
+        .values_list("pk", flat=True)
+    )
     refresh_due(administration.episode, instrument=instrument.code)
     refresh_tracks(administration.episode, [instrument.code])
     return administration
