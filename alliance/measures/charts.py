@@ -260,11 +260,13 @@ def expected_range(
     code = getattr(instrument, "code", "")
     if code not in TRACKED or not administrations:
         return []
+    curves = practice_curves(episode.client.practice_id, code)  # type: ignore[attr-defined]
+    if not curves:
+        return []
     follow_ups = follow_up_ids(episode, code)  # type: ignore[arg-type]
     treatment = [a for a in administrations if a.pk not in follow_ups]  # type: ignore[attr-defined]
     if not treatment:
         return []
-    curves = practice_curves(episode.client.practice_id, code)  # type: ignore[attr-defined]
     curve = curves.get(_band_key(instrument)(treatment[0].total))  # type: ignore[attr-defined,operator]
     if curve is None:
         return []
