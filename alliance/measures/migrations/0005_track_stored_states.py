@@ -5,21 +5,6 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def backfill(apps, schema_editor):
-    """Compute the stored states for data already there. Uses the live code
-    (the computation is too much to copy here); a fresh database has nothing
-    to compute, so this never runs against later schemas."""
-    schedules = apps.get_model("measures", "MeasureSchedule")
-    administrations = apps.get_model("measures", "Administration")
-    if not (schedules.objects.exists() or administrations.objects.exists()):
-        return
-    from alliance.measures.management.commands.refresh_measures import (
-        refresh_everything,
-    )
-
-    refresh_everything(rebuild=True)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -76,5 +61,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('practice', 'instrument', 'band'), name='measures_curve_one_per_band')],
             },
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -22,6 +22,32 @@ def refresh_everything(*, rebuild: bool = True) -> dict[str, int]:
     return counts
 
 
+def backfill_after_migrate(sender: object, **kwargs: Any) -> None:
+    """``post_migrate`` receiver: build the stored states once, when the
+    scores are there but the states never were (the upgrade that added them).
+    After every migration has run, so the live models match the schema."""
+    if getattr(sender, "label", None) != "measures":
+        return
+    from alliance.measures.models import Administration, MeasureSchedule, MeasureTrack
+    from alliance.measures.tracking import TRACKED
+
+    using = kwargs.get("using", "default")
+    scored = (
+        Administration.objects.using(using)
+        .current()
+        .filter(instrument__in=TRACKED, total__isnull=False)
+        .exists()
+    )
+    never_built = (scored and not MeasureTrack.objects.using(using).exists()) or (
+        MeasureSchedule.objects.using(using).filter(active=True).exists()
+        and not MeasureSchedule.objects.using(using)
+        .filter(next_due__isnull=False)
+        .exists()
+    )
+    if never_built and using == "default":
+        refresh_everything(rebuild=True)
+
+
 class Command(BaseCommand):
     help = "Refit expected-recovery curves; with --rebuild, recompute due and not-on-track states."
 

@@ -166,6 +166,24 @@ def test_due_agrees_with_the_episode_view_and_a_rebuild(alice, bob, cleo, dan, e
     assert _snapshot() == before
 
 
+def test_the_first_migrate_builds_the_states(alice, cleo, episode):
+    from django.apps import apps
+
+    from alliance.measures.management.commands.refresh_measures import (
+        backfill_after_migrate,
+    )
+
+    schedule_measure(episode, "phq9", when="every_session", by=alice)
+    _series(cleo, [12, 19])
+    built = _snapshot()
+    MeasureSchedule.objects.update(next_due=None)
+    MeasureTrack.objects.all().delete()
+    backfill_after_migrate(apps.get_app_config("measures"), using="default")
+    assert _snapshot() == built
+    assert [f.client for f in not_on_track(alice)] == [cleo]
+    assert _due(alice) == [("Cleo", "phq9")]
+
+
 def test_the_due_list_is_one_query_however_large_the_caseload(
     alice, practice, django_assert_num_queries
 ):
