@@ -22,6 +22,7 @@ BAND_FILLS = ("#eef6ee", "#f6f6e6", "#fbf0dc", "#fbe4d6", "#f8d7d3", "#f3c9c6")
 LINE = "#17476a"
 CASENESS = "#a1261c"
 RC_FILL = "#1f5f8b"
+EXPECTED = "#2f7d4a"
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,14 @@ def progress_svg(
     session_dates: Sequence[date | datetime] = (),
     title: str | None = None,
     plain: bool = False,
+    expected: Sequence[tuple[date | datetime, float, float]] = (),
 ) -> str:
     """The progress chart of one measure for one client, as an SVG document.
 
     ``plain`` is the client's version: the same shading, but no clinical labels
-    (band names, cut-off, reliable change), which the portal explains in words."""
+    (band names, cut-off, reliable change), which the portal explains in words.
+    ``expected`` is the practice's expected range at each score, (when, low,
+    high), drawn as a green band (clinician's version only)."""
     name = getattr(instrument, "short_name", "") or getattr(instrument, "name", "")
     low = float(getattr(instrument, "minimum", 0))
     high = float(getattr(instrument, "maximum", max([p.total for p in points] or [1])))
@@ -122,6 +126,17 @@ def progress_svg(
         out.append(
             f'<text x="{LEFT + 4}" y="{y1 - 3:.1f}" fill="{RC_FILL}">'
             f"Within ±{threshold:g}: no reliable change from the first score</text>"
+        )
+
+    if expected and not plain:
+        clamp = [(when, max(lo, low), min(hi, high)) for when, lo, hi in expected]
+        edge = [f"{x(w):.1f},{y(hi):.1f}" for w, _, hi in clamp]
+        edge += [f"{x(w):.1f},{y(lo):.1f}" for w, lo, _ in reversed(clamp)]
+        out.append(
+            f'<polygon points="{" ".join(edge)}" fill="{EXPECTED}" fill-opacity="0.15" '
+            f'stroke="{EXPECTED}" stroke-opacity="0.6" stroke-dasharray="4 2">'
+            "<title>Expected range for clients of this practice who started at "
+            "this severity</title></polygon>"
         )
 
     cutoff = getattr(instrument, "caseness_cutoff", None)
@@ -183,7 +198,9 @@ def progress_svg(
     return "\n".join(out)
 
 
-def chart_legend(instrument: object, *, has_scores: bool) -> str:
+def chart_legend(
+    instrument: object, *, has_scores: bool, has_expected: bool = False
+) -> str:
     """The words under a clinician's chart: only what progress_svg draws for
     this measure (a measure without bands, cut-off or reliable change, such
     as session feedback, gets none of them)."""
@@ -197,6 +214,11 @@ def chart_legend(instrument: object, *, has_scores: bool) -> str:
         parts.append("Dashed red: the clinical cut-off.")
     if has_scores and rc_threshold(instrument):
         parts.append("Blue band: within reliable change of the first score.")
+    if has_expected:
+        parts.append(
+            "Green band: the range expected at each score for clients of this "
+            "practice who started at the same severity."
+        )
     parts.append("Ticks: sessions held.")
     return " ".join(parts)
 
@@ -222,11 +244,48 @@ def describe(instrument: object, points: Sequence[Point]) -> str:
     )
 
 
-def episode_chart(
+def expected_range(
+    episode: object, instrument: object, administrations: Sequence[object]
+) -> list[tuple[datetime, float, float]]:
+    """The practice's expected range at each of these scores (oldest first),
+    or [] without a fitted curve for the client's starting severity. Follow-up
+    scores take the last treatment score's number, as in ``tracking``."""
+    from alliance.measures.tracking import (
+        TRACKED,
+        _band_key,
+        follow_up_ids,
+        practice_curves,
+    )
+
+    code = getattr(instrument, "code", "")
+    if code not in TRACKED or not administrations:
+        return []
+    curves = practice_curves(episode.client.practice_id, code)  # type: ignore[attr-defined]
+    if not curves:
+        return []
+    follow_ups = follow_up_ids(episode, code)  # type: ignore[arg-type]
+    treatment = [a for a in administrations if a.pk not in follow_ups]  # type: ignore[attr-defined]
+    if not treatment:
+        return []
+    curve = curves.get(_band_key(instrument)(treatment[0].total))  # type: ignore[attr-defined,operator]
+    if curve is None:
+        return []
+    out, session = [], 0
+    for a in administrations:
+        if a.pk not in follow_ups:  # type: ignore[attr-defined]
+            session += 1
+        low, high = curve.interval(max(session, 1))
+        out.append((a.taken_at, low, high))  # type: ignore[attr-defined]
+    return out
+
+
+def episode_chart_and_legend(
     episode: object, instrument: object, rows: Sequence[object] = ()
-) -> str:
-    """The progress chart of one measure in an episode: current scores (corrected
-    ones left out) and the dates of held sessions, read from the database.
+) -> tuple[str, str]:
+    """The progress chart of one measure in an episode, and its legend:
+    current scores (corrected ones left out), the dates of held sessions and,
+    when the practice has a curve for the client's starting severity, the
+    expected range.
 
     ``rows`` are measure_history rows when the caller has them already."""
     from alliance.measures.models import Administration
@@ -241,12 +300,26 @@ def episode_chart(
         administrations = list(
             Administration.objects.current()
             .filter(episode=episode, instrument=instrument.code, total__isnull=False)  # type: ignore[attr-defined]
-            .only("taken_at", "total", "band_label")
+            .only("taken_at", "total", "band_label", "schedule_id")
             .order_by("taken_at", "id")
         )
     points = [Point(a.taken_at, a.total, a.band_label or "") for a in administrations]
+    expected = expected_range(episode, instrument, administrations)
     # Held sessions, by the reverse relation (measures does not import scheduling).
     sessions = episode.appointments.filter(status="held").values_list(  # type: ignore[attr-defined]
         "starts_at", flat=True
     )
-    return progress_svg(instrument, points, session_dates=list(sessions))
+    svg = progress_svg(
+        instrument, points, session_dates=list(sessions), expected=expected
+    )
+    legend = chart_legend(
+        instrument, has_scores=bool(points), has_expected=bool(expected)
+    )
+    return svg, legend
+
+
+def episode_chart(
+    episode: object, instrument: object, rows: Sequence[object] = ()
+) -> str:
+    """The progress chart alone (downloads, PDFs)."""
+    return episode_chart_and_legend(episode, instrument, rows)[0]

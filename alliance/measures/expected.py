@@ -15,7 +15,12 @@ Schaalje 2001 and Lambert's expected-recovery curves):
 3. The expected band at session s is curve(s) +/- 1.2816 * residual SD: the
    central 80% of scores seen at that point (one-sided 90% on each side).
 4. A client is *not on track* when their latest score falls outside the band
-   on the worse side.
+   on the worse side, or, whatever the curve says, when it is reliably worse
+   than their first score (reliable deterioration is the floor).
+
+Session numbers count treatment scores only: an aftercare follow-up score is
+judged at the session number of the last treatment score, and fitting leaves
+follow-ups out.
 
 A group needs at least MIN_EPISODES episodes, each with at least two scores,
 before its curve is used. Until then the published fallback applies: the
@@ -35,6 +40,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 MIN_EPISODES = 30
 Z_80 = 1.2816  # one-sided 90th percentile of the normal distribution
@@ -61,7 +67,10 @@ class Curve:
 @dataclass(frozen=True)
 class Verdict:
     on_track: bool
-    method: str  # "curve" | "fallback" | "insufficient"
+    # "curve": outside the expected range; "deterioration": inside it but
+    # reliably worse than the first score; "fallback": no curve yet, reliable
+    # deterioration decides; "insufficient": nothing to judge.
+    method: str
     expected: float | None
     bound: float | None  # the worse-side edge of the expected band
     reason: str
@@ -97,6 +106,21 @@ def fit_curves(
     return curves
 
 
+def shown_bound(bound: float, better: str) -> float:
+    """The bound as printed: to one decimal, rounded towards the on-track side
+    (down when lower is better), so a flagged score is always past the printed
+    figure as well as the exact one and the message never contradicts the flag."""
+    tenths = bound * 10
+    rounded = (
+        math.floor(tenths + 1e-9) if better == "lower" else math.ceil(tenths - 1e-9)
+    )
+    return rounded / 10
+
+
+def _when(day: date | None) -> str:
+    return f" on {day:%-d %b %Y}" if day else ""
+
+
 def judge(
     scores: Sequence[tuple[int, float]],
     *,
@@ -104,13 +128,65 @@ def judge(
     curves: dict[str, Curve],
     better: str,
     reliable_change: float | None,
+    latest_on: date | None = None,
+    follow_up: bool = False,
 ) -> Verdict:
     """Is the latest of these (session number, score) pairs on track?"""
-    if len(scores) < 2:
+    if not scores:
+        return Verdict(True, "insufficient", None, None, "No score yet.")
+    return judge_latest(
+        first=scores[0][1],
+        latest=scores[-1][1],
+        session=scores[-1][0],
+        count=len(scores),
+        band_of=band_of,
+        curves=curves,
+        better=better,
+        reliable_change=reliable_change,
+        latest_on=latest_on,
+        follow_up=follow_up,
+    )
+
+
+def judge_latest(
+    *,
+    first: float,
+    latest: float,
+    session: int,
+    count: int,
+    band_of: Callable[[float], str],
+    curves: dict[str, Curve],
+    better: str,
+    reliable_change: float | None,
+    latest_on: date | None = None,
+    follow_up: bool = False,
+) -> Verdict:
+    """Is the latest score on track, given the first, how many treatment
+    scores there are so far (``session``: the curve's session number, which
+    aftercare follow-ups do not advance) and how many scores in all?
+
+    A reliably worse score than the first is always flagged, whether or not a
+    curve exists (reliable deterioration is the floor; Jacobson & Truax 1991):
+    a curve from a practice whose past clients often got worse must not hide
+    it."""
+    if count < 2:
         return Verdict(True, "insufficient", None, None, "Only one score so far.")
-    (_, first), (session, latest) = scores[0], scores[-1]
     worse = (lambda a, b: a > b) if better == "lower" else (lambda a, b: a < b)
+    # "Score 5 on 3 Dec 2026": the nth score, which is a session number only
+    # when the measure is given every session.
+    what = (
+        f"The follow-up score {latest:g}{_when(latest_on)}, after {session} "
+        f"treatment score{'s' if session != 1 else ''},"
+        if follow_up
+        else f"Score {session}{_when(latest_on)} ({latest:g})"
+    )
+    floor = None
+    if reliable_change is not None:
+        floor = (
+            first + reliable_change if better == "lower" else first - reliable_change
+        )
     curve = curves.get(band_of(first))
+    expected = bound = None
     if curve is not None:
         low, high = curve.interval(session)
         bound = high if better == "lower" else low
@@ -121,24 +197,24 @@ def judge(
                 "curve",
                 expected,
                 bound,
-                f"Score {latest:g} at session {session} is outside the expected range "
-                f"for clients who started at this severity (expected about "
-                f"{expected:.0f}, {'at most' if better == 'lower' else 'at least'} "
-                f"{bound:.0f}).",
+                f"{what} is outside the expected range for clients who started "
+                f"at this severity (expected about {expected:.0f}, "
+                f"{'at most' if better == 'lower' else 'at least'} "
+                f"{shown_bound(bound, better):g}).",
             )
+    if floor is not None and (worse(latest, floor) or latest == floor):
+        return Verdict(
+            False,
+            "fallback" if curve is None else "deterioration",
+            expected,
+            floor,
+            f"{what} is reliably worse than the first score {first:g} "
+            f"(a change of {reliable_change:g} or more).",
+        )
+    if curve is not None:
         return Verdict(True, "curve", expected, bound, "Within the expected range.")
-    if reliable_change is None:
+    if floor is None:
         return Verdict(
             True, "insufficient", None, None, "No reliable-change threshold."
         )
-    bound = first + reliable_change if better == "lower" else first - reliable_change
-    if worse(latest, bound) or latest == bound:
-        return Verdict(
-            False,
-            "fallback",
-            None,
-            bound,
-            f"Score {latest:g} is reliably worse than the first score {first:g} "
-            f"(a change of {reliable_change:g} or more).",
-        )
-    return Verdict(True, "fallback", None, bound, "No reliable deterioration.")
+    return Verdict(True, "fallback", None, floor, "No reliable deterioration.")

@@ -65,6 +65,11 @@ class MeasureSchedule(UUIDModel):
     stopped_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The first day (practice time) from which the measure is due, kept by
+    # the services whenever a score, the schedule or the phase changes
+    # (``selectors.next_due``); empty when nothing would make it due by time
+    # alone. Due on a day = active, episode open and next_due <= that day.
+    next_due = models.DateField(null=True, blank=True, db_index=True)
 
     client_path = "episode__client"
 
@@ -207,6 +212,79 @@ class Administration(UUIDModel):
 
     def set_answers(self, answers: dict[str, Any]) -> None:
         self.answers = json.dumps(answers, sort_keys=True) if answers else ""
+
+
+class MeasureTrack(models.Model):
+    """Whether one episode's scores on one tracked measure are on track (see
+    ``tracking``): the numbers its verdict rests on and the verdict, kept by
+    the services when a score is submitted and by the tracking sweep when the
+    practice's expected-recovery curves are refitted, so the home page reads
+    50 flagged rows instead of judging the caseload. Plain numbers only, as on
+    Administration; the reason is built from them."""
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="measure_tracks"
+    )
+    # Denormalised so the home page's list needs no join through episodes.
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="measure_tracks"
+    )
+    instrument = models.CharField(max_length=40)
+    first_total = models.FloatField()
+    latest_total = models.FloatField()
+    latest_taken_at = models.DateTimeField()
+    # Treatment scores so far (aftercare follow-ups are not sessions).
+    scores = models.PositiveIntegerField()
+    # The latest score is an aftercare follow-up.
+    latest_follow_up = models.BooleanField(default=False)
+    on_track = models.BooleanField(default=True)
+    method = models.CharField(max_length=20, blank=True)
+    expected = models.FloatField(null=True, blank=True)
+    bound = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    client_path = "client"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "instrument"], name="measures_track_one_per_measure"
+            )
+        ]
+        indexes = [models.Index(fields=["on_track", "client"])]
+
+    def __str__(self) -> str:
+        return f"{instrument_name(self.instrument)} track"
+
+
+class RecoveryCurve(models.Model):
+    """One fitted expected-recovery curve: a practice, an instrument and an
+    intake-severity band (``expected.Curve``). Refitted by the tracking sweep;
+    read through Django's cache. Aggregates only, no client data."""
+
+    practice = models.ForeignKey(
+        "accounts.Practice", on_delete=models.CASCADE, related_name="+"
+    )
+    instrument = models.CharField(max_length=40)
+    band = models.CharField(max_length=40)
+    intercept = models.FloatField()
+    slope = models.FloatField()
+    residual_sd = models.FloatField()
+    episodes = models.PositiveIntegerField()
+    pairs = models.PositiveIntegerField()
+    model_version = models.CharField(max_length=100)
+    fitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "instrument", "band"],
+                name="measures_curve_one_per_band",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{instrument_name(self.instrument)} curve ({self.band})"
 
 
 class ClinicalPromptQuerySet(models.QuerySet["ClinicalPrompt"]):

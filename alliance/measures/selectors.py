@@ -5,11 +5,22 @@ there are, and none decrypts answers: lists read the plain score columns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
@@ -99,6 +110,75 @@ def is_due(
     return False
 
 
+# next_due for a schedule due whatever the day.
+ALWAYS = date.min
+
+
+def next_due(
+    schedule: MeasureSchedule,
+    episode: Episode,
+    last: datetime | None,
+    *,
+    zone: ZoneInfo,
+    termination_started: datetime | None = None,
+) -> date | None:
+    """The first day from which ``is_due`` holds with what is known now (the
+    phase, the last completion), or None if only a change (a score, a move of
+    phase, a new schedule) could make the measure due. ``is_due(..., today=d)``
+    is ``next_due(...) <= d`` for every day d; the services store it on the
+    schedule so the home page can ask the database what is due."""
+    if not schedule.active or not episode.is_open:
+        return None
+    last_day = last.astimezone(zone).date() if last else None
+    When = MeasureSchedule.When
+    phase = episode.phase
+    if schedule.when == When.ONCE:
+        return ALWAYS if last is None else None
+    if schedule.when == When.EVERY_SESSION:
+        return ALWAYS if last_day is None else last_day + timedelta(days=1)
+    if schedule.when == When.EVERY_N_WEEKS:
+        weeks = schedule.every_n_weeks or 1
+        return ALWAYS if last_day is None else last_day + timedelta(weeks=weeks)
+    if schedule.when == When.AT_INTAKE:
+        return ALWAYS if phase == Episode.Phase.ASSESSMENT and last is None else None
+    if schedule.when == When.AT_TERMINATION:
+        if phase != Episode.Phase.TERMINATION:
+            return None
+        if last is None or (
+            termination_started is not None and last < termination_started
+        ):
+            return ALWAYS
+        return None
+    if schedule.when == When.AT_FOLLOW_UP:
+        if phase != Episode.Phase.AFTERCARE:
+            return None
+        return ALWAYS if last_day is None else last_day + timedelta(days=FOLLOW_UP_DAYS)
+    return None
+
+
+def next_due_dates(
+    schedules: list[MeasureSchedule],
+) -> list[tuple[MeasureSchedule, date | None]]:
+    """next_due for each schedule (``schedule.episode.client.practice`` loaded).
+    Two queries (three when an episode is in termination)."""
+    episodes = list({s.episode_id: s.episode for s in schedules}.values())
+    last = _last_taken([e.pk for e in episodes])
+    started = _termination_started(episodes)
+    return [
+        (
+            s,
+            next_due(
+                s,
+                s.episode,
+                last.get((s.episode_id, s.instrument)),
+                zone=zone_of(s.episode.client.practice),
+                termination_started=started.get(s.episode_id),
+            ),
+        )
+        for s in schedules
+    ]
+
+
 def _mark_due(
     schedules: list[MeasureSchedule],
     on: date | None,
@@ -141,18 +221,25 @@ def due_measures(episode: Episode, *, on: date | None = None) -> list[MeasureSch
 
 def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSchedule]:
     """Measures due today for the clients whose primary clinician is ``user``,
-    at most 50, with their episodes and clients loaded."""
+    at most 50, with their episodes and clients loaded: read from the stored
+    ``next_due``, sorted and limited in the database. One query."""
+    today = on or user.practice.today()
     schedules = list(
         MeasureSchedule.objects.filter(
             active=True,
+            next_due__lte=today,
             episode__client__clinician=user,
             episode__client__practice_id=user.practice_id,
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("episode__client__practice")
-        .order_by("episode__client__family_name", "episode__client__given_name", "id")
+        .order_by("episode__client__family_name", "episode__client__given_name", "id")[
+            :DUE_LIMIT
+        ]
     )
-    return [s for s in _mark_due(schedules, on) if s.is_due][:DUE_LIMIT]
+    for schedule in schedules:
+        schedule.is_due = True
+    return schedules
 
 
 @dataclass
@@ -224,7 +311,7 @@ def chart_measures(client: Client) -> ChartMeasures:
     """The measures card of the client chart: per measure the latest score and
     how many there are, the schedules (with what is due), open drafts,
     incomplete questionnaires kept for a risk answer, and open clinical
-    prompts. Four queries (five in termination), however many scores there are."""
+    prompts. Seven queries (eight in termination), however many scores there are."""
     episode = (
         Episode.objects.filter(client=client)
         .select_related("client__practice")
@@ -238,31 +325,33 @@ def chart_measures(client: Client) -> ChartMeasures:
     )
     if episode is None:
         return chart
-    same_measure = Administration.objects.current().filter(
-        episode=OuterRef("episode"), instrument=OuterRef("instrument")
-    )
-    latest_pk = same_measure.order_by("-taken_at", "-id").values("pk")[:1]
-    count = (
-        same_measure.order_by().values("instrument").annotate(n=Count("id")).values("n")
-    )
-    # The latest score of each measure, every open draft and every incomplete
-    # one, in one query.
-    rows = list(
-        Administration.objects.filter(episode=episode)
-        .filter(
-            Q(
-                status__in=[
-                    Administration.Status.DRAFT,
-                    Administration.Status.INCOMPLETE,
-                ]
-            )
-            | Q(pk=Subquery(latest_pk))
+    # The latest current score of each measure and how many there are, in one
+    # pass over the episode's scores (window functions, O(n)), then every open
+    # draft and every incomplete one.
+    by_measure = {"partition_by": [F("instrument")]}
+    latest = list(
+        Administration.objects.current()
+        .filter(episode=episode)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=[F("taken_at").desc(), F("id").desc()],
+                **by_measure,
+            ),
+            n=Window(Count("id"), **by_measure),
         )
-        .annotate(n=Subquery(count))
+        .filter(rank=1)
         .defer(*_SEALED)
-        .order_by("instrument", "-started_at")
+        .order_by("instrument")
     )
-    latest = [a for a in rows if a.is_submitted]
+    rows = list(
+        Administration.objects.filter(
+            episode=episode,
+            status__in=[Administration.Status.DRAFT, Administration.Status.INCOMPLETE],
+        )
+        .defer(*_SEALED)
+        .order_by("-started_at", "-id")
+    )
     chart.summaries = [
         MeasureSummary(
             instrument=a.instrument, name=_name(a.instrument), count=a.n, latest=a

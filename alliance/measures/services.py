@@ -46,6 +46,8 @@ from alliance.measures.engine import (
     get_instrument,
 )
 from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
+from alliance.measures.selectors import next_due_dates
+from alliance.measures.tracking import refresh_tracks
 
 MAX_TEXT_ANSWER = 2000
 MAX_WEEKS = 52
@@ -76,6 +78,56 @@ def refuse_unsuitable(episode: Episode, instrument: Instrument) -> None:
     problem = instrument.age_problem(client.age_on(timezone.localdate()))
     if problem:
         raise ValidationError(problem)
+
+
+def refresh_due(
+    episode: Episode, *, instrument: str | None = None
+) -> list[MeasureSchedule]:
+    """Store ``next_due`` on the episode's schedules (of one instrument, or
+    all) from its phase and scores, after anything that changes them: a
+    score, a new or stopped schedule, a move of phase. Writes only what
+    changed. Returns the schedules it changed."""
+    schedules = MeasureSchedule.objects.filter(episode=episode).select_related(
+        "episode__client__practice"
+    )
+    if instrument is not None:
+        schedules = schedules.filter(instrument=instrument)
+    changed = []
+    for schedule, due in next_due_dates(list(schedules)):
+        if schedule.next_due != due:
+            schedule.next_due = due
+            changed.append(schedule)
+    MeasureSchedule.objects.bulk_update(changed, ["next_due"])
+    return changed
+
+
+def refresh_all_due(*, chunk: int = 2000) -> int:
+    """Store ``next_due`` on every schedule (the backfill, and a repair after
+    a practice changes its time zone). Returns how many changed."""
+    changed = 0
+    episode_ids = list(
+        MeasureSchedule.objects.values_list("episode_id", flat=True)
+        .distinct()
+        .order_by("episode_id")
+    )
+    for start in range(0, len(episode_ids), chunk):
+        schedules = MeasureSchedule.objects.filter(
+            episode_id__in=episode_ids[start : start + chunk]
+        ).select_related("episode__client__practice")
+        batch = [
+            schedule
+            for schedule, due in next_due_dates(list(schedules))
+            if schedule.next_due != due and not setattr(schedule, "next_due", due)
+        ]
+        MeasureSchedule.objects.bulk_update(batch, ["next_due"], batch_size=1000)
+        changed += len(batch)
+    return changed
+
+
+def on_episode_moved(sender: object, episode: Episode, **kwargs: Any) -> None:
+    """``clients.signals.episode_moved`` receiver: a phase decides what is due
+    at intake, termination and follow-up, and nothing is due once closed."""
+    refresh_due(episode)
 
 
 @transaction.atomic
@@ -119,6 +171,7 @@ def schedule_measure(
             f"{schedule.describe_when().lower()} in this episode."
         )
     schedule.save()
+    refresh_due(episode)
     record(
         by,
         "measure_schedule.create",
@@ -140,7 +193,8 @@ def stop_schedule(
     schedule.active = False
     schedule.stopped_at = timezone.now()
     schedule.stopped_by = by
-    schedule.save(update_fields=["active", "stopped_at", "stopped_by"])
+    schedule.next_due = None
+    schedule.save(update_fields=["active", "stopped_at", "stopped_by", "next_due"])
     record(by, "measure_schedule.stop", schedule, request=request)
     return schedule
 
@@ -663,6 +717,16 @@ def _submit(
     )
     if score.prompts:
         _raise_prompt(administration, instrument, score.prompts, by=by, request=request)
+    # The stored "due" and "not on track" states follow the new score. The
+    # episode's row lock makes two scores submitted at once take turns, so the
+    # second sees the first's.
+    list(
+        Episode.objects.select_for_update()
+        .filter(pk=administration.episode_id)
+        .values_list("pk", flat=True)
+    )
+    refresh_due(administration.episode, instrument=instrument.code)
+    refresh_tracks(administration.episode, [instrument.code])
     return administration
 
 

@@ -34,7 +34,10 @@ from alliance.audit.services import record
 from alliance.core.downloads import download_response
 from alliance.core.widgets import DateInput
 from alliance.measures import outcomes, services
-from alliance.measures.charts import chart_legend, episode_chart
+from alliance.measures.charts import (
+    episode_chart,
+    episode_chart_and_legend,
+)
 from alliance.measures.flow import (
     Flow,
     administrations,
@@ -131,6 +134,7 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
     episode = permissions.get_episode(request, uuid)
     measure = instrument_or_404(instrument)
     rows = measure_history(episode, measure)
+    svg, legend = episode_chart_and_legend(episode, measure, rows)
     return render(
         request,
         "measures/history.html",
@@ -141,8 +145,8 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
             "rows": rows,
             "incomplete": incomplete_administrations(episode, measure),
             # Built from escaped text by alliance.measures.charts: safe to inline.
-            "chart": mark_safe(episode_chart(episode, measure, rows)),  # noqa: S308
-            "legend": chart_legend(measure, has_scores=bool(rows)),
+            "chart": mark_safe(svg),  # noqa: S308
+            "legend": legend,
         },
     )
 

@@ -47,6 +47,7 @@ from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
 from alliance.demo.stories import practice_texts
 from alliance.measures.services import record_administration, schedule_measure
+from alliance.measures.tracking import sweep as tracking_sweep
 from alliance.notes.models import ProgressNote
 from alliance.notes.services import (
     add_addendum,
@@ -217,6 +218,9 @@ class Command(BaseCommand):
             self.clients, staff=self.staff, now=self.now, password=password
         )
         seed_alerts(self.clients, staff=self.staff, now=self.now, zone=self.zone)
+        # The worker refits expected-recovery curves every few hours; fit
+        # them now so "not on track" reflects the seeded history at once.
+        tracking_sweep()
         return logins
 
     def _client(

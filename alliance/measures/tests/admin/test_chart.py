@@ -75,6 +75,50 @@ def test_the_chart_queries_are_bounded(
     assert "<td>40</td>" in page
 
 
+def _card_queries(client, django_assert_num_queries, n):
+    with django_assert_num_queries(n):
+        return chart_measures(client)
+
+
+def test_the_measures_card_runs_the_same_queries_for_many_scores(
+    alice, cleo, episode, django_assert_num_queries
+):
+    """One pass over the scores, not a query per score: 7 queries for 3 scores
+    and for 300 (issue #13; it took minutes at thousands of scores)."""
+    from alliance.measures.models import Administration
+
+    schedule_measure(episode, "phq9", when="every_session", by=alice)
+    record(cleo, "phq9", phq9(18), at=days_ago(400))
+    record(cleo, "gad7", GAD7, at=days_ago(400))
+    start_administration(episode, "core10", mode="clinician", by=alice)
+    few = _card_queries(cleo, django_assert_num_queries, 7)
+    import copy
+    import uuid
+
+    template = Administration.objects.filter(instrument="phq9").get()
+    copies = []
+    for day in range(300):
+        # Bulk rows (300 service calls would be slow here), same columns.
+        row = copy.copy(template)
+        row.pk = row.id = None
+        row.uuid = uuid.uuid4()
+        row.taken_at = days_ago(399 - day)
+        row.total = 18 - day % 10
+        copies.append(row)
+    Administration.objects.bulk_create(copies)
+    many = _card_queries(cleo, django_assert_num_queries, 7)
+    assert [(s.instrument, s.count) for s in few.summaries] == [
+        ("gad7", 1),
+        ("phq9", 1),
+    ]
+    assert [(s.instrument, s.count) for s in many.summaries] == [
+        ("gad7", 1),
+        ("phq9", 301),
+    ]
+    assert many.summaries[1].latest.total == 18 - 299 % 10
+    assert [d.instrument for d in many.drafts] == ["core10"]
+
+
 def test_the_history_classifies_change_from_the_first_score(
     as_user, alice, cleo, episode
 ):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alliance.measures.expected import MIN_EPISODES
 from alliance.measures.services import record_administration
-from alliance.measures.tracking import not_on_track
+from alliance.measures.tracking import not_on_track, sweep
 from conftest import make_client
 
 
@@ -53,6 +53,8 @@ def test_with_enough_history_the_practice_curve_decides(alice, cleo):
         past = make_client(alice, given_name=f"Past{i}")
         _series(past, alice, [13, 11, 9, 7, 6, 5])
     _series(cleo, alice, [13, 13, 13, 13, 13, 13])  # no change: worse than expected
+    assert not_on_track(alice) == []  # no curve until the sweep fits one
+    sweep()
     flagged = {f.client: f for f in not_on_track(alice)}
     assert flagged[cleo].verdict.method == "curve"
     assert "outside the expected range" in flagged[cleo].verdict.reason
