@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "alliance.home",
     "alliance.portal",
     "alliance.demo",
+    "alliance.api",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("termination/", include("alliance.termination.urls")),
     path("aftercare/", include("alliance.aftercare.urls")),
     path("reminders/", include("alliance.reminders.urls")),
+    path("api/v1/", include("alliance.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]

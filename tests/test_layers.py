@@ -23,7 +23,7 @@ ORDER = [
     ["termination"],
     ["aftercare"],
     ["reminders"],
-    ["portal", "home", "demo"],
+    ["portal", "home", "demo", "api"],
 ]
 EXTRA = {"notes": {"scheduling"}, "plans": {"intake", "notes"}, "homework": {"notes"}}
 ABOVE: dict[str, set[str]] = {}
