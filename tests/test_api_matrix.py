@@ -131,6 +131,49 @@ class Op:
     kwargs: Any = lambda obj: {"uuid": obj.uuid}
 
 
+def appointment(*, write: bool = False) -> dict[str, dict[str, int]]:
+    """As ``tests.authz.scheduling.appointment_object``: the practice admin
+    reads and manages every appointment of the practice; Sam reads Alice's."""
+    ok = 200
+    ro = {"alice_ro": 403} if write else {}
+    return {
+        "own": {
+            **NO_TOKEN,
+            "alice": ok,
+            "alice_ro": ok,
+            "bob": 404,
+            "sam": 403 if write else ok,
+            "ada": ok,
+            "zed": 404,
+            **ro,
+        },
+        "other": {
+            **NO_TOKEN,
+            "alice": 404,
+            "alice_ro": 404,
+            "bob": ok,
+            "sam": 404,
+            "ada": ok,
+            "zed": 404,
+            **ro,
+        },
+        "missing": {
+            **NO_TOKEN,
+            **dict.fromkeys(("alice", "alice_ro", "bob", "sam", "ada", "zed"), 404),
+            **ro,
+        },
+    }
+
+
+def notes_scope() -> dict[str, dict[str, int]]:
+    """Progress-note text: as a read, but a token without the notes scope
+    (Alice's read-only one, the admins') is refused before any lookup."""
+    expect = read()
+    for relation in expect.values():
+        relation.update({"alice_ro": 403, "ada": 403, "zed": 403})
+    return expect
+
+
 NEW_CLIENT = {"given_name": "Ned", "family_name": "New", "date_of_birth": "1991-02-03"}
 MOVE = {"to": "assessment", "reason": "Referral accepted"}
 
@@ -142,6 +185,31 @@ OPS: dict[str, Op] = {
     "episode_list": Op(read(), kind="client"),
     "episode_detail": Op(read(), kind="episode"),
     "episode_move": Op(write(), kind="episode", data=MOVE),
+    "alert_list": Op(clinician_list()),
+    "alert_acknowledge": Op(
+        write(), kind="alert", data={"action_taken": "Phoned the client."}
+    ),
+    "schedule_list": Op(read(), kind="client"),
+    "schedule_create": Op(
+        write(201), kind="client", data={"instrument": "gad7", "when": "once"}
+    ),
+    "administration_list": Op(read(), kind="client"),
+    "administration_detail": Op(read(), kind="measure_submitted"),
+    "goal_list": Op(read(), kind="client"),
+    "goal_detail": Op(read(), kind="goal"),
+    "goal_rate": Op(write(201), kind="goal", data={"level": 1}),
+    "homework_list": Op(read(), kind="client"),
+    "homework_detail": Op(read(), kind="homework_assignment"),
+    "appointment_list": Op(staff_list()),
+    "appointment_detail": Op(appointment(), kind="appointment"),
+    "appointment_status": Op(
+        appointment(write=True),
+        kind="appointment",
+        data={"status": "cancelled", "reason": "Clinician unwell"},
+    ),
+    "note_list": Op(read(), kind="client"),
+    "note_detail": Op(notes_scope(), kind="progress_note"),
+    "outcomes": Op(staff_list()),
 }
 
 
