@@ -40,7 +40,7 @@ def _rate_limit(request: HttpRequest) -> None:
     limit = getattr(settings, "ALLIANCE_API_RATE_LIMIT", RATE_LIMIT)
     now = int(time.time())
     window = now // RATE_WINDOW
-    key = f"api-rate:{request.api_token.pk}:{window}"  # type: ignore[attr-defined]
+    key = f"api-rate:{request.api_token.uuid}:{window}"  # type: ignore[attr-defined]
     cache.add(key, 0, RATE_WINDOW + 5)
     try:
         count = cache.incr(key)
