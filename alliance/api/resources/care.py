@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
@@ -26,7 +27,7 @@ from alliance.homework.models import HomeworkAssignment
 from alliance.measures import services as measures
 from alliance.measures.models import Administration, MeasureSchedule
 from alliance.plans import services as plans
-from alliance.plans.models import Goal
+from alliance.plans.models import Goal, GoalRating
 from alliance.scheduling import services as scheduling
 from alliance.scheduling.models import Appointment
 
@@ -307,15 +308,19 @@ class RatingOut(Schema):
     rated_at: datetime
 
 
+def with_latest_level(queryset: Any) -> Any:
+    latest = GoalRating.objects.filter(goal=OuterRef("pk")).order_by("-rated_at", "-pk")
+    return queryset.annotate(latest_level=Subquery(latest.values("level")[:1]))
+
+
 def goal_out(goal: Goal) -> dict[str, Any]:
-    latest = goal.ratings.order_by("-rated_at", "-pk").first()
     return {
         "uuid": goal.uuid,
         "episode": goal.episode.uuid,
         "statement": goal.statement,
         "target_date": goal.target_date,
         "status": goal.status,
-        "latest_level": latest.level if latest else None,
+        "latest_level": goal.latest_level,
         "version": goal.version,
     }
 
@@ -333,7 +338,9 @@ def goal_list(
     limit: int = DEFAULT_LIMIT,
 ):
     client = permissions.get_client(request, uuid)
-    queryset = Goal.objects.filter(episode__client=client).select_related("episode")
+    queryset = with_latest_level(
+        Goal.objects.filter(episode__client=client).select_related("episode")
+    )
     rows, following = page(queryset, cursor=cursor, limit=limit, resource="goals")
     audit_list(request, "goal.list", rows, obj=client)
     return {"items": [goal_out(g) for g in rows], "next": following}
@@ -341,7 +348,7 @@ def goal_list(
 
 @router.get("/goals/{uuid}", response=GoalOut, url_name="goal_detail", summary="A goal")
 def goal_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
-    goal = permissions.get_clinical(request, Goal.objects.all(), uuid)
+    goal = permissions.get_clinical(request, with_latest_level(Goal.objects), uuid)
     response["ETag"] = f'"{goal.version}"'
     return goal_out(goal)
 
