@@ -13,10 +13,12 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
 from alliance import permissions
+from alliance.accounts.models import zone_of
 from alliance.alerts.models import RiskAlert
 from alliance.alerts.services import acknowledge_alert
 from alliance.api.common import DEFAULT_LIMIT, audit_list, page, require_if_match
@@ -29,6 +31,7 @@ from alliance.measures.models import Administration, MeasureSchedule
 from alliance.plans import services as plans
 from alliance.plans.models import Goal, GoalRating
 from alliance.scheduling import services as scheduling
+from alliance.scheduling.forms import BookAppointmentForm
 from alliance.scheduling.models import Appointment
 
 router = Router(tags=["care"])
@@ -521,6 +524,75 @@ def appointment_list(
     rows, following = page(queryset, cursor=cursor, limit=limit, resource="appts")
     audit_list(request, "appointment.list", rows)
     return {"items": [appointment_out(a) for a in rows], "next": following}
+
+
+class BookIn(Schema):
+    client: UUID
+    clinician: UUID | None = Field(
+        None, description="Practice admins only: whose calendar (default: yours)."
+    )
+    starts_at: datetime = Field(
+        description="With an offset; without one, in the practice's time zone."
+    )
+    duration_minutes: int = Field(50, ge=1, le=1440)
+    modality: Appointment.Modality = Appointment.Modality.IN_PERSON
+    location: str = Field("", max_length=200)
+
+
+@router.post(
+    "/appointments",
+    response={201: AppointmentOut},
+    url_name="appointment_book",
+    summary="Book an appointment",
+)
+def appointment_book(request: HttpRequest, response: HttpResponse, payload: BookIn):
+    """A clinician books their own clients on their own calendar; the practice
+    admin any client of the practice with any clinician (the booking page's
+    rules and form)."""
+    require_write(request)
+    user = permissions.require_staff(request)
+    starts_at = payload.starts_at
+    zone = zone_of(user.practice)
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at, zone)
+    data = {
+        "client": str(payload.client),
+        "starts_at": timezone.localtime(starts_at, zone).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": str(payload.duration_minutes),
+        "modality": payload.modality,
+        "location": payload.location,
+    }
+    if payload.clinician is not None:
+        data["clinician"] = str(payload.clinician)
+    with timezone.override(zone):
+        form = BookAppointmentForm(data, user=user)
+        valid = form.is_valid()
+    if not valid:
+        raise Problem(
+            422,
+            "invalid",
+            "Invalid request",
+            "The booking cannot be made as sent; nothing was booked.",
+            errors=[
+                {"field": field, "message": message}
+                for field, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    cleaned = form.cleaned_data
+    with transaction.atomic():
+        appointment = scheduling.book_appointment(
+            client=cleaned["client"],
+            clinician=cleaned.get("clinician") or user,
+            starts_at=starts_at,
+            duration_minutes=cleaned["duration_minutes"],
+            modality=cleaned["modality"],
+            location=cleaned["location"],
+            by=user,
+            request=request,
+        )
+    response["ETag"] = f'"{appointment_tag(appointment)}"'
+    return 201, appointment_out(appointment)
 
 
 @router.get(
