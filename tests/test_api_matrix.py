@@ -206,6 +206,15 @@ OPS: dict[str, Op] = {
     "goal_rate": Op(write(201), kind="goal", data={"level": 1}),
     "homework_list": Op(read(), kind="client"),
     "homework_detail": Op(read(), kind="homework_assignment"),
+    "homework_assign": Op(
+        write(201),
+        kind="client",
+        data={
+            "template": "thought_record",
+            "instructions": "Note one worry a day.",
+            "recurrence": "daily",
+        },
+    ),
     "appointment_list": Op(staff_list()),
     "appointment_detail": Op(appointment(), kind="appointment"),
     # Booking Cleo with Alice: Alice, and Ada (any client, any clinician);

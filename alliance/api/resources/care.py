@@ -25,6 +25,7 @@ from alliance.api.common import DEFAULT_LIMIT, audit_list, page, require_if_matc
 from alliance.api.main import require_write
 from alliance.api.problems import Problem
 from alliance.clients.models import Client
+from alliance.homework import services as homework
 from alliance.homework.models import HomeworkAssignment
 from alliance.measures import services as measures
 from alliance.measures.models import Administration, MeasureSchedule
@@ -448,6 +449,46 @@ def homework_list(
     rows, following = page(queryset, cursor=cursor, limit=limit, resource="homework")
     audit_list(request, "homeworkassignment.list", rows, obj=client)
     return {"items": [homework_out(h) for h in rows], "next": following}
+
+
+class AssignIn(Schema):
+    template: str = Field(..., min_length=1, max_length=40)
+    title: str = Field("", max_length=200)
+    instructions: str = Field(..., min_length=1, max_length=5000)
+    technique: str = Field("", max_length=100)
+    due_date: date | None = None
+    recurrence: HomeworkAssignment.Recurrence = HomeworkAssignment.Recurrence.NONE
+    weekdays: list[int] = Field(default_factory=list, max_length=7)
+    reminder: bool = False
+
+
+@router.post(
+    "/clients/{uuid}/homework",
+    response={201: HomeworkOut},
+    url_name="homework_assign",
+    summary="Set homework",
+)
+def homework_assign(request: HttpRequest, uuid: UUID, payload: AssignIn):
+    """For the client's open episode (primary clinician), with the homework
+    page's checks (a due date, or how often it repeats; not after treatment)."""
+    require_write(request)
+    client = permissions.get_client(request, uuid, write=True)
+    episode = _open_episode(client)
+    with transaction.atomic():
+        assignment = homework.assign_homework(
+            episode,
+            by=request.user,
+            template=payload.template,
+            title=payload.title,
+            instructions=payload.instructions,
+            technique=payload.technique,
+            due_date=payload.due_date,
+            recurrence=payload.recurrence,
+            weekdays=payload.weekdays,
+            reminder=payload.reminder,
+            request=request,
+        )
+    return 201, homework_out(assignment)
 
 
 @router.get(
