@@ -52,3 +52,27 @@ def test_bad_input_is_a_problem_with_errors(api, alice, cleo):
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"given_name", "family_name", "date_of_birth"} <= fields
+
+
+def test_episode_moves_through_the_service_with_if_match(api, alice, cleo):
+    call = api(token_for(alice))
+    episode = cleo.current_episode()
+    url = f"/api/v1/episodes/{episode.uuid}"
+    tag = call.get(url)["ETag"]
+    move = {"to": "assessment", "reason": "Referral accepted"}
+    assert call.post(f"{url}/moves", move).status_code == 428
+    moved = call.post(f"{url}/moves", move, HTTP_IF_MATCH=tag)
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["phase"] == "assessment"
+    # The old tag is stale now; the rule (no active without consent) refuses.
+    stale = call.post(
+        f"{url}/moves", {"to": "active", "reason": "x"}, HTTP_IF_MATCH=tag
+    )
+    assert stale.status_code == 412
+    refused = call.post(
+        f"{url}/moves", {"to": "active", "reason": "x"}, HTTP_IF_MATCH=moved["ETag"]
+    )
+    assert refused.status_code == 422
+    assert refused.json()["type"] == "urn:alliance:problem:refused"
+    episode.refresh_from_db()
+    assert episode.phase == "assessment"
