@@ -27,8 +27,6 @@ from alliance.core.versioning import Conflict
 
 logger = logging.getLogger(__name__)
 
-# Calls per token per minute (docs/api.md); settings may lower it for tests.
-RATE_LIMIT = getattr(settings, "ALLIANCE_API_RATE_LIMIT", 120)
 RATE_WINDOW = 60
 
 
@@ -37,7 +35,7 @@ def _rate_limit(request: HttpRequest) -> None:
     between processes when the cache is Redis; per process otherwise)."""
     import time
 
-    limit = getattr(settings, "ALLIANCE_API_RATE_LIMIT", RATE_LIMIT)
+    limit = settings.ALLIANCE_API_RATE_LIMIT
     now = int(time.time())
     window = now // RATE_WINDOW
     key = f"api-rate:{request.api_token.uuid}:{window}"  # type: ignore[attr-defined]
