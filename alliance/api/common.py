@@ -7,6 +7,8 @@ from typing import Any
 from django.core import signing
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from ninja import Schema
+from pydantic import field_validator
 
 from alliance.api.problems import Problem
 from alliance.audit.services import record
@@ -101,3 +103,19 @@ def require_if_match(request: HttpRequest, current: Any) -> None:
             "The record was changed after you read it, so nothing was saved. Read "
             "it again and send your change with its new ETag.",
         )
+
+
+class InSchema(Schema):
+    """A request body. Text with a NUL character is refused (422), as Django's
+    form fields refuse it: PostgreSQL cannot store it."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        if isinstance(value, list) and any(
+            isinstance(item, str) and "\x00" in item for item in value
+        ):
+            raise ValueError("Null characters are not allowed.")
+        return value

@@ -21,7 +21,13 @@ from alliance import permissions
 from alliance.accounts.models import zone_of
 from alliance.alerts.models import RiskAlert
 from alliance.alerts.services import acknowledge_alert
-from alliance.api.common import DEFAULT_LIMIT, audit_list, page, require_if_match
+from alliance.api.common import (
+    DEFAULT_LIMIT,
+    InSchema,
+    audit_list,
+    page,
+    require_if_match,
+)
 from alliance.api.main import require_write
 from alliance.api.problems import Problem
 from alliance.clients.models import Client
@@ -65,7 +71,7 @@ class AlertPage(Schema):
     next: str | None = None
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(InSchema):
     action_taken: str = Field(..., min_length=1, max_length=5000)
 
 
@@ -140,7 +146,7 @@ class SchedulePage(Schema):
     next: str | None = None
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(InSchema):
     instrument: str = Field(..., min_length=1, max_length=40)
     when: MeasureSchedule.When
     every_n_weeks: int | None = Field(None, ge=1, le=52)
@@ -301,7 +307,7 @@ class GoalPage(Schema):
     next: str | None = None
 
 
-class RatingIn(Schema):
+class RatingIn(InSchema):
     level: int = Field(..., ge=-2, le=2, description="Goal attainment scale level.")
 
 
@@ -451,7 +457,7 @@ def homework_list(
     return {"items": [homework_out(h) for h in rows], "next": following}
 
 
-class AssignIn(Schema):
+class AssignIn(InSchema):
     template: str = Field(..., min_length=1, max_length=40)
     title: str = Field("", max_length=200)
     instructions: str = Field(..., min_length=1, max_length=5000)
@@ -523,7 +529,7 @@ class AppointmentPage(Schema):
     next: str | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     status: Appointment.Status
     reason: str = Field("", max_length=500)
 
@@ -567,7 +573,7 @@ def appointment_list(
     return {"items": [appointment_out(a) for a in rows], "next": following}
 
 
-class BookIn(Schema):
+class BookIn(InSchema):
     client: UUID
     clinician: UUID | None = Field(
         None, description="Practice admins only: whose calendar (default: yours)."

@@ -16,6 +16,7 @@ from alliance import permissions
 from alliance.accounts.models import User
 from alliance.api.common import (
     DEFAULT_LIMIT,
+    InSchema,
     audit_list,
     page,
     require_if_match,
@@ -49,7 +50,7 @@ class ClientPage(Schema):
     next: str | None = Field(None, description="Cursor of the next page, if any.")
 
 
-class ClientIn(Schema):
+class ClientIn(InSchema):
     given_name: str = Field(..., min_length=1, max_length=100)
     family_name: str = Field(..., min_length=1, max_length=100)
     date_of_birth: date
@@ -63,7 +64,7 @@ class ClientIn(Schema):
     )
 
 
-class ClientPatch(Schema):
+class ClientPatch(InSchema):
     given_name: str | None = Field(None, min_length=1, max_length=100)
     family_name: str | None = Field(None, min_length=1, max_length=100)
     date_of_birth: date | None = None
@@ -202,7 +203,7 @@ class EpisodePage(Schema):
     next: str | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(InSchema):
     to: Episode.Phase
     reason: str = Field(..., min_length=1, max_length=2000)
     discharge: Episode.DischargeReason | Literal[""] = ""
