@@ -668,3 +668,21 @@ def appointments_readable_by(
         models.Q(clinician_id__in=calendars)
         | models.Q(client__in=clients_readable_by(user))
     )
+
+
+# --- personal API tokens (alliance.accounts.tokens; docs/api.md) -------------
+
+
+def get_api_token(request: HttpRequest, uuid: Any) -> Any:
+    """One of the signed-in staff member's own API tokens; anyone else's is 404
+    (audited), like a missing one. Clients have no tokens (403)."""
+    from django.apps import apps
+
+    user = require_staff(request)
+    model = apps.get_model("accounts", "ApiToken")
+    token = model.objects.filter(uuid=uuid).first()
+    if token is None:
+        raise Http404
+    if token.user_id != user.pk:
+        _deny(request, "apitoken.view", status=404, obj=token)
+    return token

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "alliance.portal",
     "alliance.demo",
     "alliance.fhir",
+    "alliance.api",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,9 @@ ALLIANCE_ALERT_CHANNELS = ["alliance.alerts.notify.EmailChannel"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Alliance")
+
+# REST API calls per personal token per minute (alliance.api; docs/api.md).
+ALLIANCE_API_RATE_LIMIT = env_int("ALLIANCE_API_RATE_LIMIT", 120)
 
 # Strict CSP: no inline script or style, nothing from another origin.
 CONTENT_SECURITY_POLICY = {

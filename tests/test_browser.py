@@ -440,3 +440,30 @@ def test_a_client_breathes_any_time_and_keeps_it_in_the_toolbox(
     page.get_by_text("Logged in your coping toolbox").wait_for()
     assert "Paced breathing" in page.locator("main").inner_text()
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_a_clinician_makes_an_api_token_and_reads_the_reference(page, demo_server):
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in(page, base, alice)
+    page.get_by_role("link", name="API tokens").click()
+    page.get_by_label("Name").fill("Outcomes sheet")
+    page.get_by_label("Read only").check()
+    page.get_by_role("button", name="Make token").click()
+    secret = page.locator("#api-secret").input_value()
+    assert secret.startswith("alliance_")
+
+    # The token reads the caseload; the session alone does not.
+    listed = page.request.get(
+        f"{base}/api/v1/clients", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert listed.status == 200
+    assert listed.json()["items"]
+    assert page.request.get(f"{base}/api/v1/clients").status == 401
+
+    # The reference renders from vendored files under the strict CSP.
+    page.goto(f"{base}/api/v1/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "Alliance REST API" in page.locator(".swagger-ui .info .title").inner_text()
+    page.locator(".opblock").first.wait_for()
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -28,7 +28,7 @@ ORDER = [
     ["termination"],
     ["aftercare"],
     ["reminders"],
-    ["chart", "portal", "home", "demo", "fhir"],
+    ["chart", "portal", "home", "demo", "fhir", "api"],
 ]
 # Page level: they compose pages out of any app's selectors; nothing imports them.
 PAGE_LEVEL = {"chart", "portal", "home", "demo", "api", "fhir"}

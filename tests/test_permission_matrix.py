@@ -66,6 +66,10 @@ NO_CLIENT_DATA = {
     "techniques:list",
     "techniques:detail",
     "accounts:recovery_codes",
+    # The API reference and its OpenAPI document; the token page (own tokens).
+    "api:docs",
+    "api:openapi-json",
+    "accounts:api_tokens",
 }
 
 CANARY = {"own": "CANARY-Cleo", "other": "CANARY-Dan"}

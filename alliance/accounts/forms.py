@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from alliance.accounts.models import Practice, User
+from alliance.accounts.models import ApiToken, Practice, User
 from alliance.core.widgets import DateInput
 
 
@@ -130,6 +130,7 @@ class PracticeForm(forms.ModelForm):
             "followup_months",
             "retention_years",
             "alert_escalation_hours",
+            "api_enabled",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -229,3 +230,33 @@ class DutyDayForm(forms.Form):
         self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined]
             practice=practice
         )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token (docs/api.md)."""
+
+    name = forms.CharField(
+        max_length=100, help_text="What uses it, e.g. 'Outcomes spreadsheet'."
+    )
+    scope = forms.ChoiceField(
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.BooleanField(
+        required=False,
+        label="Include progress-note text",
+        help_text="Without this, the token never receives what a progress note "
+        "says. Psychotherapy process notes are never available through the API.",
+    )
+    days = forms.IntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=ApiToken.MAX_DAYS,
+        initial=90,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.is_clinical:
+            del self.fields["notes"]

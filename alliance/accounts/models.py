@@ -90,6 +90,13 @@ class Practice(UUIDModel):
         help_text="A high risk alert nobody has acknowledged by then is emailed "
         "to the duty clinician and the clinician's supervisor.",
     )
+    # The REST API (alliance.api, docs/api.md).
+    api_enabled = models.BooleanField(
+        "REST API on",
+        default=True,
+        help_text="Let staff use personal API tokens to read and change records "
+        "through the REST API. When off, every token is refused.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -400,3 +407,59 @@ class Cover(UUIDModel):
         if day > self.ends_on:
             return "past"
         return "in force"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(UUIDModel):
+    """A staff member's personal token for the REST API (docs/api.md).
+
+    Only the SHA-256 of the secret is kept (the secret is shown once); the
+    token acts as its user, with that user's permissions, limited by its
+    scopes. Read through ``alliance.accounts.tokens.user_for_bearer``."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read-write", "Read and write"
+
+    # The prefix tells a leaked secret apart from other strings (secret scanners).
+    PREFIX = "alliance_"
+    MAX_DAYS = 365
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
+    # Progress-note bodies are served only to tokens with this scope.
+    notes = models.BooleanField("progress-note bodies", default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @property
+    def writes(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    def scope_names(self) -> list[str]:
+        names = ["read"] + (["write"] if self.writes else [])
+        return names + (["notes"] if self.notes else [])

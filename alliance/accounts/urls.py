@@ -35,4 +35,10 @@ urlpatterns = [
     path("practice/", views.practice_settings, name="practice"),
     path("duty/", views.duty_rota, name="duty"),
     path("duty/<int:pk>/remove/", views.remove_duty_day, name="duty_remove"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path(
+        "api-tokens/<uuid:uuid>/revoke/",
+        views.revoke_api_token,
+        name="api_token_revoke",
+    ),
 ]

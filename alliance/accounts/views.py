@@ -26,11 +26,12 @@ from django_otp import login as otp_login
 from django_otp import match_token
 
 from alliance import permissions
-from alliance.accounts import services
+from alliance.accounts import services, tokens
 from alliance.accounts.backends import axes_username
 from alliance.accounts.duty import rota
 from alliance.accounts.forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     CoverForm,
     DutyDayForm,
     EmailLoginForm,
@@ -684,3 +685,46 @@ def remove_duty_day(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"{shift.clinician} is off the rota on {shift.date:%-d %b %Y}."
     )
     return redirect("accounts:duty")
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The staff member's personal API tokens: make one (its secret is shown
+    this once) and see or revoke the others (docs/api.md)."""
+    user = permissions.require_staff(request)
+    form = ApiTokenForm(request.POST or None, user=user)
+    made = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = tokens.create_token(
+                user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                notes=form.cleaned_data.get("notes", False),
+                days=form.cleaned_data["days"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm(user=user)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "made": made,
+            "tokens": list(user.api_tokens.all()[:100]),
+            "api_on": bool(user.practice and user.practice.api_enabled),
+        },
+        status=400 if request.method == "POST" and made is None else 200,
+    )
+
+
+@require_POST
+def revoke_api_token(request: HttpRequest, uuid: Any) -> HttpResponse:
+    user = permissions.require_staff(request)
+    token = permissions.get_api_token(request, uuid)
+    if tokens.revoke_token(token, by=user, request=request):
+        messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("accounts:api_tokens")
