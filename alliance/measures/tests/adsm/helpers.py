@@ -45,11 +45,14 @@ def record(episode: Any, code: str, totals: list[float], *, days_ago: int = 1) -
         )
 
 
-def diagnose(episode: Any, *codes: tuple[str, str]) -> None:
-    """Give the episode an intake listing these (code system, code) pairs."""
+def diagnose(episode: Any, *codes: tuple[str, str], at: Any = None) -> None:
+    """Give the episode an intake (started ``at``, default now) listing these
+    (code system, code) pairs."""
     from alliance.intake.models import Intake, ProvisionalDiagnosis
 
-    intake = Intake.objects.create(episode=episode, created_by=episode.clinician)
+    intake = Intake.objects.create(
+        episode=episode, created_by=episode.clinician, created_at=at or timezone.now()
+    )
     for position, (system, code) in enumerate(codes):
         ProvisionalDiagnosis.objects.create(
             intake=intake,

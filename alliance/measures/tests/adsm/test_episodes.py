@@ -111,7 +111,7 @@ def test_the_practice_summary_counts_by_paired_measure(practice, alice, bob):
     assert overall.recovered == 2
     assert summary.by_problem["Obsessive-compulsive disorder"] == 1
     html = render_to_string("measures/_adsm_outcomes.html", {"adsm": summary})
-    assert "<th scope=\"row\">SPIN</th>" in html
+    assert '<th scope="row">SPIN</th>' in html
     assert "1 / 2 (50.0%)" in html
     # Only Bob's episodes.
     bobs = practice_adsm_summary(practice, clinician_ids=[bob.pk])
