@@ -16,7 +16,12 @@ from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
-from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
+from alliance.measures.models import (
+    Administration,
+    ClinicalPrompt,
+    EmploymentStatus,
+    MeasureSchedule,
+)
 from alliance.measures.nhs import nhs_outcome
 
 HISTORY_LIMIT = 500
@@ -177,6 +182,21 @@ class ChartMeasures:
     instruments: list[tuple[str, str]] = field(default_factory=list)
     when_choices: list[tuple[str, str]] = field(default_factory=list)
     nhs: dict | None = None
+    # Employment status by stage ("start", "end"), and the choices.
+    employment: dict[str, EmploymentStatus] = field(default_factory=dict)
+    employment_stages: list[tuple[str, str]] = field(
+        default_factory=lambda: list(EmploymentStatus.Stage.choices)
+    )
+    employment_choices: list[tuple[str, str]] = field(
+        default_factory=lambda: list(EmploymentStatus.Status.choices)
+    )
+
+    @property
+    def employment_rows(self) -> list[tuple[str, EmploymentStatus | None]]:
+        return [
+            (label, self.employment.get(stage))
+            for stage, label in self.employment_stages
+        ]
 
 
 def episode_nhs_outcome(episode: Episode) -> dict:
@@ -224,7 +244,7 @@ def chart_measures(client: Client) -> ChartMeasures:
     """The measures card of the client chart: per measure the latest score and
     how many there are, the schedules (with what is due), open drafts,
     incomplete questionnaires kept for a risk answer, and open clinical
-    prompts. Four queries (five in termination), however many scores there are."""
+    prompts. Five queries (six in termination), however many scores there are."""
     episode = (
         Episode.objects.filter(client=client)
         .select_related("client__practice")
@@ -288,6 +308,9 @@ def chart_measures(client: Client) -> ChartMeasures:
     last = {(episode.pk, a.instrument): a.taken_at for a in latest}
     chart.schedules = _mark_due(schedules, None, last=last)
     chart.nhs = episode_nhs_outcome(episode)
+    chart.employment = {
+        row.stage: row for row in EmploymentStatus.objects.filter(episode=episode)
+    }
     return chart
 
 
