@@ -505,3 +505,30 @@ def practice_adsm_summary(
             last = last.filter(last__lt=until)
         episodes = episodes.filter(pk__in=last.values("episode_id"))
     return summarise(episode_outcomes(episodes))
+
+
+# --- NHS caseness of one score, for per-measure recovery elsewhere --------------
+
+
+def nhs_caseness(code: str, total: float | None) -> bool | None:
+    """Whether one score is at caseness as NHS Talking Therapies counts it for
+    recovery (PHQ-9 10 or more, GAD-7 8 or more, an ADSM at its own cut-off);
+    None for a measure NHS Talking Therapies does not use for recovery."""
+    if total is None:
+        return None
+    if code == PHQ9:
+        return total >= PHQ9_CASENESS
+    if code == GAD7 or code in ADSM_CODES:
+        return measure_rule(code).case(total)
+    return None
+
+
+def nhs_caseness_rule(code: str) -> str:
+    """The cut-off ``nhs_caseness`` applies to ``code``, in words; "" if none."""
+    if code == PHQ9:
+        return f"PHQ-9 {PHQ9_CASENESS} or more (NHS Talking Therapies)"
+    if code == GAD7 or code in ADSM_CODES:
+        rule = measure_rule(code)
+        side = "or more" if rule.better == LOWER else "or less"
+        return f"{rule.short_name} {rule.cutoff:g} {side} (NHS Talking Therapies)"
+    return ""
