@@ -129,6 +129,7 @@ class PracticeForm(forms.ModelForm):
             "followup_months",
             "retention_years",
             "alert_escalation_hours",
+            "drink_measure",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

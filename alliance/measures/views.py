@@ -40,6 +40,7 @@ from alliance.audit.services import record
 from alliance.core.downloads import download_response
 from alliance.measures import outcomes, services
 from alliance.measures.charts import chart_legend, episode_chart
+from alliance.measures.drinks import DRINK_MEASURES, drink_note
 from alliance.measures.engine import Instrument, get_instrument
 from alliance.measures.forms import (
     AnswerForm,
@@ -119,6 +120,9 @@ def item_screen_context(
         "steps": len(items),
         "error": error,
         "errors": errors or [],
+        "drink_note": drink_note(instrument.code, administration.client.practice)
+        if instrument.code in DRINK_MEASURES
+        else "",
         **flow.context,
     }
     if step <= len(items):
