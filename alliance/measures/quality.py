@@ -392,3 +392,12 @@ def as_dict(summary: QualitySummary) -> dict[str, Any]:
         "exclusions_applied": summary.exclusions,
         "exclusions_not_applied": list(summary.not_applied),
     }
+
+
+def default_index_period(today: date) -> tuple[date, date]:
+    """The latest twelve months of index events whose twelve-month windows
+    (± 60 days) have all closed by ``today``: ending twelve months and 61 days
+    before it."""
+    end = add_months(today - timedelta(days=WINDOW_DAYS + 1), -12)
+    start = add_months(end, -12) + timedelta(days=1)
+    return start, end

@@ -144,3 +144,23 @@ def test_the_partial_shows_the_figures(practice, world):
     assert "2 / 3 (66.7%)" in html
     assert "Hospice or palliative care" in html
     assert "<td>1 / 1</td>" in html  # the 12–17 stratum
+
+
+def test_the_outcome_sections_render_together(practice, world):
+    from django.template.loader import render_to_string
+
+    from alliance.measures.outcome_sections import outcome_sections
+
+    context = outcome_sections(
+        practice, start_day=date(2024, 1, 1), end_day=date(2024, 12, 31)
+    )
+    assert context["us_quality"].results[0].numerator == 2
+    html = render_to_string("measures/_outcome_sections.html", context)
+    for heading in (
+        "Outcomes on the paired anxiety measure",
+        "Functioning and employment",
+        "US depression measures",
+    ):
+        assert heading in html
+    default = outcome_sections(practice, today=date(2026, 1, 1))
+    assert default["us_quality"].end == date(2024, 11, 1)

@@ -134,3 +134,11 @@ def test_the_summary_counts_and_stratifies():
     assert (six.numerator, six.denominator) == (1, 2)  # 20→8 only
     assert summary.exclusions["Bipolar disorder"] == 1
     assert len(summary.not_applied) == 3
+
+
+def test_the_default_index_period_has_closed_windows():
+    from alliance.measures.quality import default_index_period
+
+    start, end = default_index_period(date(2026, 12, 6))
+    assert (start, end) == (date(2024, 10, 7), date(2025, 10, 6))
+    assert window(end, 12)[1] <= date(2026, 12, 6)
