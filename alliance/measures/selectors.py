@@ -244,10 +244,18 @@ def chart_measures(client: Client) -> ChartMeasures:
     """The measures card of the client chart: per measure the latest score and
     how many there are, the schedules (with what is due), open drafts,
     incomplete questionnaires kept for a risk answer, and open clinical
-    prompts. Five queries (six in termination), however many scores there are."""
+    prompts. Four queries (five in termination), however many scores there are."""
+    # The employment statuses ride on the episode query as subqueries, so
+    # the card needs no query of its own for them.
+    stages = {}
+    for stage in EmploymentStatus.Stage.values:
+        row = EmploymentStatus.objects.filter(episode=OuterRef("pk"), stage=stage)
+        stages[f"employment_{stage}_status"] = Subquery(row.values("status")[:1])
+        stages[f"employment_{stage}_at"] = Subquery(row.values("recorded_at")[:1])
     episode = (
         Episode.objects.filter(client=client)
         .select_related("client__practice")
+        .annotate(**stages)
         .order_by("-opened_at")
         .first()
     )
@@ -308,9 +316,15 @@ def chart_measures(client: Client) -> ChartMeasures:
     last = {(episode.pk, a.instrument): a.taken_at for a in latest}
     chart.schedules = _mark_due(schedules, None, last=last)
     chart.nhs = episode_nhs_outcome(episode)
-    chart.employment = {
-        row.stage: row for row in EmploymentStatus.objects.filter(episode=episode)
-    }
+    for stage in EmploymentStatus.Stage.values:
+        status = getattr(episode, f"employment_{stage}_status", None)
+        if status:
+            chart.employment[stage] = EmploymentStatus(
+                episode=episode,
+                stage=stage,
+                status=status,
+                recorded_at=getattr(episode, f"employment_{stage}_at"),
+            )
     return chart
 
 
