@@ -131,6 +131,7 @@ class PracticeForm(forms.ModelForm):
             "retention_years",
             "alert_escalation_hours",
             "api_enabled",
+            "drink_measure",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -97,6 +97,21 @@ class Practice(UUIDModel):
         help_text="Let staff use personal API tokens to read and change records "
         "through the REST API. When off, every token is refused.",
     )
+
+    # The drink the AUDIT and AUDIT-C questions count in (alliance.measures.drinks).
+    class DrinkMeasure(models.TextChoices):
+        WHO = "who", "WHO standard drinks (10 g of alcohol each)"
+        UK = "uk", "UK units (8 g of alcohol each)"
+        US = "us", "US standard drinks (14 g of alcohol each)"
+
+    drink_measure = models.CharField(
+        "alcohol questions count in",
+        max_length=3,
+        choices=DrinkMeasure.choices,
+        default=DrinkMeasure.WHO,
+        help_text="Explained to the client above every AUDIT and AUDIT-C question. "
+        "The AUDIT's own wording counts WHO standard drinks.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)

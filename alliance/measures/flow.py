@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django_htmx.http import push_url
 
 from alliance.measures import services
+from alliance.measures.drinks import DRINK_MEASURES, drink_note
 from alliance.measures.engine import Instrument, get_instrument
 from alliance.measures.forms import AnswerForm
 from alliance.measures.models import Administration
@@ -81,6 +82,9 @@ def item_screen_context(
         "steps": len(items),
         "error": error,
         "errors": errors or [],
+        "drink_note": drink_note(instrument.code, administration.client.practice)
+        if instrument.code in DRINK_MEASURES
+        else "",
         **flow.context,
     }
     if step <= len(items):

@@ -334,3 +334,53 @@ class ClinicalPrompt(UUIDModel):
     @property
     def is_open(self) -> bool:
         return self.dismissed_at is None
+
+
+class EmploymentStatus(UUIDModel):
+    """The client's employment status at the start (assessment) or the end of
+    an episode, one row per stage, in the categories of the NHS Data
+    Dictionary's EMPLOYMENT STATUS, which the NHS Talking Therapies data set
+    uses [S] (codes 01–08 and ZZ, as listed by the UK Renal Registry's copy of
+    the NHS Data Dictionary:
+    https://renalreg.github.io/resources/master/Types/Occupation.html). Labels
+    are in Alliance's words. A category, not free text: stored in the clear so
+    outcome reports can count it."""
+
+    class Stage(models.TextChoices):
+        START = "start", "At assessment"
+        END = "end", "At the end of treatment"
+
+    class Status(models.TextChoices):
+        EMPLOYED = "01", "Employed"
+        UNEMPLOYED = "02", "Unemployed and looking for work"
+        STUDENT = "03", "Student, not working or looking for work"
+        SICK_OR_DISABLED = "04", "Long-term sick or disabled"
+        HOMEMAKER = "05", "Looking after the family or home"
+        NOT_WORKING = "06", "Not working or looking for work, no benefits"
+        VOLUNTEER = "07", "Unpaid voluntary work only"
+        RETIRED = "08", "Retired"
+        NOT_STATED = "ZZ", "Asked, but chose not to say"
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="employment_statuses"
+    )
+    stage = models.CharField(max_length=5, choices=Stage.choices)
+    status = models.CharField(max_length=2, choices=Status.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    client_path = "episode__client"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "stage"], name="one_employment_status_per_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.get_status_display()}"
+
+    @property
+    def audit_client_uuid(self) -> object:
+        return self.episode.client.uuid

@@ -27,7 +27,12 @@ from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
-from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
+from alliance.measures.models import (
+    Administration,
+    ClinicalPrompt,
+    EmploymentStatus,
+    MeasureSchedule,
+)
 from alliance.measures.nhs import nhs_outcome
 
 HISTORY_LIMIT = 500
@@ -264,6 +269,21 @@ class ChartMeasures:
     instruments: list[tuple[str, str]] = field(default_factory=list)
     when_choices: list[tuple[str, str]] = field(default_factory=list)
     nhs: dict | None = None
+    # Employment status by stage ("start", "end"), and the choices.
+    employment: dict[str, EmploymentStatus] = field(default_factory=dict)
+    employment_stages: list[tuple[str, str]] = field(
+        default_factory=lambda: list(EmploymentStatus.Stage.choices)
+    )
+    employment_choices: list[tuple[str, str]] = field(
+        default_factory=lambda: list(EmploymentStatus.Status.choices)
+    )
+
+    @property
+    def employment_rows(self) -> list[tuple[str, EmploymentStatus | None]]:
+        return [
+            (label, self.employment.get(stage))
+            for stage, label in self.employment_stages
+        ]
 
 
 def episode_nhs_outcome(episode: Episode) -> dict:
@@ -312,9 +332,17 @@ def chart_measures(client: Client) -> ChartMeasures:
     how many there are, the schedules (with what is due), open drafts,
     incomplete questionnaires kept for a risk answer, and open clinical
     prompts. Seven queries (eight in termination), however many scores there are."""
+    # The employment statuses ride on the episode query as subqueries, so
+    # the card needs no query of its own for them.
+    stages = {}
+    for stage in EmploymentStatus.Stage.values:
+        row = EmploymentStatus.objects.filter(episode=OuterRef("pk"), stage=stage)
+        stages[f"employment_{stage}_status"] = Subquery(row.values("status")[:1])
+        stages[f"employment_{stage}_at"] = Subquery(row.values("recorded_at")[:1])
     episode = (
         Episode.objects.filter(client=client)
         .select_related("client__practice")
+        .annotate(**stages)
         .order_by("-opened_at")
         .first()
     )
@@ -377,6 +405,15 @@ def chart_measures(client: Client) -> ChartMeasures:
     last = {(episode.pk, a.instrument): a.taken_at for a in latest}
     chart.schedules = _mark_due(schedules, None, last=last)
     chart.nhs = episode_nhs_outcome(episode)
+    for stage in EmploymentStatus.Stage.values:
+        status = getattr(episode, f"employment_{stage}_status", None)
+        if status:
+            chart.employment[stage] = EmploymentStatus(
+                episode=episode,
+                stage=stage,
+                status=status,
+                recorded_at=getattr(episode, f"employment_{stage}_at"),
+            )
     return chart
 
 

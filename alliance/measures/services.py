@@ -45,7 +45,12 @@ from alliance.measures.engine import (
     RiskFlag,
     get_instrument,
 )
-from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
+from alliance.measures.models import (
+    Administration,
+    ClinicalPrompt,
+    EmploymentStatus,
+    MeasureSchedule,
+)
 from alliance.measures.selectors import next_due_dates
 from alliance.measures.tracking import refresh_tracks
 
@@ -823,3 +828,42 @@ def record_administration(
         administration, answers, by=by, request=request, in_progress=False
     )
     return submit_administration(administration, by=by, request=request, at=at)
+
+
+@transaction.atomic
+def record_employment(
+    episode: Episode,
+    *,
+    stage: str,
+    status: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> EmploymentStatus:
+    """Record (or correct) the client's employment status at the start or the
+    end of the episode: one status per stage, the latest answer kept."""
+    if stage not in EmploymentStatus.Stage.values:
+        raise ValidationError(
+            "Choose whether this is the status at assessment or at the end."
+        )
+    if status not in EmploymentStatus.Status.values:
+        raise ValidationError("Choose an employment status from the list.")
+    if stage == EmploymentStatus.Stage.START and not episode.is_open:
+        raise ValidationError(
+            "The episode is closed: the status at assessment can no longer be changed."
+        )
+    row = EmploymentStatus.objects.filter(episode=episode, stage=stage).first()
+    before = row.status if row else None
+    if row is None:
+        row = EmploymentStatus(episode=episode, stage=stage)
+    row.status = status
+    row.recorded_at = timezone.now()
+    row.recorded_by = by
+    row.save()
+    record(
+        by,
+        "employment_status.record",
+        row,
+        request=request,
+        detail={"stage": stage, "status": status, "before": before},
+    )
+    return row

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from alliance.measures import kiosk_views, views
+from alliance.measures import employment_views, kiosk_views, views
 
 app_name = "measures"
 urlpatterns = [
     path("episodes/<uuid:uuid>/assign/", views.assign, name="assign"),
     path("episodes/<uuid:uuid>/start/", views.start, name="start"),
+    path(
+        "episodes/<uuid:uuid>/employment/",
+        employment_views.record_employment,
+        name="employment",
+    ),
     path("episodes/<uuid:uuid>/<slug:instrument>/", views.history, name="history"),
     path("episodes/<uuid:uuid>/<slug:instrument>/chart.svg", views.chart, name="chart"),
     path("schedules/<uuid:uuid>/stop/", views.stop, name="stop"),

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from alliance.clients.models import Client, Episode
 from alliance.homework.selectors import review as homework_review
 from alliance.intake.models import Intake, IntakeSection
+from alliance.measures.adsm import nhs_caseness, nhs_caseness_rule
 from alliance.measures.change import IMPROVEMENT, classify_change
 from alliance.measures.charts import Point, progress_svg
 from alliance.measures.engine import get_instrument
@@ -53,7 +54,7 @@ SHOWN_PHASES = (*LATE_PHASES, Episode.Phase.CLOSED)
 RECOVERY_LABELS = {
     "recovered": "Recovered",
     "not_recovered": "Not recovered",
-    "not_applicable": "Not applicable: below the clinical cut-off at the start",
+    "not_applicable": "Not applicable: not in the clinical range at the start",
 }
 DIRECTION_LABELS = {"up": "Rising", "down": "Falling", "steady": "Steady"}
 
@@ -199,7 +200,20 @@ def _measures(episode: Episode) -> tuple[list[dict[str, Any]], dict[str, Any] | 
                 change = classify_change(instrument, first.total, last.total)
             except (ValueError, KeyError, TypeError, ZeroDivisionError):
                 change = None
-        recovery = _recovery(first.caseness, last.caseness, len(rows))
+        # Recovery as NHS Talking Therapies defines it, so on its cut-offs
+        # where it has one (GAD-7 8, not the screening cut-off 10 that the
+        # stored score carries); other measures keep their own caseness.
+        rule = nhs_caseness_rule(code)
+        case_first = nhs_caseness(code, first.total) if rule else first.caseness
+        case_last = nhs_caseness(code, last.total) if rule else last.caseness
+        if (
+            not rule
+            and instrument is not None
+            and instrument.caseness_cutoff is not None
+        ):
+            side = "or more" if instrument.better == "lower" else "or less"
+            rule = f"{name} {instrument.caseness_cutoff:g} {side}"
+        recovery = _recovery(case_first, case_last, len(rows))
         measures.append(
             {
                 "code": code,
@@ -224,8 +238,9 @@ def _measures(episode: Episode) -> tuple[list[dict[str, Any]], dict[str, Any] | 
                 "clinically_significant": (
                     change.clinically_significant if change else None
                 ),
-                "caseness_first": first.caseness,
-                "caseness_last": last.caseness,
+                "caseness_first": case_first,
+                "caseness_last": case_last,
+                "caseness_rule": rule,
                 "recovery": recovery,
                 "recovery_label": RECOVERY_LABELS.get(recovery or "", ""),
                 "reliable_recovery": (
@@ -462,11 +477,7 @@ def summary_prefill(episode: Episode, facts: dict[str, Any]) -> dict[str, str]:
             f"({a['direction_label'].lower()})."
         )
 
-    remaining = [
-        f"{m['name']} still above the clinical cut-off at the last score ({m['last']:g})."
-        for m in facts["measures"]
-        if m["caseness_last"]
-    ]
+    remaining = [_still_clinical(m) for m in facts["measures"] if m["caseness_last"]]
     latest = {g["uuid"]: g for g in facts["goals"]}
     for goal in goals:
         level = latest.get(str(goal.uuid), {}).get("level")
@@ -538,6 +549,16 @@ def summary_prefill(episode: Episode, facts: dict[str, Any]) -> dict[str, str]:
             "You are welcome to get in touch with us again:\n" + contact
         ),
     }
+
+
+def _still_clinical(m: dict[str, Any]) -> str:
+    """The last score is still on the clinical side of the cut-off: above it
+    where lower is better, below it where higher is better (WHO-5)."""
+    side = "at or below" if m.get("better") == "higher" else "at or above"
+    return (
+        f"{m['name']} still {side} the clinical cut-off at the last score "
+        f"({m['last']:g})."
+    )
 
 
 def _plain_measure(m: dict[str, Any]) -> str:

@@ -92,6 +92,13 @@ case(
     method="POST",
     data={"instrument": "gad7", "mode": "clinician"},
 )
+case(
+    "measures:employment",
+    **clinical(302, write=True),
+    kind="episode",
+    method="POST",
+    data={"stage": "start", "status": "01"},
+)
 case("measures:history", **clinical(), kind="episode", kwargs=_with_instrument)
 case("measures:chart", **clinical(), kind="episode", kwargs=_with_instrument)
 case(

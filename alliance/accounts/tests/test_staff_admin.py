@@ -87,6 +87,7 @@ PRACTICE_FORM = {
     "followup_months": "1,3,6",
     "retention_years": "20",
     "alert_escalation_hours": "4",
+    "drink_measure": "who",
     "version": "1",
 }
 

@@ -146,3 +146,21 @@ def test_it_puts_one_clinician_on_leave_with_cover(seeded):
     alice = User.objects.get(email="alice.moreno@riverside.example")
     sam = User.objects.get(email="sam.whitfield@riverside.example")
     assert permissions.covered_clinician_ids(alice) == [sam.pk]
+
+
+def test_it_gives_anxiety_measures_wsas_and_employment(seeded):
+    from alliance.accounts.models import Practice
+    from alliance.measures.adsm import ADSM_CODES
+    from alliance.measures.models import Administration, EmploymentStatus
+    from alliance.measures.outcome_sections import outcome_sections
+
+    codes = set(Administration.objects.current().values_list("instrument", flat=True))
+    assert "wsas" in codes
+    assert len(codes & set(ADSM_CODES)) >= 2
+    assert EmploymentStatus.objects.filter(stage="start").exists()
+    assert EmploymentStatus.objects.filter(stage="end").exists()
+    sections = outcome_sections(Practice.objects.get())
+    paired = {row.code for row in sections["adsm"].rows}
+    assert "gad7" in paired
+    assert paired & set(ADSM_CODES)
+    assert sections["work"].wsas_paired > 0

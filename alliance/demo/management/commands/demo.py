@@ -40,6 +40,7 @@ from alliance.clients.services import (
     transition_episode,
 )
 from alliance.demo import content
+from alliance.demo.seed_adsm import seed_adsm
 from alliance.demo.seed_alerts import seed_alerts
 from alliance.demo.seed_cover import seed_cover
 from alliance.demo.seed_endings import seed_endings, write_ending
@@ -195,6 +196,7 @@ class Command(BaseCommand):
         seed_intakes_and_plans(
             self.clients, staff=self.staff, now=self.now, zone=self.zone, rng=self.rng
         )
+        seed_adsm(self.clients, rng=self.rng)
         self._today()
         self._risk_and_supervision()
         seed_cover(staff, today=practice.today())
