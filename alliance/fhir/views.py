@@ -17,7 +17,9 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from alliance import permissions
@@ -26,7 +28,13 @@ from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.clients.models import Consent
 from alliance.fhir import bulk, search
-from alliance.fhir.auth import NotAuthenticated, acting_user, note_bodies_allowed
+from alliance.fhir.auth import (
+    NotAuthenticated,
+    TokenRefused,
+    acting_user,
+    note_bodies_allowed,
+    uses_token,
+)
 from alliance.fhir.capability import capability_statement
 from alliance.fhir.models import ExportFile, ExportJob
 from alliance.intake.models import ProvisionalDiagnosis
@@ -63,6 +71,13 @@ def fhir_response(body: Any, *, status: int = 200) -> HttpResponse:
     )
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+def _no_response(request: HttpRequest) -> HttpResponse:  # pragma: no cover
+    raise AssertionError("only process_view is used")
+
+
 def fhir_view(
     view: Callable[..., HttpResponse] | None = None,
     *,
@@ -74,9 +89,18 @@ def fhir_view(
     if view is None:
         return lambda inner: fhir_view(inner, methods=methods)
 
+    @csrf_exempt
     @login_not_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A bearer token is not sent by a browser on its own, so token calls
+        # need no CSRF token; a session's unsafe call (an export's DELETE) does.
+        if not uses_token(request) and request.method not in SAFE_METHODS:
+            refused = CsrfViewMiddleware(_no_response).process_view(
+                request, None, (), {}
+            )
+            if refused is not None:
+                return outcome(403, "forbidden", "The CSRF check failed.")
         if request.method not in methods:
             response = outcome(
                 405, "not-supported", f"This endpoint takes {', '.join(methods)} only."
@@ -86,6 +110,8 @@ def fhir_view(
         try:
             acting_user(request)
             return view(request, *args, **kwargs)
+        except TokenRefused as refused:
+            return outcome(refused.status, "security", refused.detail)
         except NotAuthenticated:
             return outcome(
                 401, "login", "Sign in (or present a token) to use the FHIR API."
