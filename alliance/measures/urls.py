@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance.measures import views
+from alliance.measures import outcomes_views, views
 
 app_name = "measures"
 urlpatterns = [
@@ -23,6 +23,6 @@ urlpatterns = [
 
 # Practice outcomes: aggregates for the practice admin and clinicians.
 urlpatterns += [
-    path("outcomes/", views.outcomes_page, name="outcomes"),
-    path("outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
+    path("outcomes/", outcomes_views.outcomes_page, name="outcomes"),
+    path("outcomes.csv", outcomes_views.outcomes_csv, name="outcomes_csv"),
 ]

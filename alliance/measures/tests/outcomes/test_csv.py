@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
+from alliance.measures.outcomes_views import _csv_cell
 from alliance.measures.tests.outcomes.helpers import scored_episode
-from alliance.measures.views import _csv_cell
 
 URL = reverse("measures:outcomes_csv")
 
