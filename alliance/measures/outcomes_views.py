@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,7 @@ from alliance import permissions
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.core.downloads import download_response
-from alliance.measures import outcomes
+from alliance.measures import outcomes, service_figures
 from alliance.measures.forms import OutcomesFilterForm
 
 # A spreadsheet runs a cell starting with one of these as a formula.
@@ -32,6 +32,19 @@ class OutcomesReport:
     user: User
     form: OutcomesFilterForm
     result: outcomes.PracticeOutcomes | None
+    # Whose episodes the service figures cover (None: the whole practice),
+    # and the period as aware datetimes.
+    scope: Any = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def records(self) -> list[service_figures.EpisodeRecord]:
+        return service_figures.episode_records(
+            self.user.practice,  # type: ignore[arg-type]
+            clinician=self.scope,
+            since=self.since,
+            until=self.until,
+        )
 
 
 def _outcomes_report(request: HttpRequest) -> OutcomesReport:
@@ -53,7 +66,7 @@ def _outcomes_report(request: HttpRequest) -> OutcomesReport:
     result = outcomes.practice_outcomes(
         user.practice, clinician=scope, since=since, until=until
     )
-    return OutcomesReport(user, form, result)
+    return OutcomesReport(user, form, result, scope, since, until)
 
 
 def _day(day: date) -> str:
@@ -83,10 +96,28 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
     if report.result is not None:
         result = report.result
         data = report.form.cleaned_data
+        records = report.records()
         context.update(
             period=_period_label(data["since"], data["until"]),
             csv_url=f"{reverse('measures:outcomes_csv')}?{report.form.query()}",
+            episodes_csv_url=(
+                f"{reverse('measures:outcomes_episodes_csv')}?{report.form.query()}"
+            ),
             unstable=any(row.unstable for row in [*result.rows, result.overall]),
+            waits=service_figures.waits(records),
+            attendance=service_figures.attendance(
+                report.user.practice,  # type: ignore[arg-type]
+                clinician=report.scope,
+                since=report.since,
+                until=report.until,
+            ),
+            sustained=service_figures.sustained_recovery(records),
+            late_hours=service_figures.LATE_CANCEL_HOURS,
+            scope_label=(
+                "the whole practice"
+                if report.scope is None
+                else "the clinicians in the table"
+            ),
         )
         record(
             report.user,
@@ -116,9 +147,11 @@ OUTCOMES_CSV_HEADER = [
     "Clinician",
     "Period from",
     "Period to",
+    "Ended referrals",
+    "Finished courses (ended, 2 or more treatment sessions)",
     "Episodes with paired scores",
-    "Finished courses (2 or more sessions)",
-    "Not finished (fewer than 2 sessions)",
+    "Finished courses with paired scores",
+    "Paired scores but fewer than 2 treatment sessions",
     "At caseness at the start",
     "Not at caseness at the start",
     "Recovered",
@@ -133,6 +166,9 @@ OUTCOMES_CSV_HEADER = [
     "Reliable deterioration",
     "Reliable deterioration denominator (finished)",
     "Reliable deterioration rate %",
+    "No reliable change",
+    "No reliable change denominator (finished)",
+    "No reliable change rate %",
     "A denominator below 10 (unstable)",
 ]
 
@@ -157,11 +193,13 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     )
     writer = csv.writer(response)
     writer.writerow(OUTCOMES_CSV_HEADER)
-    for row in [*result.rows, result.overall]:
+    for row in [*result.rows, result.overall, result.open]:
         cells = [
             row.label,
             detail["since"],
             detail["until"],
+            row.ended,
+            row.courses,
             row.paired,
             row.finished,
             row.not_finished,
@@ -171,7 +209,117 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
             *_csv_rate(row.reliable_improvement),
             *_csv_rate(row.reliable_recovery),
             *_csv_rate(row.reliable_deterioration),
+            *_csv_rate(row.no_reliable_change_rate),
             "yes" if row.unstable else "",
         ]
         writer.writerow([_csv_cell(cell) for cell in cells])
     return response
+
+
+EPISODES_CSV_HEADER = [
+    "Episode (pseudonymous id)",
+    "Status",
+    "Referral date",
+    "Assessment date",
+    "First treatment date",
+    "Treatment end date",
+    "End reason",
+    "Treatment sessions held",
+    "Did not attend",
+    "Cancelled",
+    "Finished course (ended, 2 or more treatment sessions)",
+    "Days referral to assessment",
+    "Days referral to first treatment",
+    "PHQ-9 first",
+    "PHQ-9 last in treatment",
+    "GAD-7 first",
+    "GAD-7 last in treatment",
+    "At caseness at the start",
+    "At caseness at the end",
+    "Recovered",
+    "Reliable change",
+    "Reliable recovery",
+]
+
+
+def _date(moment: datetime | None, zone: Any) -> str:
+    return "" if moment is None else moment.astimezone(zone).date().isoformat()
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _change(flags: dict[str, Any]) -> str:
+    if not flags.get("eligible"):
+        return ""
+    if flags["reliable_improvement"]:
+        return "reliable improvement"
+    if flags["reliable_deterioration"]:
+        return "reliable deterioration"
+    return "no reliable change"
+
+
+def _score(pair: tuple[float, float] | None, index: int) -> Any:
+    if pair is None:
+        return ""
+    value = pair[index]
+    return int(value) if float(value).is_integer() else value
+
+
+@require_GET
+def outcomes_episodes_csv(request: HttpRequest) -> HttpResponse:
+    """One row per episode (ended in the period, then those still open) for a
+    dataset return: pseudonymous ids, dates, counts and outcome categories,
+    no names. Only the episodes of the clinicians in the user's scope."""
+    report = _outcomes_report(request)
+    if report.result is None:
+        return redirect(f"{reverse('measures:outcomes')}?{request.GET.urlencode()}")
+    zone = report.user.practice.zone  # type: ignore[union-attr]
+    records = report.records()
+    detail = {**report.form.filters(), "episodes": len(records)}
+    record(report.user, "outcomes.export_episodes", request=request, detail=detail)
+    name = "alliance-outcome-episodes"
+    if detail["since"]:
+        name += f"-from-{detail['since']}"
+    if detail["until"]:
+        name += f"-to-{detail['until']}"
+    response = download_response(
+        b"", f"{name}.csv", content_type="text/csv; charset=utf-8"
+    )
+    writer = csv.writer(response)
+    writer.writerow(EPISODES_CSV_HEADER)
+    for r in records:
+        scores = r.outcome
+        flags = scores.outcome if scores is not None else {}
+        writer.writerow(
+            [
+                r.pseudonym,
+                "ended" if r.ended_at else "open",
+                _date(r.referred_at, zone),
+                _date(r.assessed_at, zone),
+                _date(r.first_treatment_at, zone),
+                _date(r.ended_at, zone),
+                r.end_reason,
+                r.sessions,
+                r.did_not_attend,
+                r.cancelled,
+                "yes" if r.finished_course else "no",
+                _blank(r.days_to(r.assessed_at)),
+                _blank(r.days_to(r.first_treatment_at)),
+                _score(scores.phq9 if scores else None, 0),
+                _score(scores.phq9 if scores else None, 1),
+                _score(scores.gad7 if scores else None, 0),
+                _score(scores.gad7 if scores else None, 1),
+                _flag(flags.get("caseness_at_start")),
+                _flag(flags.get("caseness_at_end")),
+                _flag(flags.get("recovery")),
+                _change(flags),
+                _flag(flags.get("reliable_recovery")),
+            ]
+        )
+    return response
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value

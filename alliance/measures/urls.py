@@ -25,4 +25,9 @@ urlpatterns = [
 urlpatterns += [
     path("outcomes/", outcomes_views.outcomes_page, name="outcomes"),
     path("outcomes.csv", outcomes_views.outcomes_csv, name="outcomes_csv"),
+    path(
+        "outcomes-episodes.csv",
+        outcomes_views.outcomes_episodes_csv,
+        name="outcomes_episodes_csv",
+    ),
 ]
