@@ -164,3 +164,17 @@ def test_the_migration_makes_each_episodes_first_kept_appointment_an_assessment(
         later.pk: "treatment",
         other.pk: "assessment",
     }
+
+
+def test_the_practice_settings_keep_purposes_tidy(practice):
+    from alliance.accounts.forms import PracticeForm
+
+    def clean(text):
+        form = PracticeForm(instance=practice)
+        form.cleaned_data = {"appointment_purposes": text}
+        return form.clean_appointment_purposes()
+
+    assert clean("  Group \n\nGroup\nCouples session") == "Group\nCouples session"
+    with pytest.raises(ValidationError) as exc:
+        clean("x" * 61)
+    assert "Keep each purpose under 60 characters" in exc.value.messages[0]
