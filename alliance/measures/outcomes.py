@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -283,7 +284,11 @@ def episode_outcomes(
     treatment (ended in the period when one is given, or still open), in one
     query."""
     scores = Administration.objects.filter(episode__in=episodes.values("pk"))
-    sql, params = _episode_sql(episodes, scores, since=since, until=until)
+    try:
+        sql, params = _episode_sql(episodes, scores, since=since, until=until)
+    except EmptyResultSet:
+        # An empty list of episodes (``pk__in=[]``) has no SQL at all.
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT * FROM ({sql}) x "  # noqa: S608

@@ -291,3 +291,13 @@ def test_the_page_shows_the_new_figures(as_user, ada, alice):
     ):
         assert text in page
     assert "Paige" not in page
+
+
+def test_a_period_without_episodes_shows_empty_figures(as_user, ada, alice):
+    scored_episode(alice, "Now", phq9=(18, 7), gad7=(14, 5), sessions=2)
+    for name in ("measures:outcomes", "measures:outcomes_episodes_csv"):
+        response = as_user(ada).get(
+            reverse(name), {"since": "2001-01-01", "until": "2001-12-31"}
+        )
+        assert response.status_code == 200
+    assert episode_outcomes(Episode.objects.none()) == []
