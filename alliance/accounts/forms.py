@@ -128,6 +128,7 @@ class PracticeForm(forms.ModelForm):
             "quiet_hours_start",
             "quiet_hours_end",
             "followup_months",
+            "appointment_purposes",
             "retention_years",
             "alert_escalation_hours",
             "api_enabled",
@@ -153,6 +154,21 @@ class PracticeForm(forms.ModelForm):
         if months[0] < 1 or months[-1] > 60:
             raise forms.ValidationError("Each follow-up falls 1 to 60 months on.")
         return ",".join(str(month) for month in months)
+
+    def clean_appointment_purposes(self) -> str:
+        lines = [
+            line.strip()
+            for line in self.cleaned_data["appointment_purposes"].splitlines()
+            if line.strip()
+        ]
+        for line in lines:
+            if len(line) > 60:
+                raise forms.ValidationError(
+                    f"Keep each purpose under 60 characters (“{line[:20]}…” is longer)."
+                )
+        if len(lines) > 20:
+            raise forms.ValidationError("Twenty purposes at most.")
+        return "\n".join(dict.fromkeys(lines))
 
     def clean_retention_years(self) -> int:
         years = self.cleaned_data["retention_years"]

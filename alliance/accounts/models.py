@@ -74,6 +74,16 @@ class Practice(UUIDModel):
         default="1,3,6",
         help_text="Comma-separated, e.g. 1,3,6.",
     )
+    # Scheduling: purposes besides the built-in ones (assessment, treatment,
+    # review, follow-up, booster). They never count as treatment sessions.
+    appointment_purposes = models.TextField(
+        "more appointment purposes",
+        blank=True,
+        default="",
+        help_text="One a line, e.g. Couples session. Besides assessment, "
+        "treatment, review, follow-up and booster. Only treatment appointments "
+        "count as treatment sessions in outcomes.",
+    )
     retention_years = models.PositiveIntegerField(
         "record retention (years after the last episode closes)",
         default=20,
@@ -139,6 +149,15 @@ class Practice(UUIDModel):
         return sorted(
             {int(part) for part in self.followup_months.split(",") if part.strip()}
         )
+
+    def appointment_purpose_list(self) -> list[str]:
+        """The practice's own appointment purposes, in the order written."""
+        seen: list[str] = []
+        for line in self.appointment_purposes.splitlines():
+            label = line.strip()
+            if label and label not in seen:
+                seen.append(label)
+        return seen
 
     def in_quiet_hours(self, moment: time) -> bool:
         """Whether a wall-clock time (practice zone) falls in quiet hours; the

@@ -322,10 +322,14 @@ def _scores(administrations: Any) -> dict[int, dict[str, Scores]]:
 
 
 def _sessions(episodes: Any) -> dict[int, int]:
-    # Appointments belong to scheduling; reached by reverse relation.
+    # Appointments belong to scheduling; reached by reverse relation. Only
+    # held treatment appointments count as sessions (outcomes.TREATMENT).
+    from alliance.measures.outcomes import TREATMENT
+
+    held = Q(appointments__status="held", appointments__purpose=TREATMENT)
     return dict(
         episodes.order_by()
-        .annotate(held=Count("appointments", filter=Q(appointments__status="held")))
+        .annotate(held=Count("appointments", filter=held))
         .values_list("pk", "held")
     )
 
@@ -381,6 +385,23 @@ def adsm_fields(outcome: AdsmOutcome) -> dict[str, str]:
         "paired_reliable_deterioration": _flag(outcome.reliable_deterioration),
         "paired_reliable_recovery": _flag(outcome.reliable_recovery),
     }
+
+
+# The per-episode CSV's columns, in order (keys of ``adsm_fields``).
+ADSM_COLUMNS = [
+    "problem_descriptor",
+    "diagnosis_code",
+    "recommended_anxiety_measure",
+    "paired_anxiety_measure",
+    "adsm_missing_gad7_used",
+    "paired_first",
+    "paired_last",
+    "paired_caseness_at_start",
+    "paired_recovery",
+    "paired_reliable_improvement",
+    "paired_reliable_deterioration",
+    "paired_reliable_recovery",
+]
 
 
 def episode_adsm_fields(episode: Episode) -> dict[str, str]:

@@ -3,7 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.http import urlencode
 
+from alliance.accounts.models import User
+from alliance.core.widgets import DateInput
 from alliance.measures.engine import Instrument, Item
 from alliance.measures.models import Administration, MeasureSchedule
 from alliance.measures.selectors import instrument_choices
@@ -147,3 +150,62 @@ class KioskExitForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="For the clinician: enter your password to unlock this device.",
     )
+
+
+# Practice outcomes: the period and clinician filter.
+OUTCOME_YEARS = (2000, 2100)
+
+
+class OutcomesFilterForm(forms.Form):
+    since = forms.DateField(
+        label="From",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave both dates empty for all time.",
+    )
+    until = forms.DateField(label="To", required=False, widget=DateInput())
+    clinician = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "Choose a clinician from the list."},
+    )
+
+    def __init__(self, data: Any, *, clinicians: list[User] | None) -> None:
+        super().__init__(data)
+        if clinicians is None:
+            del self.fields["clinician"]
+            self.clinicians: dict[str, User] = {}
+        else:
+            self.clinicians = {str(c.uuid): c for c in clinicians}
+            self.fields["clinician"].choices = [  # type: ignore[attr-defined]
+                ("", "Every clinician"),
+                *((key, c.full_name) for key, c in self.clinicians.items()),
+            ]
+
+    def clean_clinician(self) -> User | None:
+        return self.clinicians.get(self.cleaned_data.get("clinician") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = OUTCOME_YEARS
+        for name in ("since", "until"):
+            day = data.get(name)
+            if day and not first <= day.year <= last:
+                self.add_error(name, f"Choose a date between {first} and {last}.")
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end of the period is before its start.")
+        return data
+
+    def filters(self) -> dict[str, str]:
+        """The cleaned filter as text: ISO dates and the clinician's UUID."""
+        data = self.cleaned_data
+        clinician = data.get("clinician")
+        return {
+            "since": data["since"].isoformat() if data.get("since") else "",
+            "until": data["until"].isoformat() if data.get("until") else "",
+            "clinician": str(clinician.uuid) if clinician else "",
+        }
+
+    def query(self) -> str:
+        """The cleaned filter as a query string, for the CSV link."""
+        return urlencode({k: v for k, v in self.filters().items() if v})

@@ -4,7 +4,10 @@ the database.
 Per episode, on the PHQ-9 + GAD-7 pair: the first and last current scores
 (submitted, not replaced by a correction; ordered by when the client answered),
 how many there are, when the last was taken, and how many treatment sessions
-were held (appointments marked held). ``alliance.measures.nhs`` defines the
+were held (appointments for treatment marked held; assessments, reviews,
+follow-ups and boosters do not count). Scores count only *in treatment*:
+taken before the episode's treatment ended (``treatment_end``) and not given
+at an aftercare follow-up, which are reported apart and never replace them. ``alliance.measures.nhs`` defines the
 outcomes; this module only gathers the numbers for it:
 
 - ``episode_outcomes`` returns one ``EpisodeOutcome`` per episode, classified
@@ -16,8 +19,9 @@ outcomes; this module only gathers the numbers for it:
 
 An episode has *paired scores* when it has at least two current scores on each
 of the PHQ-9 and the GAD-7 (first and last then come from different
-occasions). A *period* selects episodes by their last PHQ-9 or GAD-7 score:
-``since <= last score < until``.
+occasions). A *period* selects ended episodes by when treatment ended:
+``since <= treatment end < until``; episodes still open are counted apart
+(``PracticeOutcomes.open``), never with ended ones.
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
     Exists,
@@ -38,13 +44,15 @@ from django.db.models import (
     Q,
     QuerySet,
     RowRange,
+    Subquery,
     Value,
+    When,
     Window,
 )
-from django.db.models.functions import FirstValue, LastValue, RowNumber
+from django.db.models.functions import Coalesce, FirstValue, LastValue, RowNumber
 
 from alliance.accounts.models import Practice, User
-from alliance.clients.models import Episode
+from alliance.clients.models import Episode, EpisodeTransition
 from alliance.measures.models import Administration
 from alliance.measures.nhs import (
     GAD7_CASENESS,
@@ -59,7 +67,12 @@ from alliance.measures.nhs import (
 PHQ9, GAD7 = "phq9", "gad7"
 # Below this many referrals a rate moves a lot with one episode either way.
 UNSTABLE_BELOW = 10
+# The appointment purpose that counts as a treatment session (scheduling's
+# Appointment.Purpose.TREATMENT; measures does not import scheduling).
+TREATMENT = "treatment"
 COUNTS = (
+    "ended",
+    "courses",
     "paired",
     "finished",
     "at_caseness",
@@ -67,10 +80,55 @@ COUNTS = (
     "reliably_improved",
     "reliably_deteriorated",
     "reliably_recovered",
+    "no_reliable_change",
 )
 
 
 # --- the per-episode numbers, as SQL -----------------------------------------------
+
+
+def treatment_end(episode: str = "pk") -> Case:
+    """When the episode's treatment ended, as an expression on episodes (or on
+    rows whose ``episode`` column names the episode): the first move into
+    aftercare or closed after which it never went back to active treatment;
+    the closing time when no move was recorded; NULL while it is open and not
+    in aftercare."""
+    back_to_active = EpisodeTransition.objects.filter(
+        episode=OuterRef(OuterRef(episode)),
+        to_phase=Episode.Phase.ACTIVE,
+        at__gt=OuterRef("at"),
+    )
+    ends = (
+        EpisodeTransition.objects.filter(
+            episode=OuterRef(episode), to_phase__in=Episode.ENDED_PHASES
+        )
+        .exclude(Exists(back_to_active))
+        .order_by("at", "pk")
+        .values("at")[:1]
+    )
+    prefix = "" if episode == "pk" else "episode__"
+    return Case(
+        When(
+            **{f"{prefix}phase__in": Episode.ENDED_PHASES},
+            then=Coalesce(Subquery(ends), F(f"{prefix}closed_at")),
+        ),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def in_treatment(scores: QuerySet[Administration]) -> QuerySet[Administration]:
+    """The scores taken in treatment: before the episode's treatment ended,
+    and not given at an aftercare follow-up."""
+    # Follow-ups live in aftercare; reached by the reverse relation's table.
+    follow_up = Administration.followups.through.objects.filter(  # type: ignore[attr-defined]
+        administration_id=OuterRef("pk")
+    )
+    return (
+        scores.annotate(treatment_ended=treatment_end("episode"))
+        .filter(Q(treatment_ended__isnull=True) | Q(taken_at__lt=F("treatment_ended")))
+        .exclude(Exists(follow_up))
+    )
 
 
 def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
@@ -86,7 +144,7 @@ def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
     # third faster on a million scores.
     replaced = Administration.objects.filter(corrects=OuterRef("pk"))
     return (
-        scores.submitted()
+        in_treatment(scores.submitted())
         .exclude(Exists(replaced))
         .filter(instrument__in=(PHQ9, GAD7), total__isnull=False)
         .annotate(
@@ -115,7 +173,13 @@ def _session_rows(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     return (
         episodes.order_by()
         .values("pk", "clinician_id")
-        .annotate(sessions=Count("appointments", filter=Q(appointments__status="held")))
+        .annotate(
+            sessions=Count(
+                "appointments",
+                filter=Q(appointments__status="held", appointments__purpose=TREATMENT),
+            ),
+            ended_at=treatment_end(),
+        )
     )
 
 
@@ -126,8 +190,10 @@ def _episode_sql(
     since: datetime | None,
     until: datetime | None,
 ) -> tuple[str, list[Any]]:
-    """SQL for one row per episode with scores (episode_id, clinician_id,
-    sessions, phq9_first … gad7_count, last_taken), and its parameters.
+    """SQL for one row per episode (episode_id, clinician_id, sessions,
+    ended_at, phq9_first … gad7_count, last_taken; the scores NULL when it
+    has none), and its parameters: ended episodes whose treatment ended in
+    the period, and every open one.
 
     ``scores`` must hold the administrations of ``episodes`` (callers pass
     the cheapest filter that does). The inner queries come from the ORM; only
@@ -148,20 +214,21 @@ def _episode_sql(
             params.append(code)
     period, period_params = [], []
     if since is not None:
-        period.append("p.last_taken >= %s")
+        period.append("e.ended_at >= %s")
         period_params.append(connection.ops.adapt_datetimefield_value(since))
     if until is not None:
-        period.append("p.last_taken < %s")
+        period.append("e.ended_at < %s")
         period_params.append(connection.ops.adapt_datetimefield_value(until))
-    where = f"WHERE {' AND '.join(period)}" if period else ""
+    where = f"WHERE (e.ended_at IS NULL OR ({' AND '.join(period)}))" if period else ""
     # Identifiers and fragments are this module's constants; values are
     # parameters.
     sql = (
         "SELECT e.pk AS episode_id, e.clinician_id, COALESCE(e.sessions, 0) AS "  # noqa: S608
-        "sessions, p.phq9_first, p.phq9_last, p.phq9_count, p.gad7_first, "
-        "p.gad7_last, p.gad7_count, p.last_taken "
+        "sessions, e.ended_at, p.phq9_first, p.phq9_last, "
+        "COALESCE(p.phq9_count, 0) AS phq9_count, p.gad7_first, "
+        "p.gad7_last, COALESCE(p.gad7_count, 0) AS gad7_count, p.last_taken "
         f"FROM ({session_sql}) e "
-        f"INNER JOIN (SELECT s.episode_id, {', '.join(columns)}, "
+        f"LEFT JOIN (SELECT s.episode_id, {', '.join(columns)}, "
         f"MAX(s.last_taken) AS last_taken FROM ({score_sql}) s "
         "GROUP BY s.episode_id) p ON p.episode_id = e.pk "
         f"{where}"
@@ -179,6 +246,7 @@ class EpisodeOutcome:
     episode_id: int
     clinician_id: int
     sessions: int
+    ended_at: datetime | None
     phq9: tuple[float, float] | None
     gad7: tuple[float, float] | None
     phq9_count: int
@@ -212,18 +280,28 @@ def episode_outcomes(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[EpisodeOutcome]:
-    """The outcome of each episode that has a PHQ-9 or GAD-7 score (its last
-    one in the period when one is given), in one query."""
+    """The outcome of each episode that has a PHQ-9 or GAD-7 score in
+    treatment (ended in the period when one is given, or still open), in one
+    query."""
     scores = Administration.objects.filter(episode__in=episodes.values("pk"))
-    sql, params = _episode_sql(episodes, scores, since=since, until=until)
+    try:
+        sql, params = _episode_sql(episodes, scores, since=since, until=until)
+    except EmptyResultSet:
+        # An empty list of episodes (``pk__in=[]``) has no SQL at all.
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ORDER BY e.pk", params)
+        cursor.execute(
+            f"SELECT * FROM ({sql}) x "  # noqa: S608
+            "WHERE x.phq9_count > 0 OR x.gad7_count > 0 ORDER BY x.episode_id",
+            params,
+        )
         rows = cursor.fetchall()
     results = []
     for (
         episode_id,
         clinician_id,
         sessions,
+        ended_at,
         phq9_first,
         phq9_last,
         phq9_count,
@@ -240,6 +318,7 @@ def episode_outcomes(
                 episode_id=episode_id,
                 clinician_id=clinician_id,
                 sessions=sessions,
+                ended_at=_as_datetime(ended_at),
                 phq9=phq9,
                 gad7=gad7,
                 phq9_count=phq9_count,
@@ -262,17 +341,23 @@ def _conditions() -> dict[str, str]:
     case_at_end = f"({p2} >= {PHQ9_CASENESS} OR {g2} >= {GAD7_CASENESS})"
     down = f"({p1} - {p2} >= {PHQ9_RELIABLE} OR {g1} - {g2} >= {GAD7_RELIABLE})"
     up = f"({p2} - {p1} >= {PHQ9_RELIABLE} OR {g2} - {g1} >= {GAD7_RELIABLE})"
-    finished = f"(sessions >= {MIN_SESSIONS})"
+    paired = "(phq9_count >= 2 AND gad7_count >= 2)"
+    courses = f"(sessions >= {MIN_SESSIONS})"
+    finished = f"({paired} AND {courses})"
     improved = f"{down} AND NOT {up}"
     recovered = f"{finished} AND {case_at_start} AND NOT {case_at_end}"
     return {
-        "paired": "1 = 1",
+        "ended": "1 = 1",
+        "courses": courses,
+        "paired": paired,
         "finished": finished,
         "at_caseness": f"{finished} AND {case_at_start}",
         "recovered": recovered,
         "reliably_improved": f"{finished} AND {improved}",
         "reliably_deteriorated": f"{finished} AND {up} AND NOT {down}",
         "reliably_recovered": f"{recovered} AND {improved}",
+        "no_reliable_change": f"{finished} AND NOT ({down} AND NOT {up}) "
+        f"AND NOT ({up} AND NOT {down})",
     }
 
 
@@ -283,21 +368,26 @@ def outcome_counts(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> dict[int, dict[str, int]]:
-    """Counts per clinician id of the episodes with paired scores, in one
-    query. ``scores`` must hold the administrations of ``episodes``."""
+    """Counts per clinician id of the episodes whose treatment ended in the
+    period, and (under the key ``None``) of every open episode, in one query.
+    ``scores`` must hold the administrations of ``episodes``."""
     inner, params = _episode_sql(episodes, scores, since=since, until=until)
     sums = ", ".join(
         f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
         for name, condition in _conditions().items()
     )
     sql = (
-        f"SELECT clinician_id, {sums} FROM ({inner}) episode_scores "  # noqa: S608
-        "WHERE phq9_count >= 2 AND gad7_count >= 2 GROUP BY clinician_id"
+        "SELECT CASE WHEN ended_at IS NULL THEN NULL ELSE clinician_id END, "  # noqa: S608
+        f"{sums} FROM ({inner}) episode_scores "
+        "GROUP BY CASE WHEN ended_at IS NULL THEN NULL ELSE clinician_id END"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {row[0]: dict(zip(COUNTS, map(int, row[1:]), strict=True)) for row in rows}
+    return {
+        row[0]: dict(zip(COUNTS, (int(n or 0) for n in row[1:]), strict=True))
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -320,6 +410,8 @@ class OutcomeRow:
 
     label: str
     clinician: User | None
+    ended: int = 0
+    courses: int = 0
     paired: int = 0
     finished: int = 0
     at_caseness: int = 0
@@ -327,10 +419,17 @@ class OutcomeRow:
     reliably_improved: int = 0
     reliably_deteriorated: int = 0
     reliably_recovered: int = 0
+    no_reliable_change: int = 0
 
     @property
     def not_finished(self) -> int:
+        """Paired scores, but fewer than two treatment sessions."""
         return self.paired - self.finished
+
+    @property
+    def courses_unpaired(self) -> int:
+        """Finished courses without paired scores: outcomes unknown."""
+        return self.courses - self.finished
 
     @property
     def not_at_caseness(self) -> int:
@@ -380,6 +479,13 @@ class OutcomeRow:
         )
 
     @property
+    def no_reliable_change_rate(self) -> Rate:
+        percent = (
+            100 * self.no_reliable_change / self.finished if self.finished else None
+        )
+        return Rate(self.no_reliable_change, self.finished, percent)
+
+    @property
     def unstable(self) -> bool:
         """Whether any rate in the row rests on fewer than 10 referrals."""
         return any(
@@ -397,6 +503,8 @@ class OutcomeRow:
 class PracticeOutcomes:
     rows: list[OutcomeRow]
     overall: OutcomeRow
+    # The whole practice's episodes still open, whatever the period.
+    open: OutcomeRow
     since: datetime | None
     until: datetime | None
 
@@ -421,6 +529,7 @@ def practice_outcomes(
         since=since,
         until=until,
     )
+    still_open = counts.pop(None, {})
     if clinician is None:
         people = User.objects.filter(
             Q(practice=practice, role__in=User.CLINICAL_ROLES, is_active=True)
@@ -440,7 +549,13 @@ def practice_outcomes(
         clinician=None,
         **{name: sum(c[name] for c in counts.values()) for name in COUNTS},
     )
-    return PracticeOutcomes(rows=rows, overall=overall, since=since, until=until)
+    return PracticeOutcomes(
+        rows=rows,
+        overall=overall,
+        open=OutcomeRow(label="Still open", clinician=None, **still_open),
+        since=since,
+        until=until,
+    )
 
 
 def period_bounds(

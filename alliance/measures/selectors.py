@@ -34,6 +34,7 @@ from alliance.measures.models import (
     MeasureSchedule,
 )
 from alliance.measures.nhs import nhs_outcome
+from alliance.measures.outcomes import TREATMENT, in_treatment
 
 HISTORY_LIMIT = 500
 DUE_LIMIT = 50
@@ -288,13 +289,14 @@ class ChartMeasures:
 
 def episode_nhs_outcome(episode: Episode) -> dict:
     """NHS Talking Therapies flags for one episode: first and last current PHQ-9
-    and GAD-7 totals and the number of held treatment sessions (Clark et al.
-    2018; NHS Digital definitions, see docs/measures.md). Two queries."""
+    and GAD-7 totals taken in treatment (not at aftercare follow-ups) and the
+    number of held treatment appointments (Clark et al. 2018; NHS Digital
+    definitions, see docs/measures.md and docs/outcomes.md). Two queries."""
     firsts: dict[str, float] = {}
     lasts: dict[str, float] = {}
     counts: dict[str, int] = {}
     for code, total in (
-        Administration.objects.current()
+        in_treatment(Administration.objects.current())
         .filter(episode=episode, instrument__in=("phq9", "gad7"), total__isnull=False)
         .order_by("taken_at", "id")
         .values_list("instrument", "total")
@@ -302,8 +304,11 @@ def episode_nhs_outcome(episode: Episode) -> dict:
         firsts.setdefault(code, total)
         lasts[code] = total
         counts[code] = counts.get(code, 0) + 1
-    # Held appointments, by reverse relation (measures does not import scheduling).
-    sessions = episode.appointments.filter(status="held").count()  # type: ignore[attr-defined]
+    # Held treatment appointments, by reverse relation (measures does not
+    # import scheduling).
+    sessions = episode.appointments.filter(  # type: ignore[attr-defined]
+        status="held", purpose=TREATMENT
+    ).count()
 
     def pair(code: str) -> tuple[float, float] | None:
         # Paired scores need two administrations, as on the outcomes page.

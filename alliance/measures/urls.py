@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance.measures import employment_views, kiosk_views, views
+from alliance.measures import employment_views, kiosk_views, outcomes_views, views
 
 app_name = "measures"
 urlpatterns = [
@@ -28,6 +28,11 @@ urlpatterns = [
 
 # Practice outcomes: aggregates for the practice admin and clinicians.
 urlpatterns += [
-    path("outcomes/", views.outcomes_page, name="outcomes"),
-    path("outcomes.csv", views.outcomes_csv, name="outcomes_csv"),
+    path("outcomes/", outcomes_views.outcomes_page, name="outcomes"),
+    path("outcomes.csv", outcomes_views.outcomes_csv, name="outcomes_csv"),
+    path(
+        "outcomes-episodes.csv",
+        outcomes_views.outcomes_episodes_csv,
+        name="outcomes_episodes_csv",
+    ),
 ]

@@ -7,33 +7,21 @@ mode lives in ``alliance.measures.kiosk_views``.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
-
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import (
-    require_GET,
     require_http_methods,
     require_POST,
 )
 
 from alliance import permissions
-from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
-from alliance.audit.services import record
 from alliance.core.downloads import download_response
-from alliance.core.widgets import DateInput
-from alliance.measures import outcomes, services
+from alliance.measures import services
 from alliance.measures.charts import (
     episode_chart,
     episode_chart_and_legend,
@@ -314,216 +302,4 @@ def correct(request: HttpRequest, uuid: object) -> HttpResponse:
             "instrument": instrument,
             "form": form,
         },
-    )
-
-
-# --- practice outcomes (NHS Talking Therapies, aggregates only) -------------------
-
-OUTCOME_YEARS = (2000, 2100)
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class OutcomesFilterForm(forms.Form):
-    since = forms.DateField(
-        label="From",
-        required=False,
-        widget=DateInput(),
-        help_text="Leave both dates empty for all time.",
-    )
-    until = forms.DateField(label="To", required=False, widget=DateInput())
-    clinician = forms.ChoiceField(
-        required=False,
-        error_messages={"invalid_choice": "Choose a clinician from the list."},
-    )
-
-    def __init__(self, data: Any, *, clinicians: list[User] | None) -> None:
-        super().__init__(data)
-        if clinicians is None:
-            del self.fields["clinician"]
-            self.clinicians: dict[str, User] = {}
-        else:
-            self.clinicians = {str(c.uuid): c for c in clinicians}
-            self.fields["clinician"].choices = [  # type: ignore[attr-defined]
-                ("", "Every clinician"),
-                *((key, c.full_name) for key, c in self.clinicians.items()),
-            ]
-
-    def clean_clinician(self) -> User | None:
-        return self.clinicians.get(self.cleaned_data.get("clinician") or "")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, last = OUTCOME_YEARS
-        for name in ("since", "until"):
-            day = data.get(name)
-            if day and not first <= day.year <= last:
-                self.add_error(name, f"Choose a date between {first} and {last}.")
-        since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
-            self.add_error("until", "The end of the period is before its start.")
-        return data
-
-    def filters(self) -> dict[str, str]:
-        """The cleaned filter as text: ISO dates and the clinician's UUID."""
-        data = self.cleaned_data
-        clinician = data.get("clinician")
-        return {
-            "since": data["since"].isoformat() if data.get("since") else "",
-            "until": data["until"].isoformat() if data.get("until") else "",
-            "clinician": str(clinician.uuid) if clinician else "",
-        }
-
-    def query(self) -> str:
-        """The cleaned filter as a query string, for the CSV link."""
-        return urlencode({k: v for k, v in self.filters().items() if v})
-
-
-@dataclass
-class OutcomesReport:
-    user: User
-    form: OutcomesFilterForm
-    result: outcomes.PracticeOutcomes | None
-
-
-def _outcomes_report(request: HttpRequest) -> OutcomesReport:
-    """Who asks, their filter, and the aggregates they may see (no result
-    when the filter is refused): the practice admin every clinician, or the
-    one chosen; a clinician their own row; a supervisor theirs and their
-    supervisees'. Everyone sees the whole practice's row."""
-    user = permissions.require_staff(request)
-    if user.practice is None:
-        raise PermissionDenied
-    form = OutcomesFilterForm(
-        request.GET, clinicians=permissions.outcomes_choices(user)
-    )
-    if not form.is_valid():
-        return OutcomesReport(user, form, None)
-    data = form.cleaned_data
-    since, until = outcomes.period_bounds(user.practice, data["since"], data["until"])
-    scope = permissions.outcomes_scope(user, data.get("clinician"))
-    result = outcomes.practice_outcomes(
-        user.practice, clinician=scope, since=since, until=until
-    )
-    return OutcomesReport(user, form, result)
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _period_label(since: date | None, until: date | None) -> str:
-    if since and until:
-        return f"from {_day(since)} to {_day(until)}"
-    if since:
-        return f"from {_day(since)}"
-    if until:
-        return f"up to {_day(until)}"
-    return "for all time"
-
-
-@require_GET
-def outcomes_page(request: HttpRequest) -> HttpResponse:
-    """Recovery, reliable improvement, reliable recovery and deterioration
-    rates per clinician and for the practice, with their denominators."""
-    report = _outcomes_report(request)
-    context: dict[str, Any] = {
-        "form": report.form,
-        "result": report.result,
-        "is_admin": report.user.is_practice_admin,
-    }
-    if report.result is not None:
-        result = report.result
-        data = report.form.cleaned_data
-        context.update(
-            period=_period_label(data["since"], data["until"]),
-            csv_url=f"{reverse('measures:outcomes_csv')}?{report.form.query()}",
-            unstable=any(row.unstable for row in [*result.rows, result.overall]),
-        )
-        record(
-            report.user,
-            "outcomes.view",
-            request=request,
-            detail=report.form.filters(),
-        )
-    template = "measures/outcomes.html"
-    return render(
-        request, f"{template}#outcomes-body" if request.htmx else template, context
-    )
-
-
-def _csv_cell(value: Any) -> Any:
-    """The value, with text a spreadsheet would run as a formula made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return f"'{value}"
-    return value
-
-
-def _csv_rate(rate: outcomes.Rate) -> list[Any]:
-    percent = "" if rate.percent is None else f"{rate.percent:.1f}"
-    return [rate.count, rate.denominator, percent]
-
-
-OUTCOMES_CSV_HEADER = [
-    "Clinician",
-    "Period from",
-    "Period to",
-    "Episodes with paired scores",
-    "Finished courses (2 or more sessions)",
-    "Not finished (fewer than 2 sessions)",
-    "At caseness at the start",
-    "Not at caseness at the start",
-    "Recovered",
-    "Recovery denominator (finished, at caseness)",
-    "Recovery rate %",
-    "Reliable improvement",
-    "Reliable improvement denominator (finished)",
-    "Reliable improvement rate %",
-    "Reliable recovery",
-    "Reliable recovery denominator (finished, at caseness)",
-    "Reliable recovery rate %",
-    "Reliable deterioration",
-    "Reliable deterioration denominator (finished)",
-    "Reliable deterioration rate %",
-    "A denominator below 10 (unstable)",
-]
-
-
-@require_GET
-def outcomes_csv(request: HttpRequest) -> HttpResponse:
-    """The outcomes table as CSV, with the same rows and filter as the page."""
-    report = _outcomes_report(request)
-    if report.result is None:
-        # The page says what is wrong with the filter.
-        return redirect(f"{reverse('measures:outcomes')}?{request.GET.urlencode()}")
-    result = report.result
-    detail = report.form.filters()
-    record(report.user, "outcomes.export", request=request, detail=detail)
-    name = "alliance-outcomes"
-    if detail["since"]:
-        name += f"-from-{detail['since']}"
-    if detail["until"]:
-        name += f"-to-{detail['until']}"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(OUTCOMES_CSV_HEADER)
-    for row in [*result.rows, result.overall]:
-        cells = [
-            row.label,
-            detail["since"],
-            detail["until"],
-            row.paired,
-            row.finished,
-            row.not_finished,
-            row.at_caseness,
-            row.not_at_caseness,
-            *_csv_rate(row.recovery),
-            *_csv_rate(row.reliable_improvement),
-            *_csv_rate(row.reliable_recovery),
-            *_csv_rate(row.reliable_deterioration),
-            "yes" if row.unstable else "",
-        ]
-        writer.writerow([_csv_cell(cell) for cell in cells])
-    return download_response(
-        buffer.getvalue(), f"{name}.csv", content_type="text/csv; charset=utf-8"
     )

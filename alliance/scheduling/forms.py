@@ -10,7 +10,7 @@ from django import forms
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 from alliance.core.widgets import DATETIME_INPUT_FORMATS, DateTimeInput
-from alliance.scheduling.models import Appointment
+from alliance.scheduling.models import Appointment, purpose_choices
 from alliance.scheduling.services import MAX_MINUTES, MIN_MINUTES
 
 
@@ -51,6 +51,12 @@ class AppointmentDetailsForm(forms.Form):
     )
 
 
+PURPOSE_HELP = (
+    "Only treatment appointments count as treatment sessions in the practice's "
+    "outcomes."
+)
+
+
 class BookAppointmentForm(AppointmentDetailsForm):
     client = ClientChoiceField(
         queryset=Client.objects.none(), to_field_name="uuid", label="Client"
@@ -59,10 +65,22 @@ class BookAppointmentForm(AppointmentDetailsForm):
         queryset=User.objects.none(), to_field_name="uuid", label="Clinician"
     )
 
-    field_order = ["client", "clinician"]
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        required=False,
+        help_text="Left on the first choice, the client's first appointment in "
+        "this episode is an assessment and later ones are treatment. " + PURPOSE_HELP,
+        error_messages={"invalid_choice": "Choose a purpose from the list."},
+    )
+
+    field_order = ["client", "clinician", "purpose"]
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [  # type: ignore[attr-defined]
+            ("", "Assessment if first, otherwise treatment"),
+            *purpose_choices(user.practice),
+        ]
         with_open_episode = Episode.objects.open().values("client_id")
         if user.is_practice_admin:
             clients = Client.objects.filter(practice_id=user.practice_id)
@@ -81,8 +99,26 @@ class BookAppointmentForm(AppointmentDetailsForm):
 
 
 class RescheduleForm(AppointmentDetailsForm):
+    # Left out of a request, the purpose stays as it was.
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        required=False,
+        help_text=PURPOSE_HELP,
+        error_messages={"invalid_choice": "Choose a purpose from the list."},
+    )
     # The version the editor opened (core.versioning).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    field_order = ["purpose"]
+
+    def __init__(self, *args: Any, practice: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = purpose_choices(practice)
+        current = self.initial.get("purpose")
+        if current and current not in dict(choices):
+            # A purpose the practice has since removed stays choosable here.
+            choices.append((current, current))
+        self.fields["purpose"].choices = choices  # type: ignore[attr-defined]
 
     def details(self) -> dict[str, Any]:
         """The appointment fields, without the version."""

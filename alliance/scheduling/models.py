@@ -34,7 +34,30 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         return self.exclude(status=Appointment.Status.CANCELLED)
 
 
+class Purpose(models.TextChoices):
+    """What an appointment is for. Only held treatment appointments count as
+    treatment sessions in outcomes (NHS Talking Therapies counts "treatment
+    appointments", not assessments or follow-ups; docs/outcomes.md). A
+    practice may add its own purposes (``Practice.appointment_purposes``);
+    those are stored by their label and never count as treatment."""
+
+    ASSESSMENT = "assessment", "Assessment"
+    TREATMENT = "treatment", "Treatment"
+    REVIEW = "review", "Review"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    BOOSTER = "booster", "Booster"
+
+
+def purpose_choices(practice: object) -> list[tuple[str, str]]:
+    """The built-in purposes, then the practice's own."""
+    own = practice.appointment_purpose_list() if practice is not None else []  # type: ignore[attr-defined]
+    built_in = set(Purpose.labels) | set(Purpose.values)
+    return [*Purpose.choices, *((p, p) for p in own if p not in built_in)]
+
+
 class Appointment(UUIDModel):
+    Purpose = Purpose
+
     class Modality(models.TextChoices):
         IN_PERSON = "in_person", "In person"
         VIDEO = "video", "Video"
@@ -71,6 +94,11 @@ class Appointment(UUIDModel):
         max_length=20, choices=Status.choices, default=Status.BOOKED
     )
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # When it was cancelled (empty before this was recorded): a cancellation
+    # less than LATE_CANCEL_HOURS before the start is a late one.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # A Purpose value, or one of the practice's own purposes by its label.
+    purpose = models.CharField(max_length=60, default=Purpose.TREATMENT)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
@@ -103,6 +131,12 @@ class Appointment(UUIDModel):
     @property
     def duration_minutes(self) -> int:
         return int(self.duration.total_seconds() // 60)
+
+    @property
+    def purpose_label(self) -> str:
+        if self.purpose in Purpose.values:
+            return str(Purpose(self.purpose).label)
+        return self.purpose
 
     @property
     def is_cancelled(self) -> bool:

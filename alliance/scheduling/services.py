@@ -22,7 +22,7 @@ from alliance.clients.models import Client, Episode
 from alliance.core.tokens import hash_token, new_token
 from alliance.core.versioning import save_if_current
 from alliance.scheduling.dates import UTC, describe_slot
-from alliance.scheduling.models import Appointment
+from alliance.scheduling.models import Appointment, Purpose, purpose_choices
 
 # Past appointments may be recorded, but not from before any practice existed.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -90,6 +90,23 @@ def _clean_details(modality: str, location: str) -> str:
     return location
 
 
+def _clean_purpose(practice: object, purpose: str) -> str:
+    if purpose not in dict(purpose_choices(practice)):
+        raise ValidationError(f"“{purpose}” is not one of the practice's purposes.")
+    return purpose
+
+
+def default_purpose(episode: Episode | None) -> str:
+    """Assessment for an episode's first appointment (none yet but
+    cancelled ones), treatment after that."""
+    if episode is None:
+        return Purpose.TREATMENT
+    earlier = Appointment.objects.filter(episode=episode).exclude(
+        status=Status.CANCELLED
+    )
+    return Purpose.TREATMENT if earlier.exists() else Purpose.ASSESSMENT
+
+
 def _check_clinician(client: Client, clinician: User) -> None:
     if not (
         clinician.is_active
@@ -151,15 +168,22 @@ def book_appointment(
     modality: str,
     location: str,
     by: User,
+    purpose: str | None = None,
     request: HttpRequest | None = None,
 ) -> Appointment:
-    """Book the client with the clinician, in the client's open episode of care."""
+    """Book the client with the clinician, in the client's open episode of
+    care; without a purpose, ``default_purpose`` chooses one."""
     if by.practice_id != client.practice_id:
         raise ValidationError("You can only book appointments in your own practice.")
     _check_clinician(client, clinician)
     ends_at = _ends_at(starts_at, duration_minutes)
     location = _clean_details(modality, location)
     episode = _open_episode(client)
+    purpose = (
+        default_purpose(episode)
+        if not purpose
+        else _clean_purpose(client.practice, purpose)
+    )
     _refuse_clash(clinician, starts_at, ends_at, practice_zone=zone_of(client.practice))
     appointment = Appointment.objects.create(
         clinician=clinician,
@@ -169,6 +193,7 @@ def book_appointment(
         ends_at=ends_at,
         modality=modality,
         location=location,
+        purpose=purpose,
         created_by=by,
     )
     record(
@@ -176,7 +201,11 @@ def book_appointment(
         "appointment.book",
         appointment,
         request=request,
-        detail={"clinician": str(clinician.uuid), "starts_at": starts_at.isoformat()},
+        detail={
+            "clinician": str(clinician.uuid),
+            "starts_at": starts_at.isoformat(),
+            "purpose": purpose,
+        },
     )
     return appointment
 
@@ -190,6 +219,7 @@ def reschedule_appointment(
     modality: str,
     location: str,
     by: User,
+    purpose: str | None = None,
     version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Appointment:
@@ -224,6 +254,8 @@ def reschedule_appointment(
         "modality": modality,
         "location": location,
     }
+    if purpose:
+        new["purpose"] = _clean_purpose(client.practice, purpose)
     changed = [
         name for name, value in new.items() if getattr(appointment, name) != value
     ]
@@ -310,7 +342,8 @@ def set_status(
         )
     appointment.status = status
     appointment.cancel_reason = reason if status == Status.CANCELLED else ""
-    appointment.save(update_fields=["status", "cancel_reason"])
+    appointment.cancelled_at = now if status == Status.CANCELLED else None
+    appointment.save(update_fields=["status", "cancel_reason", "cancelled_at"])
     record(
         by,
         STATUS_ACTIONS[status],

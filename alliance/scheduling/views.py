@@ -221,6 +221,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 duration_minutes=data["duration_minutes"],
                 modality=data["modality"],
                 location=data["location"],
+                purpose=data.get("purpose") or None,
                 by=user,
                 request=request,
             )
@@ -306,8 +307,10 @@ def edit(request: HttpRequest, uuid: object) -> HttpResponse:
             "duration_minutes": appointment.duration_minutes,
             "modality": appointment.modality,
             "location": appointment.location,
+            "purpose": appointment.purpose,
             "version": appointment.version,
         },
+        practice=appointment.client.practice,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -323,7 +326,12 @@ def edit(request: HttpRequest, uuid: object) -> HttpResponse:
             return conflict_page(
                 request,
                 conflict,
-                form=rebind(RescheduleForm, request, stored.version),
+                form=rebind(
+                    RescheduleForm,
+                    request,
+                    stored.version,
+                    practice=stored.client.practice,
+                ),
                 values={"duration_minutes": stored.duration_minutes},
                 action=request.path,
                 back=stored.get_absolute_url(),

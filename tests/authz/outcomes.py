@@ -18,3 +18,4 @@ STAFF_AGGREGATES = {
 
 case("measures:outcomes", STAFF_AGGREGATES)
 case("measures:outcomes_csv", STAFF_AGGREGATES)
+case("measures:outcomes_episodes_csv", STAFF_AGGREGATES)

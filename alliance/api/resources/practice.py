@@ -15,7 +15,7 @@ from alliance import permissions
 from alliance.api.problems import Problem
 from alliance.audit.services import record
 from alliance.measures import outcomes
-from alliance.measures.views import OutcomesFilterForm
+from alliance.measures.forms import OutcomesFilterForm
 
 router = Router(tags=["practice"])
 
@@ -28,6 +28,8 @@ class RateOut(Schema):
 
 class OutcomeRow(Schema):
     label: str
+    ended: int
+    courses: int
     paired: int
     finished: int
     not_finished: int
@@ -37,6 +39,7 @@ class OutcomeRow(Schema):
     reliable_improvement: RateOut
     reliable_recovery: RateOut
     reliable_deterioration: RateOut
+    no_reliable_change: RateOut
     unstable: bool
 
 
@@ -45,6 +48,7 @@ class OutcomesOut(Schema):
     until: date | None
     rows: list[OutcomeRow]
     overall: OutcomeRow
+    open: OutcomeRow
 
 
 def _rate(rate: Any) -> dict[str, Any]:
@@ -58,6 +62,8 @@ def _rate(rate: Any) -> dict[str, Any]:
 def _row(row: Any) -> dict[str, Any]:
     return {
         "label": row.label,
+        "ended": row.ended,
+        "courses": row.courses,
         "paired": row.paired,
         "finished": row.finished,
         "not_finished": row.not_finished,
@@ -67,6 +73,7 @@ def _row(row: Any) -> dict[str, Any]:
         "reliable_improvement": _rate(row.reliable_improvement),
         "reliable_recovery": _rate(row.reliable_recovery),
         "reliable_deterioration": _rate(row.reliable_deterioration),
+        "no_reliable_change": _rate(row.no_reliable_change_rate),
         "unstable": row.unstable,
     }
 
@@ -118,4 +125,5 @@ def practice_outcomes(
         "until": data["until"],
         "rows": [_row(row) for row in result.rows],
         "overall": _row(result.overall),
+        "open": _row(result.open),
     }

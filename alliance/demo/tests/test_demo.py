@@ -164,3 +164,18 @@ def test_it_gives_anxiety_measures_wsas_and_employment(seeded):
     assert "gad7" in paired
     assert paired & set(ADSM_CODES)
     assert sections["work"].wsas_paired > 0
+
+
+def test_its_outcomes_page_has_finished_courses_waits_and_open_episodes(seeded):
+    from alliance.accounts.models import Practice
+    from alliance.measures.outcomes import practice_outcomes
+    from alliance.measures.service_figures import episode_records, waits
+
+    practice = Practice.objects.get()
+    result = practice_outcomes(practice)
+    # Aftercare and closed clients finished courses of treatment; the ones
+    # still in treatment are counted apart.
+    assert result.overall.finished >= 3
+    assert result.open.ended > 0
+    assert Appointment.objects.filter(purpose="assessment", status="held").exists()
+    assert waits(episode_records(practice)).median_to_treatment is not None

@@ -17,7 +17,14 @@ COMPLETE = {
 }
 
 
-def book(client: Any, *, hours_ago: float = 2, clinician: Any = None) -> Any:
+def book(
+    client: Any,
+    *,
+    hours_ago: float = 2,
+    clinician: Any = None,
+    purpose: str = "treatment",
+) -> Any:
+    """A treatment appointment (by default) ``hours_ago`` hours ago."""
     from alliance.scheduling.services import book_appointment
 
     clinician = clinician or client.clinician
@@ -28,6 +35,7 @@ def book(client: Any, *, hours_ago: float = 2, clinician: Any = None) -> Any:
         duration_minutes=50,
         modality="in_person",
         location="Room 2",
+        purpose=purpose,
         by=clinician,
     )
 

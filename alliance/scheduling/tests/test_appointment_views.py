@@ -25,7 +25,7 @@ def test_it_shows_the_appointment(as_user, book, alice, cleo):
     assert "Wednesday 1 July 2026, 10:00–10:50 (50 minutes)" in body
     assert f'<a href="/clients/{cleo.uuid}/">Cleo Example</a>' in body
     assert '<a href="https://meet.example/x" rel="nofollow">' in body
-    assert "Change time or place" in body
+    assert "Change time, place or purpose" in body
     assert "Cancel appointment" in body
     assert response.context["calendar_url"] == "/calendar/day/2026-07-01/"
 

@@ -47,9 +47,12 @@ def score(episode: Any, code: str, total: int, *, at: datetime) -> Any:
     )
 
 
-def hold_sessions(client: Any, n: int, *, status: str = "held") -> list[Any]:
-    """Book ``n`` past appointments in the client's open episode and set
-    their status (held by default)."""
+def hold_sessions(
+    client: Any, n: int, *, status: str = "held", purpose: str = "treatment"
+) -> list[Any]:
+    """Book ``n`` past appointments in the client's open episode for
+    ``purpose`` (treatment by default) and set their status (held by
+    default)."""
     from alliance.scheduling.services import book_appointment, set_status
 
     appointments = []
@@ -63,6 +66,7 @@ def hold_sessions(client: Any, n: int, *, status: str = "held") -> list[Any]:
             duration_minutes=50,
             modality="video",
             location="",
+            purpose=purpose,
             by=client.clinician,
         )
         if status != "booked":
@@ -82,10 +86,12 @@ def scored_episode(
     gad7: Sequence[int] = (),
     sessions: int = 0,
     last_days_ago: float = 1,
+    ended: bool = True,
 ) -> Any:
     """A new client of ``clinician`` whose episode has these PHQ-9 and GAD-7
     totals (oldest first, a week apart, the last ``last_days_ago`` days ago)
-    and ``sessions`` held sessions."""
+    and ``sessions`` held treatment sessions; ``ended`` (the default) closes
+    it an hour after the last score."""
     client = make_client(clinician, given_name=name)
     episode = client.current_episode()
     for code, totals in (("phq9", phq9), ("gad7", gad7)):
@@ -93,4 +99,26 @@ def scored_episode(
             at = timezone.now() - timedelta(days=last_days_ago + 7 * weeks_before)
             score(episode, code, total, at=at)
     hold_sessions(client, sessions)
+    if ended:
+        end_episode(
+            episode, at=timezone.now() - timedelta(days=last_days_ago, hours=-1)
+        )
+    return episode
+
+
+def end_episode(episode: Any, *, at: datetime, phase: str = "closed") -> Any:
+    """Record that treatment ended at ``at``: the episode moves to ``phase``
+    (closed or aftercare) then, as its transition says."""
+    from alliance.clients.models import EpisodeTransition
+
+    EpisodeTransition.objects.create(
+        episode=episode,
+        from_phase=episode.phase,
+        to_phase=phase,
+        by=episode.clinician,
+        at=at,
+    )
+    episode.phase = phase
+    episode.closed_at = at if phase == "closed" else None
+    episode.save(update_fields=["phase", "closed_at"])
     return episode

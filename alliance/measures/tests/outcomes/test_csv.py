@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
+from alliance.measures.outcomes_views import _csv_cell
 from alliance.measures.tests.outcomes.helpers import scored_episode
-from alliance.measures.views import _csv_cell
 
 URL = reverse("measures:outcomes_csv")
 
@@ -41,9 +41,13 @@ def test_it_downloads_the_rows_of_the_page(as_user, alice, episodes):
         "Clinician",
         "Period from",
         "Period to",
-        "Episodes with paired scores",
+        "Ended referrals",
     ]
-    assert [row[0] for row in rows] == ["Alice Clinician", "Whole practice"]
+    assert [row[0] for row in rows] == [
+        "Alice Clinician",
+        "Whole practice",
+        "Still open",
+    ]
     alice_row = dict(zip(header, rows[0], strict=True))
     assert alice_row["Recovered"] == "1"
     assert alice_row["Recovery denominator (finished, at caseness)"] == "1"
@@ -62,6 +66,7 @@ def test_it_gives_the_admin_every_clinician(as_user, ada, episodes):
         "Alice Clinician",
         "Bob Clinician",
         "Whole practice",
+        "Still open",
     ]
 
 
@@ -82,7 +87,7 @@ def test_it_defuses_spreadsheet_formulas(as_user, ada, practice):
             role="clinician",
             practice=practice,
         )
-    names = [row[0] for row in _rows(as_user(ada).get(URL))[1:-1]]
+    names = [row[0] for row in _rows(as_user(ada).get(URL))[1:-2]]
     assert sorted(names) == sorted(["'+1", "'-1", '\'=HYPERLINK("x")', "'@SUM(A1)"])
 
 

@@ -58,7 +58,9 @@ def test_recovery_does_not_apply_below_caseness_at_the_start(alice):
 
 
 def test_it_compares_by_when_the_client_answered_not_by_entry_order(alice):
-    episode = scored_episode(alice, "Ord", phq9=(18, 7), gad7=(14, 5), sessions=2)
+    episode = scored_episode(
+        alice, "Ord", phq9=(18, 7), gad7=(14, 5), sessions=2, ended=False
+    )
     # A paper form from before the first score, typed in last.
     score(episode, "phq9", 4, at=timezone.now() - timedelta(days=90))
     result = _one(episode)
@@ -67,10 +69,13 @@ def test_it_compares_by_when_the_client_answered_not_by_entry_order(alice):
 
 
 def test_it_needs_two_held_sessions(alice):
-    episode = scored_episode(alice, "One", phq9=(18, 7), gad7=(14, 5), sessions=1)
+    episode = scored_episode(
+        alice, "One", phq9=(18, 7), gad7=(14, 5), sessions=1, ended=False
+    )
     hold_sessions(episode.client, 1, status="no_show")
     hold_sessions(episode.client, 1, status="cancelled")
     hold_sessions(episode.client, 1, status="booked")
+    hold_sessions(episode.client, 1, purpose="assessment")
     result = _one(episode)
     assert result.sessions == 1
     assert _flags(result) == (False, True, None, None, None, None)
@@ -102,7 +107,9 @@ def test_it_uses_the_corrected_score(alice):
 def test_it_ignores_drafts_and_other_measures(alice):
     from alliance.measures.services import save_answers, start_administration
 
-    episode = scored_episode(alice, "Mix", phq9=(18, 7), gad7=(14, 5), sessions=2)
+    episode = scored_episode(
+        alice, "Mix", phq9=(18, 7), gad7=(14, 5), sessions=2, ended=False
+    )
     draft = start_administration(episode, "phq9", mode="clinician", by=alice)
     save_answers(draft, {"q1": 3}, by=alice)
     score_core10 = {f"q{n}": 0 for n in range(1, 11)}

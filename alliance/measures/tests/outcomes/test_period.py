@@ -1,6 +1,6 @@
-"""The period filter: an episode counts when its last PHQ-9 or GAD-7 score
-falls in the period (since included, until excluded; whole days in the
-practice's time zone on the page)."""
+"""The period filter: an ended episode counts when its treatment ended in
+the period (since included, until excluded; whole days in the practice's
+time zone on the page); open episodes are counted apart."""
 
 from __future__ import annotations
 
@@ -10,20 +10,23 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from alliance.clients.models import Episode
-from alliance.measures.models import Administration
 from alliance.measures.outcomes import (
     episode_outcomes,
     period_bounds,
     practice_outcomes,
 )
-from alliance.measures.tests.outcomes.helpers import score, scored_episode
+from alliance.measures.tests.outcomes.helpers import (
+    end_episode,
+    score,
+    scored_episode,
+)
 
 
 def _ago(days):
     return timezone.now() - timedelta(days=days)
 
 
-def test_it_counts_episodes_by_their_last_score(practice, alice):
+def test_it_counts_episodes_by_when_treatment_ended(practice, alice):
     old = scored_episode(alice, "Old", phq9=(18, 7), gad7=(14, 5), last_days_ago=100)
     new = scored_episode(alice, "New", phq9=(18, 7), gad7=(14, 5), last_days_ago=5)
     recent = practice_outcomes(practice, since=_ago(30))
@@ -40,21 +43,25 @@ def test_it_counts_episodes_by_their_last_score(practice, alice):
     ] == [old.pk]
 
 
-def test_the_last_score_on_either_measure_decides(practice, alice):
-    episode = scored_episode(alice, "Late", phq9=(18, 7), gad7=(14,), last_days_ago=40)
+def test_a_score_after_the_end_does_not_move_the_episode(practice, alice):
+    episode = scored_episode(
+        alice, "Late", phq9=(18, 7), gad7=(14,), last_days_ago=40, ended=False
+    )
+    end_episode(episode, at=_ago(39), phase="aftercare")
     score(episode, "gad7", 5, at=_ago(10))
+    assert practice_outcomes(practice, until=_ago(20)).overall.ended == 1
     assert practice_outcomes(practice, until=_ago(20)).overall.paired == 0
-    assert practice_outcomes(practice, since=_ago(20)).overall.paired == 1
+    assert practice_outcomes(practice, since=_ago(20)).overall.ended == 0
 
 
 def test_since_is_included_and_until_is_not(practice, alice):
     episode = scored_episode(alice, "Edge", phq9=(18, 7), gad7=(14, 5))
-    last = Administration.objects.filter(episode=episode).latest("taken_at").taken_at
-    assert practice_outcomes(practice, since=last).overall.paired == 1
-    assert practice_outcomes(practice, until=last).overall.paired == 0
+    end = Episode.objects.get(pk=episode.pk).closed_at
+    assert practice_outcomes(practice, since=end).overall.paired == 1
+    assert practice_outcomes(practice, until=end).overall.paired == 0
     assert (
         practice_outcomes(
-            practice, until=last + timedelta(microseconds=1)
+            practice, until=end + timedelta(microseconds=1)
         ).overall.paired
         == 1
     )

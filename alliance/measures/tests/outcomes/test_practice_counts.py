@@ -31,6 +31,9 @@ def test_it_counts_per_clinician(practice, alice, bob, practice_episodes):
     rows = {row.label: row for row in result.rows}
     assert list(rows) == ["Alice Clinician", "Bob Clinician"]
     assert _counts(rows["Alice Clinician"]) == {
+        "ended": 4,
+        "courses": 3,
+        "no_reliable_change": 0,
         "paired": 4,
         "finished": 3,
         "at_caseness": 2,
@@ -40,6 +43,9 @@ def test_it_counts_per_clinician(practice, alice, bob, practice_episodes):
         "reliably_recovered": 1,
     }
     assert _counts(rows["Bob Clinician"]) == {
+        "ended": 2,
+        "courses": 2,
+        "no_reliable_change": 1,
         "paired": 1,
         "finished": 1,
         "at_caseness": 1,

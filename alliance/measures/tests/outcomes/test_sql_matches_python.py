@@ -4,7 +4,8 @@ what ``nhs_outcome`` gives episode by episode, on random practices.
 The rows are bulk-created here (a test of the query, not of the services,
 which the other modules use): random PHQ-9 and GAD-7 totals around every
 threshold, ties in time, corrections, drafts, other measures, sessions held,
-cancelled and missed, and another practice that must not count."""
+cancelled and missed for every purpose, episodes closed before some of their
+scores or still open, and another practice that must not count."""
 
 from __future__ import annotations
 
@@ -52,12 +53,24 @@ def _build(practice, clinicians, rng, n_episodes):
         )
         for i in range(n_episodes)
     )
+    starts = [now - timedelta(days=rng.randint(1, 700)) for _ in clients]
+    ends = [
+        None
+        if rng.random() < 0.2
+        else min(start + timedelta(days=rng.choice((2, 10, 60))), now)
+        for start in starts
+    ]
     episodes = Episode.objects.bulk_create(
-        Episode(client=c, clinician=c.clinician, phase="active") for c in clients
+        Episode(
+            client=c,
+            clinician=c.clinician,
+            phase="active" if end is None else "closed",
+            closed_at=end,
+        )
+        for c, end in zip(clients, ends, strict=True)
     )
     scores, appointments, corrected = [], [], []
-    for episode in episodes:
-        start = now - timedelta(days=rng.randint(1, 700))
+    for episode, start in zip(episodes, starts, strict=True):
         for code in ("phq9", "gad7", "core10"):
             first = None
             for k in range(rng.choice((0, 1, 2, 2, 3, 4))):
@@ -86,6 +99,9 @@ def _build(practice, clinicians, rng, n_episodes):
                     starts_at=at,
                     ends_at=at + timedelta(minutes=50),
                     status=status,
+                    purpose=rng.choice(
+                        ("treatment", "treatment", "assessment", "review")
+                    ),
                     created_by_id=episode.clinician_id,
                 )
             )
@@ -120,19 +136,23 @@ def _row(episode, code, total, at):
 
 
 def _expected(episodes):
-    """Each episode's outcome from plain rows, first and last found in Python."""
+    """Each episode's outcome from plain rows, first and last found in
+    Python: (clinician, end of treatment, outcome, paired, sessions, scored)."""
     replaced = set(
         Administration.objects.exclude(corrects=None).values_list("corrects", flat=True)
     )
     scores = defaultdict(list)
     for a in Administration.objects.filter(
         status="submitted", instrument__in=("phq9", "gad7"), episode__in=episodes
-    ).values("id", "episode_id", "instrument", "total", "taken_at"):
-        if a["id"] not in replaced:
+    ).values(
+        "id", "episode_id", "instrument", "total", "taken_at", "episode__closed_at"
+    ):
+        end = a["episode__closed_at"]
+        if a["id"] not in replaced and (end is None or a["taken_at"] < end):
             scores[a["episode_id"], a["instrument"]].append(a)
     held = defaultdict(int)
     for episode_id in Appointment.objects.filter(
-        status="held", episode__in=episodes
+        status="held", purpose="treatment", episode__in=episodes
     ).values_list("episode_id", flat=True):
         held[episode_id] += 1
     expected = {}
@@ -146,28 +166,43 @@ def _expected(episodes):
                 (rows[0]["total"], rows[-1]["total"]) if len(rows) >= 2 else None
             )
             last += [a["taken_at"] for a in rows]
-        if last:
-            expected[episode.pk] = (
-                episode.clinician_id,
-                max(last),
-                nhs_outcome(
-                    phq9=pairs["phq9"], gad7=pairs["gad7"], sessions=held[episode.pk]
-                ),
-                pairs["phq9"] is not None and pairs["gad7"] is not None,
-            )
+        expected[episode.pk] = (
+            episode.clinician_id,
+            episode.closed_at,
+            nhs_outcome(
+                phq9=pairs["phq9"], gad7=pairs["gad7"], sessions=held[episode.pk]
+            ),
+            pairs["phq9"] is not None and pairs["gad7"] is not None,
+            held[episode.pk],
+            bool(last),
+        )
     return expected
 
 
 def _counts(outcomes):
     """Per clinician, the counts ``practice_outcomes`` reports."""
     by_clinician = defaultdict(list)
-    for clinician_id, _, outcome, paired in outcomes:
+    ended = defaultdict(int)
+    courses = defaultdict(int)
+    for clinician_id, _, outcome, paired, sessions, _ in outcomes:
+        ended[clinician_id] += 1
+        courses[clinician_id] += sessions >= 2
         if paired:
             by_clinician[clinician_id].append(outcome)
     counts = {}
-    for clinician_id, found in by_clinician.items():
+    for clinician_id in ended:
+        found = by_clinician[clinician_id]
         rates = nhs_rates(found)
         counts[clinician_id] = {
+            "ended": ended[clinician_id],
+            "courses": courses[clinician_id],
+            "no_reliable_change": sum(
+                1
+                for o in found
+                if o["eligible"]
+                and not o["reliable_improvement"]
+                and not o["reliable_deterioration"]
+            ),
             "paired": len(found),
             "finished": rates["finished"],
             "at_caseness": rates["at_caseness"],
@@ -198,7 +233,7 @@ def test_sql_and_python_agree_on_random_practices(
 
     results = episode_outcomes(Episode.objects.filter(client__practice=practice))
     assert {r.episode_id: r.outcome for r in results} == {
-        pk: outcome for pk, (_, _, outcome, _) in expected.items()
+        pk: e[2] for pk, e in expected.items() if e[5]
     }
 
     now = timezone.now()
@@ -215,14 +250,19 @@ def test_sql_and_python_agree_on_random_practices(
         chosen = [
             e
             for e in expected.values()
-            if (since is None or e[1] >= since) and (until is None or e[1] < until)
+            if e[1] is not None
+            and (since is None or e[1] >= since)
+            and (until is None or e[1] < until)
         ]
         want = _counts(chosen)
         result = practice_outcomes(practice, since=since, until=until)
         got = {
             row.clinician.pk: {name: getattr(row, name) for name in COUNTS}
             for row in result.rows
-            if row.paired
+            if row.ended
         }
         assert got == want, (since, until)
         assert result.overall.paired == sum(c["paired"] for c in want.values())
+        still_open = _counts([e for e in expected.values() if e[1] is None])
+        assert result.open.finished == sum(c["finished"] for c in still_open.values())
+        assert result.open.ended == sum(c["ended"] for c in still_open.values())
