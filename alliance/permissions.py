@@ -404,6 +404,8 @@ def get_own_client(
     if client is None:
         _deny(request, "portal.denied", status=403)
         raise PermissionDenied  # _deny raised already; this tells the type checker
+    # The portal navigation (portal.context_processors) reads the same record.
+    request.portal_client = client  # type: ignore[attr-defined]
     if keepsake:
         return client
     access = client.portal_access()
