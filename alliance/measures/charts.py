@@ -223,15 +223,22 @@ def describe(instrument: object, points: Sequence[Point]) -> str:
 
 
 def episode_chart(
-    episode: object, instrument: object, rows: Sequence[object] = ()
+    episode: object,
+    instrument: object,
+    rows: Sequence[object] = (),
+    *,
+    current: Sequence[object] | None = None,
 ) -> str:
     """The progress chart of one measure in an episode: current scores (corrected
     ones left out) and the dates of held sessions, read from the database.
 
-    ``rows`` are measure_history rows when the caller has them already."""
+    ``rows`` are measure_history rows, or ``current`` the current scores with a
+    total (``history_page``), when the caller has them already."""
     from alliance.measures.models import Administration
 
-    if rows:
+    if current is not None:
+        administrations = list(current)
+    elif rows:
         administrations = [
             r.administration
             for r in rows

@@ -49,7 +49,11 @@ from alliance.measures.forms import (
     StartForm,
 )
 from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
-from alliance.measures.selectors import incomplete_administrations, measure_history
+from alliance.measures.selectors import (
+    HISTORY_PAGE,
+    history_page,
+    incomplete_administrations,
+)
 
 KIOSK_KEY = "measures_kiosk"
 KIOSK_URLS = ("kiosk", "kiosk_submit", "kiosk_done", "kiosk_exit")
@@ -315,7 +319,7 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
     """Every score of one measure in the episode, with the change from the first."""
     episode = permissions.get_episode(request, uuid)
     measure = _instrument(instrument)
-    rows = measure_history(episode, measure)
+    page = history_page(episode, measure, request.GET.get("page", 1))
     return render(
         request,
         "measures/history.html",
@@ -323,11 +327,14 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
             "episode": episode,
             "client": episode.client,
             "instrument": measure,
-            "rows": rows,
+            "rows": page.rows,
+            "page": page,
+            "page_size": HISTORY_PAGE,
             "incomplete": incomplete_administrations(episode, measure),
             # Built from escaped text by alliance.measures.charts: safe to inline.
-            "chart": mark_safe(episode_chart(episode, measure, rows)),  # noqa: S308
-            "legend": chart_legend(measure, has_scores=bool(rows)),
+            # Every current score, whichever page of the table is shown.
+            "chart": mark_safe(episode_chart(episode, measure, current=page.current)),  # noqa: S308
+            "legend": chart_legend(measure, has_scores=bool(page.rows)),
         },
     )
 
