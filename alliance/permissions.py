@@ -108,7 +108,10 @@ def covered_clinician_ids(user: User) -> list[int]:
     """The clinicians ``user`` covers today (practice time zone): a colleague
     named in a cover arrangement that has begun, not yet ended, and was not
     ended early. Cover reaches those clinicians' clients' open risk alerts and
-    message threads (``cover=True`` below), nothing else of their record."""
+    message threads (``cover=True`` below), nothing else of their record.
+
+    Asked once per user object and day: a page checks cover for many rows, and
+    the signed-in user is loaded afresh for every request."""
     if (
         not user.is_authenticated
         or not user.is_active
@@ -116,15 +119,23 @@ def covered_clinician_ids(user: User) -> list[int]:
         or user.practice is None
     ):
         return []
-    return list(
-        Cover.objects.in_force_on(user.practice.today())
-        .filter(
-            cover=user,
-            practice_id=user.practice_id,
-            clinician__practice_id=user.practice_id,
+    today = user.practice.today()
+    cached = user.__dict__.get("_covered_clinician_ids")
+    if cached is None or cached[0] != today:
+        cached = (
+            today,
+            list(
+                Cover.objects.in_force_on(today)
+                .filter(
+                    cover=user,
+                    practice_id=user.practice_id,
+                    clinician__practice_id=user.practice_id,
+                )
+                .values_list("clinician_id", flat=True)
+            ),
         )
-        .values_list("clinician_id", flat=True)
-    )
+        user._covered_clinician_ids = cached  # type: ignore[attr-defined]
+    return list(cached[1])
 
 
 def covers_client(user: User, client: Client) -> bool:
@@ -393,6 +404,8 @@ def get_own_client(
     if client is None:
         _deny(request, "portal.denied", status=403)
         raise PermissionDenied  # _deny raised already; this tells the type checker
+    # The portal navigation (portal.context_processors) reads the same record.
+    request.portal_client = client  # type: ignore[attr-defined]
     if keepsake:
         return client
     access = client.portal_access()

@@ -264,13 +264,18 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
         return self._has_totp
 
     def supervisee_ids(self) -> list[int]:
+        """The clinicians this supervisor currently supervises. Asked once per
+        user object: a page asks it from several selectors, and the signed-in
+        user is loaded afresh for every request."""
         if self.role != self.Role.SUPERVISOR:
             return []
-        return list(
-            Supervision.objects.filter(
-                supervisor=self, ended_at__isnull=True
-            ).values_list("supervisee_id", flat=True)
-        )
+        if "_supervisee_ids" not in self.__dict__:
+            self._supervisee_ids = list(
+                Supervision.objects.filter(
+                    supervisor=self, ended_at__isnull=True
+                ).values_list("supervisee_id", flat=True)
+            )
+        return list(self._supervisee_ids)
 
 
 class Supervision(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -277,6 +278,16 @@ def clients_in_care(user: User) -> int:
     """How many clients with an open episode (referral to aftercare) have
     ``user`` as their primary clinician."""
     return user.caseload.filter(episodes__phase__in=IN_CARE_PHASES).distinct().count()
+
+
+def clients_in_care_count() -> Count:
+    """``clients_in_care`` as an annotation on a User queryset, so a list of
+    clinicians is counted in one query."""
+    return Count(
+        "caseload",
+        filter=Q(caseload__episodes__phase__in=IN_CARE_PHASES),
+        distinct=True,
+    )
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import EllipsisType
 from typing import Any
 
 from alliance.accounts.models import User
@@ -120,9 +121,12 @@ class PortalAftercare:
     can_request: bool
 
 
-def portal_aftercare(client: Client) -> PortalAftercare | None:
+def portal_aftercare(
+    client: Client, *, episode: Episode | EllipsisType | None = ...
+) -> PortalAftercare | None:
     """Open check-ins, the next one, a pending booster session and whether one
-    can be asked for; None when aftercare has nothing to show. Three queries."""
+    can be asked for; None when aftercare has nothing to show. Three queries,
+    two when the caller passes the client's current ``episode`` (or None)."""
     followups = list(
         FollowUp.objects.filter(client=client, status__in=FollowUp.PENDING)
         .defer(*_SEALED_FOLLOWUP)
@@ -133,7 +137,8 @@ def portal_aftercare(client: Client) -> PortalAftercare | None:
         .defer(*_SEALED_BOOSTER)
         .first()
     )
-    episode = client.current_episode()
+    if episode is ...:
+        episode = client.current_episode()
     in_aftercare = episode is not None and episode.phase == Episode.Phase.AFTERCARE
     if not followups and booster is None and not in_aftercare:
         return None

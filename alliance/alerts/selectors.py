@@ -31,6 +31,9 @@ def _notifications() -> Prefetch:
 
 
 def notifications(alert: RiskAlert) -> list[AlertNotification]:
+    """The alert's escalation messages; no query when ``queue`` fetched them."""
+    if hasattr(alert, "notes"):
+        return alert.notes
     return list(
         AlertNotification.objects.filter(alert=alert)
         .select_related("recipient")

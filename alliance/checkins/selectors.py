@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from types import EllipsisType
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from alliance.alerts.models import RiskAlert
 from alliance.checkins.charts import MoodPoint, mood_svg
 from alliance.checkins.models import CheckIn
-from alliance.clients.models import Client
+from alliance.clients.models import Client, Episode
 
 CHART_WEEKS = 8
 
@@ -153,8 +154,13 @@ class PortalCheckIns:
     can_check_in: bool
 
 
-def portal_checkins(client: Client) -> PortalCheckIns:
+def portal_checkins(
+    client: Client, *, episode: Episode | EllipsisType | None = ...
+) -> PortalCheckIns:
     """The portal home's card: when the client last checked in, and whether a
-    new check-in can be made (an episode of care is open). Two queries."""
+    new check-in can be made (an episode of care is open). Two queries, one
+    when the caller passes the client's current ``episode`` (or None)."""
     last = CheckIn.objects.filter(client=client).defer("note").first()
-    return PortalCheckIns(last, client.current_episode() is not None)
+    if episode is ...:
+        episode = client.current_episode()
+    return PortalCheckIns(last, episode is not None)

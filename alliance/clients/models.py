@@ -128,13 +128,19 @@ class Client(UUIDModel):
 
     def portal_read_until(self) -> datetime | None:
         """When read access to a closed episode's materials ends, or None while
-        care is open."""
-        episodes = list(self.episodes.order_by("-opened_at")[:1])
-        if not episodes or episodes[0].closed_at is None:
-            return None
-        return episodes[0].closed_at + timedelta(
-            days=self.practice.portal_days_after_close
-        )
+        care is open. Asked once per Client object: the portal's pages ask it
+        from the access check, the navigation and the page itself, on the
+        client loaded for that request."""
+        if "_portal_read_until" not in self.__dict__:
+            episodes = list(self.episodes.order_by("-opened_at")[:1])
+            if not episodes or episodes[0].closed_at is None:
+                until = None
+            else:
+                until = episodes[0].closed_at + timedelta(
+                    days=self.practice.portal_days_after_close
+                )
+            self._portal_read_until = until
+        return self._portal_read_until
 
     def portal_invitation(self) -> Invitation | None:
         """The latest portal invitation sent to this client, if any."""

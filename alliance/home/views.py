@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from alliance import permissions
 from alliance.accounts.models import Cover, User
-from alliance.accounts.services import clients_in_care
+from alliance.accounts.services import clients_in_care_count
 from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
@@ -75,13 +75,16 @@ def _covering(user: User) -> dict[str, object] | None:
     ids = permissions.covered_clinician_ids(user)
     if not ids:
         return None
+    arrangements = list(
+        Cover.objects.in_force_on(user.practice.today())
+        .filter(cover=user, clinician_id__in=ids)
+        .select_related("clinician")
+    )
     return {
-        "clinicians": list(User.objects.filter(pk__in=ids)),
-        "arrangements": list(
-            Cover.objects.in_force_on(user.practice.today())
-            .filter(cover=user, clinician_id__in=ids)
-            .select_related("clinician")
+        "clinicians": list(
+            {a.clinician_id: a.clinician for a in arrangements}.values()
         ),
+        "arrangements": arrangements,
         "alerts": list(
             RiskAlert.objects.of_clients_of(ids, practice_id=user.practice_id)
             .open()
@@ -117,8 +120,12 @@ def _unheld_caseloads(admin: User) -> list[tuple[User, int]]:
     """Deactivated clinicians who are still primary clinician of clients in
     care (from before deactivation needed a transfer): nobody sees those
     clients' alerts and messages until the admin transfers them."""
-    gone = User.objects.filter(
-        practice_id=admin.practice_id, is_active=False, role__in=User.CLINICAL_ROLES
+    gone = (
+        User.objects.filter(
+            practice_id=admin.practice_id, is_active=False, role__in=User.CLINICAL_ROLES
+        )
+        .annotate(in_care=clients_in_care_count())
+        .filter(in_care__gt=0)
+        .order_by("full_name", "id")
     )
-    rows = [(member, clients_in_care(member)) for member in gone]
-    return [(member, count) for member, count in rows if count]
+    return [(member, member.in_care) for member in gone]

@@ -280,17 +280,24 @@ def expected_range(
 
 
 def episode_chart_and_legend(
-    episode: object, instrument: object, rows: Sequence[object] = ()
+    episode: object,
+    instrument: object,
+    rows: Sequence[object] = (),
+    *,
+    current: Sequence[object] | None = None,
 ) -> tuple[str, str]:
     """The progress chart of one measure in an episode, and its legend:
     current scores (corrected ones left out), the dates of held sessions and,
     when the practice has a curve for the client's starting severity, the
     expected range.
 
-    ``rows`` are measure_history rows when the caller has them already."""
+    ``rows`` are measure_history rows, or ``current`` the current scores with a
+    total (``history_page``), when the caller has them already."""
     from alliance.measures.models import Administration
 
-    if rows:
+    if current is not None:
+        administrations = list(current)
+    elif rows:
         administrations = [
             r.administration
             for r in rows
@@ -319,7 +326,11 @@ def episode_chart_and_legend(
 
 
 def episode_chart(
-    episode: object, instrument: object, rows: Sequence[object] = ()
+    episode: object,
+    instrument: object,
+    rows: Sequence[object] = (),
+    *,
+    current: Sequence[object] | None = None,
 ) -> str:
     """The progress chart alone (downloads, PDFs)."""
-    return episode_chart_and_legend(episode, instrument, rows)[0]
+    return episode_chart_and_legend(episode, instrument, rows, current=current)[0]

@@ -491,6 +491,84 @@ def measure_history(episode: Episode, instrument: Instrument) -> list[HistoryRow
     return history
 
 
+# Scores per page of the history table; the chart above it shows them all.
+HISTORY_PAGE = 50
+
+
+@dataclass
+class HistoryPage:
+    """One page of a measure's history table: ``rows`` oldest first, page 1
+    holding the latest scores. ``current`` is every current score with a total,
+    oldest first (the chart's points; the first is the baseline)."""
+
+    rows: list[HistoryRow]
+    number: int
+    has_earlier: bool
+    current: list[Administration]
+
+    @property
+    def earlier(self) -> int | None:
+        return self.number + 1 if self.has_earlier else None
+
+    @property
+    def later(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+
+def history_page(
+    episode: Episode, instrument: Instrument, page: object = 1
+) -> HistoryPage:
+    """``measure_history`` a page at a time, latest scores first, each current
+    score classified against the first (Jacobson & Truax reliable change). A
+    page number that is not a number, or past the earliest score, gives page
+    1. Two queries however long the history: the page, and the current scores
+    (three columns) for the baseline and the chart."""
+    try:
+        number = max(int(str(page)), 1)
+    except ValueError:
+        number = 1
+    rows = _history_rows(episode, instrument, number)
+    if not rows and number > 1:
+        number, rows = 1, _history_rows(episode, instrument, 1)
+    has_earlier = len(rows) > HISTORY_PAGE
+    administrations = rows[:HISTORY_PAGE]
+    administrations.reverse()
+    current = list(
+        Administration.objects.current()
+        .filter(episode=episode, instrument=instrument.code, total__isnull=False)
+        .only("taken_at", "total", "band_label")
+        .order_by("taken_at", "id")
+    )
+    baseline = current[0] if current else None
+    history = []
+    for a in administrations:
+        row = HistoryRow(a, superseded=a.superseded, correction_uuid=a.correction_uuid)
+        if baseline is not None and a.pk == baseline.pk:
+            row.is_baseline = True
+        elif baseline is not None and not row.superseded and a.total is not None:
+            row.change = safe_change(instrument, baseline.total, a.total)
+        history.append(row)
+    return HistoryPage(history, number, has_earlier, current)
+
+
+def _history_rows(
+    episode: Episode, instrument: Instrument, number: int
+) -> list[Administration]:
+    """The page's administrations, newest first, and one more when there are
+    earlier ones."""
+    start = (number - 1) * HISTORY_PAGE
+    return list(
+        _with_corrections(
+            Administration.objects.submitted().filter(
+                episode=episode, instrument=instrument.code
+            )
+        )
+        .select_related("entered_by")
+        .defer(*_SEALED)
+        .order_by("-taken_at", "-id")[start : start + HISTORY_PAGE + 1]
+    )
+
+
 def incomplete_administrations(
     episode: Episode, instrument: Instrument
 ) -> list[Administration]:

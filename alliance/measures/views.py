@@ -37,7 +37,11 @@ from alliance.measures.flow import (
 from alliance.measures.forms import CorrectionForm, ScheduleForm, StartForm
 from alliance.measures.kiosk_views import enter_kiosk
 from alliance.measures.models import Administration, ClinicalPrompt, MeasureSchedule
-from alliance.measures.selectors import incomplete_administrations, measure_history
+from alliance.measures.selectors import (
+    HISTORY_PAGE,
+    history_page,
+    incomplete_administrations,
+)
 
 # --- assigning and giving measures -----------------------------------------------
 
@@ -121,8 +125,9 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
     """Every score of one measure in the episode, with the change from the first."""
     episode = permissions.get_episode(request, uuid)
     measure = instrument_or_404(instrument)
-    rows = measure_history(episode, measure)
-    svg, legend = episode_chart_and_legend(episode, measure, rows)
+    page = history_page(episode, measure, request.GET.get("page", 1))
+    # Every current score, whichever page of the table is shown.
+    svg, legend = episode_chart_and_legend(episode, measure, current=page.current)
     return render(
         request,
         "measures/history.html",
@@ -130,7 +135,9 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
             "episode": episode,
             "client": episode.client,
             "instrument": measure,
-            "rows": rows,
+            "rows": page.rows,
+            "page": page,
+            "page_size": HISTORY_PAGE,
             "incomplete": incomplete_administrations(episode, measure),
             # Built from escaped text by alliance.measures.charts: safe to inline.
             "chart": mark_safe(svg),  # noqa: S308

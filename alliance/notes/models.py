@@ -150,6 +150,22 @@ class ProgressNote(UUIDModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The supervisor home's "awaiting your co-signature" card (notes.
+            # selectors.awaiting_cosign): a supervisee's oldest signed notes
+            # not yet co-signed, read in order without sorting them all.
+            models.Index(
+                fields=["author", "signed_at", "id"],
+                name="note_awaiting_cosign",
+                condition=models.Q(signed_at__isnull=False, cosigned_at__isnull=True),
+            ),
+            # The clinician home's unsigned notes (selectors.unsigned_notes).
+            models.Index(
+                fields=["author", "id"],
+                name="note_unsigned",
+                condition=models.Q(signed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.structure_code} note, {self.session}"

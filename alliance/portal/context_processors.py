@@ -1,6 +1,7 @@
 """What every portal page's navigation needs: the client's unread messages,
 what their access allows and whether they have a relapse-prevention plan.
-Three queries, only for client logins."""
+Three queries at most, only for client logins; none for the client record
+when the page's access check (``permissions.get_own_client``) loaded it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ def portal_nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated or user.role != "client":
         return {}
-    client = Client.objects.select_related("practice").filter(user=user).first()
+    client = getattr(request, "portal_client", None)
+    if client is None or client.user_id != user.pk:
+        client = Client.objects.select_related("practice").filter(user=user).first()
     if client is None:
         return {}
     access = client.portal_access()

@@ -178,9 +178,47 @@ def test_the_history_queries_are_bounded(
     for week in range(60):
         record(cleo, "phq9", phq9(20 - week // 3), at=days_ago(7 * week + 1))
     http = as_user(alice)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         page = http.get(_history_url(episode)).text
-    assert page.count("<tr") == 61
+    # The latest 50 scores, and a link to the 10 before them.
+    assert page.count("<tr") == 51
+    assert "?page=2" in page
+    assert "?page=1" not in page
+    assert page.count("<circle") >= 60  # the chart still shows every score
+
+
+def test_the_history_queries_do_not_grow_with_the_scores(as_user, alice, cleo, episode):
+    """Three scores or 120, the page asks the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http = as_user(alice)
+    counts = []
+    for weeks in (range(3), range(3, 120)):
+        for week in weeks:
+            record(cleo, "phq9", phq9(20 - week % 15), at=days_ago(7 * week + 1))
+        http.get(_history_url(episode))
+        with CaptureQueriesContext(connection) as queries:
+            http.get(_history_url(episode))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_history_pages_back_to_the_first_score(as_user, alice, cleo, episode):
+    for week in range(60):
+        record(cleo, "phq9", phq9(20 - week // 3), at=days_ago(7 * week + 1))
+    http = as_user(alice)
+    earliest = http.get(_history_url(episode) + "?page=2").text
+    assert earliest.count("<tr") == 11
+    assert "First score" in earliest
+    assert "?page=1" in earliest
+    assert "?page=3" not in earliest
+    latest = http.get(_history_url(episode)).text
+    assert "First score" not in latest
+    assert "Reliable deterioration" in latest  # 20 now against 1 at first
+    # Not a number, or past the earliest score: the latest page, not an error.
+    for bad in ("x", "0", "-3", "99"):
+        assert http.get(_history_url(episode) + f"?page={bad}").text.count("<tr") == 51
 
 
 def test_the_history_of_an_unknown_measure_is_404(as_user, alice, episode):

@@ -1,0 +1,35 @@
+"""The portal home asks the same number of queries however long the client's
+history (issue #13), and asks for the client and their episode once."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from alliance.measures.tests.admin.helpers import days_ago, phq9, record
+from alliance.notes.tests.helpers import signed
+
+
+def _queries(http) -> list[str]:
+    http.get(reverse("portal:home"))
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(reverse("portal:home"))
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_portal_home_does_not_grow_with_the_history(portal, cleo, schedule):
+    small = _queries(portal)
+    for week in range(12):
+        record(cleo, "phq9", phq9(15 - week), at=days_ago(7 * week + 1))
+        signed(cleo, hours_ago=24 * 7 * week + 30)
+    large = _queries(portal)
+    assert len(large) == len(small)
+
+
+def test_the_portal_home_reads_the_client_and_episodes_once_each(portal, cleo):
+    queries = _queries(portal)
+    assert sum(sql.startswith('SELECT "clients_client"') for sql in queries) == 1
+    # One for the access check (latest episode), one for the current episode.
+    assert sum(' FROM "clients_episode"' in sql for sql in queries) == 2
