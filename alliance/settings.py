@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "alliance.portal",
     "alliance.demo",
     "alliance.fhir",
+    "alliance.exports",
 ]
 
 MIDDLEWARE = [

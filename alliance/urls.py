@@ -27,6 +27,7 @@ urlpatterns = [
     path("aftercare/", include("alliance.aftercare.urls")),
     path("reminders/", include("alliance.reminders.urls")),
     path("fhir/", include("alliance.fhir.urls")),
+    path("exports/", include("alliance.exports.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]
