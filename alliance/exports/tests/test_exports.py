@@ -222,3 +222,17 @@ def test_bad_scope_is_refused_with_a_message(cleo, alice, as_user):
     assert not RecordExport.objects.exists()
     page = http.get(response["Location"]).content.decode()
     assert "Choose what kind of export" in page
+
+
+def test_a_failed_export_says_so_and_holds_nothing(cleo, monkeypatch, as_user):
+    def broken(export, progress):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("alliance.exports.builder.build_zip", broken)
+    export = request_export(cleo, by=cleo.user, scope="own_copy")
+    export.refresh_from_db()
+    assert export.status == RecordExport.Status.FAILED
+    assert export.content == "" and export.expires_at is None
+    page = as_user(cleo.user).get(f"/exports/mine/{export.uuid}/").content.decode()
+    assert "internal error" in page and "disk full" not in page
+    assert "hx-trigger" not in page
