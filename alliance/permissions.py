@@ -477,6 +477,29 @@ def get_own(
     return obj
 
 
+def get_requested(request: HttpRequest, queryset: models.QuerySet[M], uuid: Any) -> M:
+    """A staff member's own request about a client (a record export): only
+    the clinician who asked, while they still hold the client, reaches it;
+    anyone else 404, like a missing one. The model has ``client`` and
+    ``requested_by``. Audited."""
+    user = require_clinician(request)
+    obj = queryset.select_related("client").filter(uuid=uuid).first()
+    if obj is None:
+        raise Http404
+    if obj.requested_by_id != user.pk:  # type: ignore[attr-defined]
+        _deny(request, f"{obj._meta.model_name}.view", status=404, obj=obj)
+    client = obj.client  # type: ignore[attr-defined]
+    _check_client(request, user, client, obj, False)
+    record(
+        user,
+        f"{obj._meta.model_name}.view",
+        obj,
+        request=request,
+        client_uuid=client.uuid,
+    )
+    return obj
+
+
 # --- risk alerts: the practice queue and duty access ("break the glass") ------
 
 

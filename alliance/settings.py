@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "alliance.demo",
     "alliance.fhir",
     "alliance.api",
+    "alliance.exports",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("reminders/", include("alliance.reminders.urls")),
     path("fhir/", include("alliance.fhir.urls")),
     path("api/v1/", include("alliance.api.urls")),
+    path("exports/", include("alliance.exports.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]

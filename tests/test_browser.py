@@ -82,7 +82,7 @@ def demo_server(tmp_path_factory) -> Iterator[dict]:
                 time.sleep(0.2)
         else:
             pytest.fail("the demo server did not start")
-        yield {"base": base, "logins": logins}
+        yield {"base": base, "logins": logins, "env": env}
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -466,4 +466,39 @@ def test_a_clinician_makes_an_api_token_and_reads_the_reference(page, demo_serve
     page.locator(".swagger-ui .info .title").wait_for()
     assert "Alliance REST API" in page.locator(".swagger-ui .info .title").inner_text()
     page.locator(".opblock").first.wait_for()
+
+
+def test_a_demo_client_downloads_their_own_copy(page, demo_server, tmp_path):
+    """Issue #15, "The client's own copy": the demo client asks for their copy
+    in the portal, the worker prepares it, the page updates by itself (htmx)
+    and the ZIP downloads with its summary, FHIR Bundle and CSV files."""
+    import zipfile
+
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    _log_in_client(page, base, client)
+    page.locator("summary", has_text="Menu").click()
+    page.get_by_role("link", name="Download my record").click()
+    page.get_by_role("button", name="Prepare my copy").click()
+    page.wait_for_url(f"{base}/exports/mine/**")
+    page.get_by_text("Waiting for its turn").wait_for()
+    # The worker runs the queued export, as ``alliance worker`` does.
+    subprocess.run(
+        [sys.executable, "-m", "alliance.cli", "worker", "--batch"],
+        env=demo_server["env"],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+    )
+    link = page.get_by_role("link", name=re.compile("Download the ZIP"))
+    link.wait_for(timeout=20000)
+    _shot(page, tmp_path, "own-copy")
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "copy.zip"
+    info.value.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        names = set(archive.namelist())
+    assert {"summary.html", "fhir/bundle.json", "csv/messages.csv"} <= names
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]

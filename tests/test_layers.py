@@ -28,10 +28,10 @@ ORDER = [
     ["termination"],
     ["aftercare"],
     ["reminders"],
-    ["chart", "portal", "home", "demo", "fhir", "api"],
+    ["chart", "portal", "home", "demo", "fhir", "api", "exports"],
 ]
 # Page level: they compose pages out of any app's selectors; nothing imports them.
-PAGE_LEVEL = {"chart", "portal", "home", "demo", "api", "fhir"}
+PAGE_LEVEL = {"chart", "portal", "home", "demo", "api", "fhir", "exports"}
 EXTRA = {
     "notes": {"scheduling"},
     "plans": {"intake", "notes"},

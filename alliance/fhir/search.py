@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from alliance import permissions
 from alliance.accounts.models import Practice, User
@@ -88,7 +89,9 @@ def _caseload(path: str) -> Callable[[User], models.QuerySet]:
     """Rows whose client (at ``path``) the user may read."""
 
     def rows_for(model: type[models.Model]) -> Callable[[User], models.QuerySet]:
-        def rows(user: User) -> models.QuerySet:
+        def rows(user: User | None) -> models.QuerySet:
+            if user is None:  # one client's copy: the caller decided access
+                return model.objects.all()
             return model.objects.filter(
                 **{f"{path}__in": permissions.clients_readable_by(user)}
             )
@@ -118,15 +121,19 @@ def _practitioner_rows(user: User) -> models.QuerySet:
     )
 
 
-def _patient_rows(user: User) -> models.QuerySet:
+def _patient_rows(user: User | None) -> models.QuerySet:
+    if user is None:
+        return Client.objects.all()
     return permissions.clients_readable_by(user)
 
 
-def _appointment_rows(user: User) -> models.QuerySet:
+def _appointment_rows(user: User | None) -> models.QuerySet:
+    if user is None:
+        return Appointment.objects.all()
     return permissions.appointments_readable_by(user, Appointment.objects.all())
 
 
-def _administration_rows(user: User) -> models.QuerySet:
+def _administration_rows(user: User | None) -> models.QuerySet:
     return _caseload("client")(Administration)(user).current()
 
 
@@ -151,13 +158,13 @@ def _administration_ids(ident: str) -> models.Q | None:
     return _observation_ids(ident)
 
 
-def _signed_notes(user: User) -> models.QuerySet:
+def _signed_notes(user: User | None) -> models.QuerySet:
     return _caseload("episode__client")(ProgressNote)(user).filter(
         signed_at__isnull=False
     )
 
 
-def _plans(user: User) -> models.QuerySet:
+def _plans(user: User | None) -> models.QuerySet:
     return _caseload("episode__client")(TreatmentPlan)(user)
 
 
@@ -624,3 +631,29 @@ def iter_resources(
             for row in batch:
                 for resource in part.build(row):
                     yield resource, client_uuid_of(part, row)
+
+
+def client_bundle(client: Client, types: list[str]) -> dict[str, Any]:
+    """One client's record as a ``collection`` Bundle of ``types`` (of
+    ``PATIENT_TYPES``), for the client's own copy and record exports
+    (``alliance.exports``). The caller has decided that whoever asked may
+    have this client's record; every row here is filtered to the client."""
+    entries = []
+    base = resources.canonical_base()
+    for kind in types:
+        for resource, _ in iter_resources(None, SOURCES[kind], client=client):  # type: ignore[arg-type]
+            entries.append(
+                {
+                    "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
+                    "resource": resource,
+                }
+            )
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": timezone.now().isoformat(),
+        "total": len(entries),
+    }
+    if entries:
+        bundle["entry"] = entries
+    return bundle
