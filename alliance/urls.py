@@ -7,6 +7,7 @@ handler500 = "alliance.core.health.handler500"
 urlpatterns = [
     path("", include("alliance.home.urls")),
     path("accounts/", include("alliance.accounts.urls")),
+    path("accounts/", include("alliance.clients.caseload_urls")),
     path("", include("alliance.chart.urls")),
     path("clients/", include("alliance.clients.urls")),
     path("alerts/", include("alliance.alerts.urls")),

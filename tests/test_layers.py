@@ -54,17 +54,6 @@ ABOVE["checkins"] = {"core", "audit", "accounts", "clients", "alerts"}
 ALLOWED = ABOVE
 # Views and urls decide access through the one access module.
 VIEW_MODULE = re.compile(r"(^|_)(views|urls)\.py$")
-# Known arrows upward that still wait to be moved, not allowed exceptions:
-# notes' session page composes the session plan, homework and measures prompts
-# as the chart composes its cards (its note editing shares the page, so it moves
-# to a page-level app together with it); accounts' invitation acceptance links
-# a portal account to its client and the caseload transfer page lists a member's
-# clients (a signal and a clients-owned page will replace them). The test fails
-# when one is fixed, so the list only shrinks; add nothing to it.
-TO_MOVE = {
-    "alliance/accounts/views.py": {"clients"},
-    "alliance/notes/views.py": {"homework", "plans", "measures"},
-}
 # Apps whose templates may include only their own and earlier apps' templates
 # (the spine knows no capability built on it).
 SPINE = ("core", "audit", "operations", "accounts", "clients")
@@ -119,15 +108,9 @@ def _upward_imports() -> dict[str, set[str]]:
 
 
 def test_every_module_imports_only_apps_above_it():
-    found = _upward_imports()
-    new = {
-        path: sorted(bad - TO_MOVE.get(path, set()))
-        for path, bad in found.items()
-        if bad - TO_MOVE.get(path, set())
-    }
-    assert new == {}
-    # An entry fixed since: take it off TO_MOVE.
-    assert {p: found.get(p, set()) & bad for p, bad in TO_MOVE.items()} == TO_MOVE
+    # No exceptions: a page that needs a later app's parts belongs to a
+    # page-level app, and a step a later app must take is a signal it connects.
+    assert _upward_imports() == {}
 
 
 def test_the_inner_layers_never_use_permissions():

@@ -23,6 +23,7 @@ from alliance.accounts.models import (
     Supervision,
     User,
 )
+from alliance.accounts.signals import invitation_accepted
 from alliance.audit.services import record
 from alliance.core.versioning import save_if_current
 
@@ -212,6 +213,10 @@ def accept_invitation(
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     record(user, "invitation.accept", invitation, request=request)
+    # A client's invitation: the clients app links the account to the record.
+    invitation_accepted.send(
+        sender=Invitation, invitation=invitation, user=user, request=request
+    )
     return user
 
 

@@ -3,6 +3,8 @@ from django.urls import path
 from alliance.accounts import views
 
 app_name = "accounts"
+# Transferring a member's caseload, /accounts/staff/<uuid>/transfer/, is
+# ``caseload:transfer`` (alliance.clients): the page lists the member's clients.
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
@@ -14,7 +16,6 @@ urlpatterns = [
     path("staff/", views.staff, name="staff"),
     path("staff/<uuid:uuid>/active/", views.set_active, name="set_active"),
     path("staff/<uuid:uuid>/reset-2fa/", views.reset_two_factor, name="reset_2fa"),
-    path("staff/<uuid:uuid>/transfer/", views.transfer, name="transfer"),
     path("cover/", views.cover, name="cover"),
     path("cover/<uuid:uuid>/end/", views.end_cover, name="end_cover"),
     path("password/reset/", views.password_reset, name="password_reset"),

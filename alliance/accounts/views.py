@@ -14,8 +14,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -51,8 +49,6 @@ from alliance.accounts.models import (
 )
 from alliance.accounts.throttle import account_is_cooling_off
 from alliance.audit.services import record
-from alliance.clients.models import Client, Episode
-from alliance.clients.services import link_portal_user, transfer_caseload
 from alliance.core.net import client_ip
 from alliance.core.versioning import Conflict, model_form_conflict_page
 
@@ -294,15 +290,14 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                user = services.accept_invitation(
-                    invitation,
-                    full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["password1"],
-                    request=request,
-                )
-                if invitation.client_uuid:
-                    link_portal_user(invitation.client_uuid, user, request=request)
+            # A client's account is linked to their record in the same
+            # transaction (accounts.signals.invitation_accepted).
+            user = services.accept_invitation(
+                invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                request=request,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -368,7 +363,7 @@ def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
                 format_html(
                     '{} <a href="{}">Transfer {}\u2019s caseload</a>.',
                     " ".join(exc.messages),
-                    reverse("accounts:transfer", args=[member.uuid]),
+                    reverse("caseload:transfer", args=[member.uuid]),
                     member,
                 ),
             )
@@ -468,103 +463,6 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Practice details saved.")
         return redirect("accounts:practice")
     return render(request, "accounts/practice.html", {"form": form})
-
-
-def _caseload_rows(member: User) -> list[Client]:
-    """The member's clients with the phase of their latest episode, those in
-    care first."""
-    latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
-    rows = list(
-        Client.objects.filter(practice_id=member.practice_id, clinician=member)
-        .annotate(latest_phase=Subquery(latest.values("phase")[:1]))
-        .order_by("family_name", "given_name")
-    )
-    for row in rows:
-        row.in_care = row.latest_phase not in (None, Episode.Phase.CLOSED)
-        row.phase_label = (
-            Episode.Phase(row.latest_phase).label if row.latest_phase else ""
-        )
-    rows.sort(key=lambda r: not r.in_care)
-    return rows
-
-
-@require_http_methods(["GET", "POST"])
-def transfer(request: HttpRequest, uuid: object) -> HttpResponse:
-    """Hand a clinician's caseload to colleagues (practice admin): all to one,
-    or client by client, with one reason; all or nothing."""
-    admin = permissions.require_practice_admin(request)
-    member = permissions.get_practice_object(
-        request, User.objects.all(), {"uuid": uuid}, admin_only=True
-    )
-    rows = _caseload_rows(member)
-    colleagues = list(
-        User.objects.clinicians()
-        .filter(practice_id=admin.practice_id)
-        .exclude(pk=member.pk)
-    )
-    by_uuid = {str(c.uuid): c for c in colleagues}
-    errors: list[str] = []
-    chosen: dict[str, str] = {}
-    reason = ""
-    if request.method == "POST":
-        reason = request.POST.get("reason", "").strip()
-        everyone = request.POST.get("all_to", "")
-        assignments = []
-        for row in rows:
-            picked = everyone or request.POST.get(f"to-{row.uuid}", "")
-            chosen[str(row.uuid)] = picked
-            if not picked:
-                continue
-            if picked not in by_uuid:
-                errors.append(f"{row.display_name}: choose a colleague from the list.")
-                continue
-            assignments.append((row, by_uuid[picked]))
-        if not reason:
-            errors.append(
-                "Give a reason for the transfer; each client's timeline shows it."
-            )
-        if not errors:
-            try:
-                changes = transfer_caseload(
-                    member, assignments, by=admin, reason=reason, request=request
-                )
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                left = services.clients_in_care(member)
-                text = (
-                    f"{len(changes)} client{'s' if len(changes) != 1 else ''} "
-                    f"transferred from {member}."
-                )
-                if left:
-                    text += f" {left} in care still to transfer."
-                messages.success(request, text)
-                return redirect("accounts:transfer", member.uuid)
-    record(
-        admin,
-        "caseload.transfer_view",
-        member,
-        request=request,
-        detail={"clients": [str(r.uuid) for r in rows]},
-    )
-    for row in rows:
-        row.chosen = chosen.get(str(row.uuid), "")
-    return render(
-        request,
-        "accounts/transfer.html",
-        {
-            "member": member,
-            "rows": rows,
-            "in_care": sum(1 for r in rows if r.in_care),
-            "colleagues": colleagues,
-            "errors": errors,
-            "reason": reason,
-            "all_to": request.POST.get("all_to", "")
-            if request.method == "POST"
-            else "",
-        },
-        status=200,
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,6 +3,9 @@ chart in ``alliance.chart`` composes these with other apps' selectors)."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
+
+from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 
 
@@ -33,3 +36,21 @@ def aftercare_appointments(episode: Episode | None) -> list[object]:
     if episode is None or Episode.Phase.AFTERCARE not in episode.next_phases():
         return []
     return list(episode.future_appointments())
+
+
+def caseload(member: User) -> list[Client]:
+    """The member's clients with the phase of their latest episode, those in
+    care first (the caseload transfer page)."""
+    latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
+    rows = list(
+        Client.objects.filter(practice_id=member.practice_id, clinician=member)
+        .annotate(latest_phase=Subquery(latest.values("phase")[:1]))
+        .order_by("family_name", "given_name")
+    )
+    for row in rows:
+        row.in_care = row.latest_phase not in (None, Episode.Phase.CLOSED)
+        row.phase_label = (
+            Episode.Phase(row.latest_phase).label if row.latest_phase else ""
+        )
+    rows.sort(key=lambda r: not r.in_care)
+    return rows

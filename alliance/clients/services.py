@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from alliance.accounts.models import Practice, User
+from alliance.accounts.models import Invitation, Practice, User
 from alliance.accounts.services import invite_client
 from alliance.audit.services import record
 from alliance.clients.models import (
@@ -435,3 +435,19 @@ def link_portal_user(
     client.save(update_fields=["user"])
     record(user, "client.portal_link", client, request=request)
     return client
+
+
+def on_invitation_accepted(
+    sender: Any,
+    *,
+    invitation: Invitation,
+    user: User,
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
+    """Receiver of ``accounts.signals.invitation_accepted``: a client's portal
+    invitation links the new account to their record, in the acceptance's
+    transaction (a refusal rolls the account back). Staff invitations carry no
+    client."""
+    if invitation.client_uuid:
+        link_portal_user(invitation.client_uuid, user, request=request)

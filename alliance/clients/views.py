@@ -15,6 +15,8 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.models import User
+from alliance.accounts.services import clients_in_care
 from alliance.audit.services import record
 from alliance.clients import services
 from alliance.clients.forms import (
@@ -26,6 +28,7 @@ from alliance.clients.forms import (
     TransitionForm,
 )
 from alliance.clients.models import Client, Consent, ConsentText, Episode
+from alliance.clients.selectors import caseload
 from alliance.core.text import search_text
 from alliance.core.versioning import Conflict, model_form_conflict_page
 
@@ -313,3 +316,82 @@ def consent_text_detail(request: HttpRequest, uuid: object) -> HttpResponse:
         request, ConsentText.objects.all(), {"uuid": uuid}
     )
     return render(request, "clients/consent_text_detail.html", {"text": text})
+
+
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Hand a clinician's caseload to colleagues (practice admin): all to one,
+    or client by client, with one reason; all or nothing."""
+    admin = permissions.require_practice_admin(request)
+    member = permissions.get_practice_object(
+        request, User.objects.all(), {"uuid": uuid}, admin_only=True
+    )
+    rows = caseload(member)
+    colleagues = list(
+        User.objects.clinicians()
+        .filter(practice_id=admin.practice_id)
+        .exclude(pk=member.pk)
+    )
+    by_uuid = {str(c.uuid): c for c in colleagues}
+    errors: list[str] = []
+    chosen: dict[str, str] = {}
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()
+        everyone = request.POST.get("all_to", "")
+        assignments = []
+        for row in rows:
+            picked = everyone or request.POST.get(f"to-{row.uuid}", "")
+            chosen[str(row.uuid)] = picked
+            if not picked:
+                continue
+            if picked not in by_uuid:
+                errors.append(f"{row.display_name}: choose a colleague from the list.")
+                continue
+            assignments.append((row, by_uuid[picked]))
+        if not reason:
+            errors.append(
+                "Give a reason for the transfer; each client's timeline shows it."
+            )
+        if not errors:
+            try:
+                changes = services.transfer_caseload(
+                    member, assignments, by=admin, reason=reason, request=request
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                left = clients_in_care(member)
+                text = (
+                    f"{len(changes)} client{'s' if len(changes) != 1 else ''} "
+                    f"transferred from {member}."
+                )
+                if left:
+                    text += f" {left} in care still to transfer."
+                messages.success(request, text)
+                return redirect("caseload:transfer", member.uuid)
+    record(
+        admin,
+        "caseload.transfer_view",
+        member,
+        request=request,
+        detail={"clients": [str(r.uuid) for r in rows]},
+    )
+    for row in rows:
+        row.chosen = chosen.get(str(row.uuid), "")
+    return render(
+        request,
+        "clients/transfer.html",
+        {
+            "member": member,
+            "rows": rows,
+            "in_care": sum(1 for r in rows if r.in_care),
+            "colleagues": colleagues,
+            "errors": errors,
+            "reason": reason,
+            "all_to": request.POST.get("all_to", "")
+            if request.method == "POST"
+            else "",
+        },
+        status=200,
+    )

@@ -42,7 +42,7 @@ from alliance.aftercare.services import (
     run_followups,
 )
 from alliance.clients.models import Client, Episode
-from alliance.clients.services import invite_to_portal, link_portal_user
+from alliance.clients.services import invite_to_portal
 from alliance.demo.seed_plans import story_for
 from alliance.demo.stories import Model, read
 from alliance.measures.models import Administration
@@ -319,12 +319,12 @@ def _portal_login(client: Client, *, clinician: User, password: str) -> dict[str
     """Give ``client`` a portal login the way the invitation link does."""
     invite_to_portal(client, by=clinician, base_url="http://127.0.0.1:8000")
     invitation = Invitation.objects.get(client_uuid=client.uuid, accepted_at=None)
+    # Accepting links the account to the client (accounts.signals).
     user = accept_invitation(
         invitation,
         full_name=f"{client.given_name} {client.family_name}",
         password=password,
     )
-    link_portal_user(client.uuid, user)
     return {
         "role": "client",
         "name": f"{client.given_name} {client.family_name}",

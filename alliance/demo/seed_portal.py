@@ -17,7 +17,7 @@ from alliance.accounts.models import Invitation, User
 from alliance.accounts.services import accept_invitation
 from alliance.checkins.services import record_checkin
 from alliance.clients.models import Client
-from alliance.clients.services import invite_to_portal, link_portal_user
+from alliance.clients.services import invite_to_portal
 from alliance.homework.models import HomeworkAssignment
 from alliance.homework.services import assign_homework
 from alliance.messaging.services import read_thread, send_message
@@ -51,12 +51,13 @@ def seed_portal_client(
     between-session activity. Returns the login to print."""
     invite_to_portal(client, by=clinician, base_url="http://127.0.0.1:8000")
     invitation = Invitation.objects.get(client_uuid=client.uuid, accepted_at=None)
+    # Accepting links the account to the client (accounts.signals).
     user = accept_invitation(
         invitation,
         full_name=f"{client.given_name} {client.family_name}",
         password=password,
     )
-    client = link_portal_user(client.uuid, user)
+    client.refresh_from_db()
     episode = client.current_episode()
     today = timezone.localtime(now).date()
     assign_homework(

@@ -86,7 +86,7 @@ class TherapySession(UUIDModel):
         return f"Session {self.held_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("notes:session", args=[self.uuid])
+        return reverse("chart:session", args=[self.uuid])
 
 
 class ProgressNoteQuerySet(models.QuerySet["ProgressNote"]):
@@ -171,7 +171,7 @@ class ProgressNote(UUIDModel):
         return f"{self.structure_code} note, {self.session}"
 
     def get_absolute_url(self) -> str:
-        return reverse("notes:session", args=[self.session.uuid])
+        return reverse("chart:session", args=[self.session.uuid])
 
     @property
     def is_signed(self) -> bool:

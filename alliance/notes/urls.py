@@ -3,12 +3,10 @@ from django.urls import path
 from alliance.notes import views
 
 app_name = "notes"
+# The session page, /notes/sessions/<uuid>/, and the progress note's edit, sign,
+# cosign and addendum actions are ``chart:session`` and ``chart:note_*``
+# (alliance.chart): the page shows the session's plan, homework and prompts too.
 urlpatterns = [
     path("start/<uuid:uuid>/", views.start, name="start"),
-    path("sessions/<uuid:uuid>/", views.session_detail, name="session"),
-    path("<uuid:uuid>/edit/", views.edit, name="edit"),
-    path("<uuid:uuid>/sign/", views.sign, name="sign"),
-    path("<uuid:uuid>/cosign/", views.cosign, name="cosign"),
-    path("<uuid:uuid>/addendum/", views.addendum, name="addendum"),
     path("process/<uuid:uuid>/", views.process_note, name="process_note"),
 ]

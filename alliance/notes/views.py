@@ -1,122 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from alliance import permissions
-from alliance.homework.selectors import review as homework_review
-from alliance.measures.selectors import low_alliance_before, open_prompts
 from alliance.notes import services
-from alliance.notes.forms import (
-    AddendumForm,
-    NoteForm,
-    ProcessNoteForm,
-    StartSessionForm,
-)
-from alliance.notes.models import ProcessNote, ProgressNote, TherapySession
+from alliance.notes.forms import ProcessNoteForm, StartSessionForm
+from alliance.notes.models import ProcessNote
 from alliance.notes.services import NoteConflict
-from alliance.plans.selectors import session_plan
 from alliance.scheduling.models import Appointment
 
-PAGE = "notes/session_detail.html"
-
-
-def _notes() -> QuerySet[ProgressNote]:
-    return ProgressNote.objects.select_related(
-        "episode__client",
-        "session__appointment",
-        "session__clinician",
-        "author",
-        "updated_by",
-        "signed_by",
-        "cosigned_by",
-    )
-
-
-def _render(
-    request: HttpRequest,
-    note: ProgressNote,
-    *,
-    status: int = 200,
-    form: NoteForm | None = None,
-    addendum_form: AddendumForm | None = None,
-    **extra: Any,
-) -> HttpResponse:
-    """The session page, or only its ``#note-body`` for htmx."""
-    user = request.user
-    client = note.episode.client
-    primary = permissions.is_primary_clinician(user, client)
-    can_edit = not note.is_signed and note.author_id == user.pk and primary
-    can_addend = note.is_signed and primary
-    context = {
-        "session": note.session,
-        "appointment": note.session.appointment,
-        "client": client,
-        "note": note,
-        "form": form or (NoteForm(note=note) if can_edit else None),
-        "can_addend": can_addend,
-        "addendum_form": addendum_form or (AddendumForm() if can_addend else None),
-        "can_cosign": note.is_signed
-        and not note.is_cosigned
-        and services.supervises_author(user, note),
-        "addenda": note.addenda.select_related("author"),
-        # The latest alliance check before this session, when the client
-        # disagreed with a statement: a prompt to ask about it.
-        "alliance_prompt": low_alliance_before(note.episode, note.session.held_at),
-        # Only ever the viewer's own process notes; nobody else's are looked up.
-        "process_note": ProcessNote.objects.filter(
-            session=note.session, author_id=user.pk
-        ).first(),
-        **extra,
-    }
-    template = f"{PAGE}#note-body" if request.htmx else PAGE
-    return render(request, template, context, status=status)
-
-
-def _conflict(
-    request: HttpRequest, conflict: NoteConflict, *, status: int = 409
-) -> HttpResponse:
-    """Show the stored note next to the editor's unsaved text; nothing is lost."""
-    current = _notes().get(pk=conflict.current.pk)
-    if not NoteForm.carries_text(request.POST):
-        # A bare signature on a stale version: nothing typed to keep.
-        return _render(request, current, status=status, errors=conflict.messages)
-    data = request.POST.copy()
-    # Saving again from here is a deliberate overwrite of the version now shown.
-    data["version"] = str(current.version)
-    if current.is_signed:
-        unsaved = [
-            (label, request.POST.get(name, ""))
-            for name, label, _, text in current.sections()
-            if request.POST.get(name, "").strip() and request.POST.get(name, "") != text
-        ]
-        if request.POST.get("risk_notes", "").strip() not in ("", current.risk_notes):
-            unsaved.append(("Risk details", request.POST["risk_notes"]))
-        addendum = "\n\n".join(f"{label}: {text.strip()}" for label, text in unsaved)
-        response = _render(
-            request,
-            current,
-            status=status,
-            errors=conflict.messages,
-            unsaved=unsaved,
-            addendum_form=AddendumForm(initial={"text": addendum}),
-        )
-    else:
-        form = NoteForm(data, note=current)
-        form.is_valid()
-        form.add_error(None, conflict)
-        response = _render(request, current, status=status, form=form, conflict=True)
-    if request.htmx:
-        reswap(retarget(response, "#note-body"), "outerHTML")
-    return response
+# The session page itself (the session record, its progress note and the
+# note's editing, signing, co-signing and addenda) is composed by the chart
+# (alliance.chart.session_views): it shows the plans, homework and measures
+# parts of the session beside the note.
 
 
 @require_POST
@@ -141,137 +41,6 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
         return redirect(appointment)
     messages.success(request, "Session record started; the progress note is a draft.")
     return redirect(session)
-
-
-def session_detail(request: HttpRequest, uuid: object) -> HttpResponse:
-    """The session record: progress note (form while a draft), addenda, co-sign."""
-    session = permissions.get_clinical(
-        request, TherapySession.objects.select_related("appointment"), uuid
-    )
-    return _render(
-        request,
-        _notes().get(session=session),
-        session_plan=session_plan(session, request.user),
-        session_homework=homework_review(session.episode),
-        session_prompts=open_prompts(session.episode.client),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, uuid: object) -> HttpResponse:
-    reading = request.method == "GET"
-    note = permissions.get_clinical(
-        request,
-        _notes(),
-        uuid,
-        write=True,
-        action="progressnote.view" if reading else None,
-    )
-    if reading:
-        return _render(request, note)
-    form = NoteForm(request.POST, note=note)
-    if not form.is_valid():
-        return _render(request, note, form=form)
-    try:
-        note = services.save_draft(
-            note,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            request=request,
-            **form.draft_fields(),
-        )
-    except NoteConflict as conflict:
-        return _conflict(request, conflict)
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _render(request, note, form=form)
-    if request.htmx:
-        saved_at = timezone.localtime(note.updated_at)
-        return _render(request, note, notice=f"Draft saved at {saved_at:%H:%M}.")
-    messages.success(request, "Draft saved.")
-    return redirect(note)
-
-
-@require_POST
-def sign(request: HttpRequest, uuid: object) -> HttpResponse:
-    """Save the text sent with the request (if any), then sign and lock the note."""
-    note = permissions.get_clinical(request, _notes(), uuid, write=True)
-    form = NoteForm(request.POST, note=note)
-    if not form.is_valid():
-        return _render(request, note, form=form)
-    user = request.user
-    version = form.cleaned_data["version"]
-    try:
-        if NoteForm.carries_text(request.POST):
-            # Saved in its own transaction, so a refused signature keeps the text.
-            note = services.save_draft(
-                note,
-                by=user,
-                version=version,
-                request=request,
-                **form.draft_fields(),
-            )
-            version = note.version
-        note = services.sign_note(
-            note,
-            by=user,
-            version=version,
-            request=request,
-        )
-    except NoteConflict as conflict:
-        return _conflict(request, conflict)
-    except ValidationError as exc:
-        if request.htmx:
-            return _render(request, _notes().get(pk=note.pk), errors=exc.messages)
-        messages.error(request, " ".join(exc.messages))
-        return redirect(note)
-    done = "Note signed and locked."
-    if note.risk_level not in ("", ProgressNote.RiskLevel.NONE):
-        done += " A risk alert was raised for the risk you recorded."
-    if request.htmx:
-        return _render(request, _notes().get(pk=note.pk), notice=done)
-    messages.success(request, done)
-    return redirect(note)
-
-
-@require_POST
-def cosign(request: HttpRequest, uuid: object) -> HttpResponse:
-    """A supervisor co-signs a supervisee's signed note. Read access is enough
-    to reach it; the service checks the supervision itself."""
-    note = permissions.get_clinical(request, _notes(), uuid, write=False)
-    try:
-        services.cosign_note(note, by=request.user, request=request)
-    except ValidationError as exc:
-        if request.htmx:
-            return _render(request, note, errors=exc.messages)
-        messages.error(request, " ".join(exc.messages))
-        return redirect(note)
-    if request.htmx:
-        return _render(request, _notes().get(pk=note.pk), notice="Note co-signed.")
-    messages.success(request, "Note co-signed.")
-    return redirect(note)
-
-
-@require_POST
-def addendum(request: HttpRequest, uuid: object) -> HttpResponse:
-    note = permissions.get_clinical(request, _notes(), uuid, write=True)
-    form = AddendumForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_addendum(
-                note,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if request.htmx:
-                return _render(request, note, notice="Addendum added.")
-            messages.success(request, "Addendum added.")
-            return redirect(note)
-    return _render(request, note, addendum_form=form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -453,7 +453,7 @@ class SessionPlanRecord(UUIDModel):
         return f"Plan record, {self.session}"
 
     def get_absolute_url(self) -> str:
-        return reverse("notes:session", args=[self.session.uuid])
+        return reverse("chart:session", args=[self.session.uuid])
 
 
 class TechniqueUse(UUIDModel):

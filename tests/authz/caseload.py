@@ -47,9 +47,9 @@ def _cover(world, side):
     )
 
 
-case("accounts:transfer", **admin_object(), kind="clinician_member")
+case("caseload:transfer", **admin_object(), kind="clinician_member")
 case(
-    "accounts:transfer",
+    "caseload:transfer",
     **admin_object(200),
     kind="clinician_member",
     method="POST",

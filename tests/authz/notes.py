@@ -1,5 +1,7 @@
-"""Matrix cases for the notes app: session records, progress notes, addenda,
-co-signing and process notes (author only, not even the supervisor)."""
+"""Matrix cases for the notes app: starting a session record and process notes
+(author only, not even the supervisor). The kinds of session records and
+progress notes are registered here; the session page and the note's actions are
+the chart's (tests/authz/chart.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from itertools import count
 
 from tests.authz import author_only, case, clinical, kind
 
-SAVED = (200, 302)  # htmx gets the #note-body partial, a plain POST a redirect
 # Each build books its own past hour: some suites build a kind several times in
 # one world, and the scheduling rules refuse a double-booked clinician.
 _HOURS = count(3)
@@ -74,32 +75,6 @@ case(
     kind="notes_appointment",
     method="POST",
     data={"structure": "soap"},
-)
-case("notes:session", **clinical(), kind="therapy_session")
-case("notes:edit", **clinical(write=True), kind="progress_note")
-case(
-    "notes:edit",
-    **clinical(SAVED, write=True),
-    kind="progress_note",
-    method="POST",
-    data={"version": 1, "section_1": "Edited."},
-)
-case(
-    "notes:sign",
-    **clinical(SAVED, write=True),
-    kind="complete_note",
-    method="POST",
-    data={"version": 2},
-)
-# Read access reaches the co-sign action; the service accepts only the author's
-# supervisor and explains the refusal to anyone else who may read the note.
-case("notes:cosign", **clinical(SAVED), kind="signed_note", method="POST")
-case(
-    "notes:addendum",
-    **clinical(SAVED, write=True),
-    kind="signed_note",
-    method="POST",
-    data={"text": "Later information."},
 )
 case("notes:process_note", **author_only(), kind="process_note")
 case(

@@ -83,3 +83,45 @@ def services_invite(rosa, alice):
 
     link = invite_to_portal(rosa, by=alice, base_url="http://testserver/")
     return link.removeprefix("http://testserver")
+
+
+def test_accepting_links_the_account_to_the_client_record(alice):
+    from alliance.accounts.models import Invitation
+    from alliance.accounts.services import accept_invitation
+    from alliance.audit.models import AuditEvent
+    from conftest import make_client
+
+    rosa = make_client(alice, given_name="Rosa", email="rosa@example.net")
+    services_invite(rosa, alice)
+    invitation = Invitation.objects.get(client_uuid=rosa.uuid)
+    user = accept_invitation(invitation, full_name="Rosa Example", password=STRONG)
+    rosa.refresh_from_db()
+    assert rosa.user == user
+    assert AuditEvent.objects.filter(
+        action="client.portal_link", actor=user, client_uuid=rosa.uuid
+    ).exists()
+
+
+def test_an_invitation_that_no_longer_matches_creates_no_account(alice, client):
+    from alliance.accounts.models import Invitation, User
+    from conftest import make_client
+
+    rosa = make_client(alice, given_name="Rosa", email="rosa@example.net")
+    link = services_invite(rosa, alice)
+    # Meanwhile the record was linked to another login.
+    other = User.objects.create_user(
+        "rosa.other@example.net",
+        STRONG,
+        full_name="Rosa Other",
+        role="client",
+        practice=alice.practice,
+    )
+    Client.objects.filter(pk=rosa.pk).update(user=other)
+    page = client.post(
+        link, {"full_name": "Rosa Example", "password1": STRONG, "password2": STRONG}
+    )
+    assert page.status_code == 200
+    assert "no longer matches the client record" in page.content.decode()
+    assert not User.objects.filter(email="rosa@example.net").exists()
+    assert Invitation.objects.get(client_uuid=rosa.uuid).accepted_at is None
+    assert Client.objects.get(pk=rosa.pk).user == other

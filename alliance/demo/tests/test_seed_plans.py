@@ -386,7 +386,7 @@ def test_it_shows_the_demo_plans_on_their_pages(demo, client):
         reverse("plans:plan_version", args=[plan.current.uuid]),
         reverse("plans:session_record", args=[session.session.uuid]),
         reverse("intake:detail", args=[episode.intake.uuid]),
-        reverse("notes:session", args=[session.session.uuid]),
+        reverse("chart:session", args=[session.session.uuid]),
         reverse("chart:client", args=[episode.client.uuid]),
     ):
         assert client.get(url).status_code == 200, url

@@ -51,7 +51,7 @@ def test_it_records_audit_event(alice, signed_note):
 
 
 def test_it_adds_from_the_page(as_user, alice, signed_note):
-    url = reverse("notes:addendum", args=[signed_note.uuid])
+    url = reverse("chart:note_addendum", args=[signed_note.uuid])
     response = as_user(alice).post(url, {"text": "Spoke to GP."})
     assert response.status_code == 302
     page = as_user(alice).get(signed_note.get_absolute_url()).text
@@ -60,7 +60,7 @@ def test_it_adds_from_the_page(as_user, alice, signed_note):
 
 
 def test_it_shows_form_errors(as_user, alice, signed_note):
-    url = reverse("notes:addendum", args=[signed_note.uuid])
+    url = reverse("chart:note_addendum", args=[signed_note.uuid])
     response = as_user(alice).post(url, {"text": ""})
     assert response.status_code == 200
     assert "This field is required." in response.text
@@ -68,7 +68,7 @@ def test_it_shows_form_errors(as_user, alice, signed_note):
 
 
 def test_it_refuses_sam_and_bob_on_the_page(as_user, bob, sam, signed_note):
-    url = reverse("notes:addendum", args=[signed_note.uuid])
+    url = reverse("chart:note_addendum", args=[signed_note.uuid])
     assert as_user(sam).post(url, {"text": "x"}).status_code == 403
     assert as_user(bob).post(url, {"text": "x"}).status_code == 404
     assert Addendum.objects.count() == 0

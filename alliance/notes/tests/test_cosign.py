@@ -58,31 +58,31 @@ def test_it_records_audit_event(sam, signed_note):
 
 
 def test_it_shows_sam_the_cosign_button(as_user, alice, sam, signed_note):
-    url = reverse("notes:cosign", args=[signed_note.uuid])
+    url = reverse("chart:note_cosign", args=[signed_note.uuid])
     assert url in as_user(sam).get(signed_note.get_absolute_url()).text
     assert url not in as_user(alice).get(signed_note.get_absolute_url()).text
 
 
 def test_it_cosigns_from_the_page(as_user, sam, signed_note):
-    url = reverse("notes:cosign", args=[signed_note.uuid])
+    url = reverse("chart:note_cosign", args=[signed_note.uuid])
     response = as_user(sam).post(url)
     assert response.status_code == 302
     assert ProgressNote.objects.get(pk=signed_note.pk).cosigned_by == sam
 
 
 def test_it_returns_the_partial_to_htmx(as_user, sam, signed_note):
-    url = reverse("notes:cosign", args=[signed_note.uuid])
+    url = reverse("chart:note_cosign", args=[signed_note.uuid])
     response = as_user(sam).post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Co-signed by Sam Supervisor" in response.text
 
 
 def test_it_answers_bob_404(as_user, bob, signed_note):
-    url = reverse("notes:cosign", args=[signed_note.uuid])
+    url = reverse("chart:note_cosign", args=[signed_note.uuid])
     assert as_user(bob).post(url).status_code == 404
     assert ProgressNote.objects.get(pk=signed_note.pk).is_cosigned is False
 
 
 def test_it_rejects_get(as_user, sam, signed_note):
-    url = reverse("notes:cosign", args=[signed_note.uuid])
+    url = reverse("chart:note_cosign", args=[signed_note.uuid])
     assert as_user(sam).get(url).status_code == 405

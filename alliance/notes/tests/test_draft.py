@@ -53,7 +53,7 @@ def test_it_refuses_the_second_of_two_editors(alice, note):
 
 def test_it_answers_409_with_both_texts(as_user, alice, note):
     http = as_user(alice)
-    edit = reverse("notes:edit", args=[note.uuid])
+    edit = reverse("chart:note_edit", args=[note.uuid])
     # Two windows load version 1.
     assert 'name="version" value="1"' in http.get(edit).text
     assert 'name="version" value="1"' in http.get(note.get_absolute_url()).text
@@ -73,7 +73,7 @@ def test_it_answers_409_with_both_texts(as_user, alice, note):
 def test_it_answers_htmx_conflicts_with_the_partial(as_user, alice, note):
     write(note, section_1="Saved elsewhere.")
     response = as_user(alice).post(
-        reverse("notes:edit", args=[note.uuid]),
+        reverse("chart:note_edit", args=[note.uuid]),
         _form(note, 1, section_1="Mine."),
         HTTP_HX_REQUEST="true",
     )
@@ -97,7 +97,7 @@ def test_it_refuses_to_save_over_a_signed_note(alice, note):
 def test_it_offers_unsaved_text_as_an_addendum_after_signing(as_user, alice, note):
     sign_note(write(note, **COMPLETE), by=alice)
     response = as_user(alice).post(
-        reverse("notes:edit", args=[note.uuid]),
+        reverse("chart:note_edit", args=[note.uuid]),
         _form(note, 2, section_4="Also: review sleep diary."),
     )
     assert response.status_code == 409
@@ -107,7 +107,7 @@ def test_it_offers_unsaved_text_as_an_addendum_after_signing(as_user, alice, not
 
 def test_it_returns_the_partial_to_htmx(as_user, alice, note):
     response = as_user(alice).post(
-        reverse("notes:edit", args=[note.uuid]),
+        reverse("chart:note_edit", args=[note.uuid]),
         _form(note, 1, section_1="Quick save."),
         HTTP_HX_REQUEST="true",
     )
@@ -119,7 +119,7 @@ def test_it_returns_the_partial_to_htmx(as_user, alice, note):
 
 def test_it_redirects_a_plain_save(as_user, alice, note):
     response = as_user(alice).post(
-        reverse("notes:edit", args=[note.uuid]), _form(note, 1, section_1="Saved.")
+        reverse("chart:note_edit", args=[note.uuid]), _form(note, 1, section_1="Saved.")
     )
     assert response.status_code == 302
     assert response["Location"] == note.session.get_absolute_url()
@@ -132,7 +132,7 @@ def test_it_refuses_someone_other_than_the_author(bob, note):
 
 
 def test_it_refuses_bob_and_sam(as_user, bob, sam, note):
-    url = reverse("notes:edit", args=[note.uuid])
+    url = reverse("chart:note_edit", args=[note.uuid])
     assert as_user(bob).post(url, _form(note, 1, section_1="x")).status_code == 404
     assert as_user(sam).post(url, _form(note, 1, section_1="x")).status_code == 403
     assert as_user(sam).get(url).status_code == 403

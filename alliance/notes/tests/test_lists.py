@@ -58,4 +58,4 @@ def test_it_shows_unsigned_notes_on_the_home_page(as_user, alice, bob, cleo):
 def test_it_shows_sam_the_draft_read_only(as_user, sam, note):
     page = as_user(sam).get(note.session.get_absolute_url()).text
     assert "Draft by Alice Clinician, not yet signed." in page
-    assert reverse("notes:edit", args=[note.uuid]) not in page
+    assert reverse("chart:note_edit", args=[note.uuid]) not in page

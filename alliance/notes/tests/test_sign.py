@@ -122,7 +122,7 @@ def test_it_records_audit_event(alice, note):
 
 def test_it_saves_and_signs_from_the_form(as_user, alice, note):
     response = as_user(alice).post(
-        reverse("notes:sign", args=[note.uuid]), {**COMPLETE, "version": 1}
+        reverse("chart:note_sign", args=[note.uuid]), {**COMPLETE, "version": 1}
     )
     assert response.status_code == 302
     stored = ProgressNote.objects.get(pk=note.pk)
@@ -133,7 +133,7 @@ def test_it_saves_and_signs_from_the_form(as_user, alice, note):
 def test_it_keeps_the_text_when_signing_is_refused(as_user, alice, note):
     data = {**COMPLETE, "section_4": "", "version": 1}
     response = as_user(alice).post(
-        reverse("notes:sign", args=[note.uuid]), data, follow=True
+        reverse("chart:note_sign", args=[note.uuid]), data, follow=True
     )
     assert "Complete every section before signing: Plan." in response.text
     stored = ProgressNote.objects.get(pk=note.pk)
@@ -144,7 +144,9 @@ def test_it_keeps_the_text_when_signing_is_refused(as_user, alice, note):
 def test_it_returns_the_signed_partial_to_htmx(as_user, alice, note):
     write(note, **{**COMPLETE, "risk_level": "low", "risk_notes": "Some worry."})
     response = as_user(alice).post(
-        reverse("notes:sign", args=[note.uuid]), {"version": 2}, HTTP_HX_REQUEST="true"
+        reverse("chart:note_sign", args=[note.uuid]),
+        {"version": 2},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="note-body"')
@@ -154,7 +156,7 @@ def test_it_returns_the_signed_partial_to_htmx(as_user, alice, note):
 
 def test_it_refuses_bob_and_sam(as_user, bob, sam, note):
     write(note, **COMPLETE)
-    url = reverse("notes:sign", args=[note.uuid])
+    url = reverse("chart:note_sign", args=[note.uuid])
     assert as_user(bob).post(url, {"version": 2}).status_code == 404
     assert as_user(sam).post(url, {"version": 2}).status_code == 403
     assert ProgressNote.objects.get(pk=note.pk).is_signed is False
@@ -162,14 +164,15 @@ def test_it_refuses_bob_and_sam(as_user, bob, sam, note):
 
 def test_it_rejects_get(as_user, alice, note):
     assert (
-        as_user(alice).get(reverse("notes:sign", args=[note.uuid])).status_code == 405
+        as_user(alice).get(reverse("chart:note_sign", args=[note.uuid])).status_code
+        == 405
     )
 
 
 def test_it_answers_a_stale_signature_with_the_saved_note(as_user, alice, note):
     write(note, **COMPLETE)
     response = as_user(alice).post(
-        reverse("notes:sign", args=[note.uuid]), {"version": 1}
+        reverse("chart:note_sign", args=[note.uuid]), {"version": 1}
     )
     assert response.status_code == 409
     assert COMPLETE["section_1"] in response.text

@@ -18,7 +18,7 @@ def test_it_refuses_to_deactivate_a_clinician_who_holds_clients_in_care(
     )
     alice.refresh_from_db()
     assert alice.is_active is True
-    assert reverse("accounts:transfer", args=[alice.uuid]).encode() in response.content
+    assert reverse("caseload:transfer", args=[alice.uuid]).encode() in response.content
     assert b"transfer" in response.content.lower()
 
 
@@ -32,11 +32,11 @@ def test_it_lets_alice_go_once_her_caseload_is_with_bob(
     )
     assert b"Transfer Alice Clinician" in refused.content
 
-    page = http.get(reverse("accounts:transfer", args=[alice.uuid]))
+    page = http.get(reverse("caseload:transfer", args=[alice.uuid]))
     assert page.status_code == 200
     assert b"Cleo Example" in page.content
     response = http.post(
-        reverse("accounts:transfer", args=[alice.uuid]),
+        reverse("caseload:transfer", args=[alice.uuid]),
         {"all_to": str(bob.uuid), "reason": "Alice has left the practice."},
         follow=True,
     )
@@ -73,7 +73,7 @@ def test_it_transfers_client_by_client_all_or_nothing(
 
     other = make_client(alice, given_name="Olu")
     http = as_user(ada)
-    url = reverse("accounts:transfer", args=[alice.uuid])
+    url = reverse("caseload:transfer", args=[alice.uuid])
     # A made-up colleague for one client: nothing moves.
     response = http.post(
         url,
@@ -135,4 +135,4 @@ def test_it_tells_the_admin_about_clients_left_with_a_deactivated_clinician(
     type(alice).objects.filter(pk=alice.pk).update(is_active=False)
     home = as_user(ada).get(reverse("home:index"))
     assert b"still the primary clinician of 1 client in care" in home.content
-    assert reverse("accounts:transfer", args=[alice.uuid]).encode() in home.content
+    assert reverse("caseload:transfer", args=[alice.uuid]).encode() in home.content
