@@ -435,3 +435,26 @@ def link_portal_user(
     client.save(update_fields=["user"])
     record(user, "client.portal_link", client, request=request)
     return client
+
+
+@transaction.atomic
+def set_client_time_zone(
+    client: Client, name: str, *, by: User, request: HttpRequest | None = None
+) -> Client:
+    """The zone the client reads appointment times in; blank: the practice's.
+    Only the client sets it, from the portal."""
+    import zoneinfo
+
+    name = (name or "").strip()
+    if name and name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "Choose a time zone from the list, such as Europe/London."
+        )
+    if client.user_id != by.pk:
+        raise ValidationError("Only the client chooses the time zone they see.")
+    if client.time_zone == name:
+        return client
+    client.time_zone = name
+    client.save(update_fields=["time_zone"])
+    record(by, "client.time_zone", client, request=request, detail={"time_zone": name})
+    return client
