@@ -83,6 +83,14 @@ def _context(client: Client, **extra: Any) -> dict[str, Any]:
     return {"client": client, "practice": client.practice, "portal": True, **extra}
 
 
+def _render(
+    request: HttpRequest, template: str, client: Client, **extra: Any
+) -> HttpResponse:
+    # Templates show aware times in the active zone: make it the client's.
+    with timezone.override(client.zone):
+        return render(request, template, _context(client, **extra))
+
+
 def _row(appointment: Appointment, client: Client, now: datetime) -> dict[str, Any]:
     zone = client.zone
     changes = list(appointment.change_requests.all())
@@ -115,27 +123,25 @@ def appointments(request: HttpRequest) -> HttpResponse:
         client_uuid=client.uuid,
         detail={"upcoming": len(upcoming), "past": len(past)},
     )
-    return render(
+    return _render(
         request,
         "portal/appointments.html",
-        _context(
-            client,
-            upcoming=[_row(a, client, now) for a in upcoming],
-            past=[
-                {
-                    "appointment": a,
-                    "starts": a.starts_at.astimezone(client.zone),
-                    "ends": a.ends_at.astimezone(client.zone),
-                }
-                for a in past
-            ],
-            zone_name=str(client.zone),
-            zone_form=TimeZoneForm(
-                initial={"time_zone": client.time_zone},
-                practice_zone=client.practice.time_zone,
-            ),
-            notice_hours=client.practice.cancel_notice_hours,
+        client,
+        upcoming=[_row(a, client, now) for a in upcoming],
+        past=[
+            {
+                "appointment": a,
+                "starts": a.starts_at.astimezone(client.zone),
+                "ends": a.ends_at.astimezone(client.zone),
+            }
+            for a in past
+        ],
+        zone_name=str(client.zone),
+        zone_form=TimeZoneForm(
+            initial={"time_zone": client.time_zone},
+            practice_zone=client.practice.time_zone,
         ),
+        notice_hours=client.practice.cancel_notice_hours,
     )
 
 
@@ -197,19 +203,17 @@ def change_request(request: HttpRequest, uuid: object) -> HttpResponse:
             )
             return redirect("portal:appointments")
     zone = client.zone
-    return render(
+    return _render(
         request,
         "portal/appointment_request.html",
-        _context(
-            client,
-            appointment=appointment,
-            form=form,
-            starts=appointment.starts_at.astimezone(zone),
-            open=requests.may_request(appointment, now)
-            and requests.pending_request(appointment) is None,
-            late=requests.is_late(appointment, now),
-            notice_hours=client.practice.cancel_notice_hours,
-        ),
+        client,
+        appointment=appointment,
+        form=form,
+        starts=appointment.starts_at.astimezone(zone),
+        open=requests.may_request(appointment, now)
+        and requests.pending_request(appointment) is None,
+        late=requests.is_late(appointment, now),
+        notice_hours=client.practice.cancel_notice_hours,
     )
 
 
@@ -232,20 +236,18 @@ def join(request: HttpRequest, uuid: object) -> HttpResponse:
     zone = appointment.client.zone
     opens = video.join_opens_at(appointment)
     wait = opens - now
-    return render(
+    return _render(
         request,
         "portal/appointment_join.html",
-        _context(
-            appointment.client,
-            appointment=appointment,
-            is_video=appointment.modality == Appointment.Modality.VIDEO,
-            opens=opens.astimezone(zone),
-            starts=appointment.starts_at.astimezone(zone),
-            over=now >= appointment.ends_at,
-            not_booked=appointment.status != Appointment.Status.BOOKED,
-            # A countdown only in the last hour; before that, the time says it.
-            minutes_to_wait=int(wait.total_seconds() // 60) + 1
-            if 0 < wait.total_seconds() <= 3600
-            else 0,
-        ),
+        appointment.client,
+        appointment=appointment,
+        is_video=appointment.modality == Appointment.Modality.VIDEO,
+        opens=opens.astimezone(zone),
+        starts=appointment.starts_at.astimezone(zone),
+        over=now >= appointment.ends_at,
+        not_booked=appointment.status != Appointment.Status.BOOKED,
+        # A countdown only in the last hour; before that, the time says it.
+        minutes_to_wait=int(wait.total_seconds() // 60) + 1
+        if 0 < wait.total_seconds() <= 3600
+        else 0,
     )

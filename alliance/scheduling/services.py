@@ -36,7 +36,12 @@ HOLD_WINDOW = timedelta(minutes=15)
 Status = Appointment.Status
 
 ALLOWED_STATUS_CHANGES: dict[str, tuple[str, ...]] = {
-    Status.BOOKED: (Status.HELD, Status.NO_SHOW, Status.CANCELLED),
+    Status.BOOKED: (
+        Status.HELD,
+        Status.NO_SHOW,
+        Status.CANCELLED,
+        Status.LATE_CANCELLED,
+    ),
     # Held and did-not-attend can be corrected, or undone back to booked.
     Status.HELD: (Status.BOOKED, Status.NO_SHOW),
     Status.NO_SHOW: (Status.BOOKED, Status.HELD),
