@@ -99,7 +99,9 @@ def test_declined_request_leaves_the_appointment(appointment, cleo, alice, mailo
         ({"kind": "later"}, "Choose whether to cancel or to move"),
     ],
 )
-def test_bad_requests_are_refused_and_change_nothing(appointment, cleo, fields, message):
+def test_bad_requests_are_refused_and_change_nothing(
+    appointment, cleo, fields, message
+):
     with pytest.raises(ValidationError, match=message):
         request_change(
             appointment, by=cleo.user, now=START - timedelta(days=2), **fields
