@@ -30,9 +30,11 @@ def test_each_video_session_gets_its_own_random_room(book, cleo, online):
     assert len(online.video_room) >= 22  # 128 random bits
     assert in_person.video_room == ""
     # Nothing about the client in it.
-    for value in (cleo.given_name, cleo.family_name, str(cleo.uuid), str(cleo.pk)):
+    for value in (cleo.given_name, cleo.family_name, cleo.email):
         assert value.lower() not in online.video_room.lower()
-    assert str(online.uuid) not in online.video_room
+    for value in (cleo.uuid, online.uuid):
+        assert value.hex not in online.video_room
+        assert str(value) not in online.video_room
 
 
 def test_moving_to_video_gives_a_room(book, cleo, alice):
