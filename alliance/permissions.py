@@ -384,6 +384,20 @@ def get_appointment(request: HttpRequest, uuid: Any, *, write: bool = False) -> 
     return appointment
 
 
+def get_appointment_request(request: HttpRequest, uuid: Any) -> Any:
+    """Fetch a client's request to change an appointment, for staff to answer:
+    the same rule as ``get_appointment(write=True)`` on its appointment."""
+    from django.apps import apps
+
+    require_staff(request)
+    model = apps.get_model("scheduling", "AppointmentRequest")
+    change = model.objects.filter(uuid=uuid).select_related("appointment").first()
+    if change is None:
+        raise Http404
+    get_appointment(request, change.appointment.uuid, write=True)
+    return change
+
+
 def get_own_client(
     request: HttpRequest, *, write: bool = False, keepsake: bool = False
 ) -> Client:

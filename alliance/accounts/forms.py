@@ -127,6 +127,8 @@ class PracticeForm(forms.ModelForm):
             "allow_message_attachments",
             "quiet_hours_start",
             "quiet_hours_end",
+            "cancel_notice_hours",
+            "video_url_template",
             "followup_months",
             "appointment_purposes",
             "retention_years",
@@ -187,6 +189,22 @@ class PracticeForm(forms.ModelForm):
         if not 1 <= hours <= 72:
             raise forms.ValidationError("Escalate after 1 to 72 hours.")
         return hours
+
+    def clean_cancel_notice_hours(self) -> int:
+        hours = self.cleaned_data["cancel_notice_hours"]
+        if not 0 <= hours <= 168:
+            raise forms.ValidationError("Ask for 0 to 168 hours' notice (a week).")
+        return hours
+
+    def clean_video_url_template(self) -> str:
+        raw = self.cleaned_data["video_url_template"].strip()
+        probe = raw.replace("{room}", "room")
+        if not probe.startswith("https://") or "{" in probe or "}" in probe:
+            raise forms.ValidationError(
+                "Give an https:// address, with {room} where the room name goes "
+                "if it does not go at the end."
+            )
+        return raw
 
     def clean_time_zone(self) -> str:
         import zoneinfo

@@ -67,6 +67,21 @@ class Practice(UUIDModel):
     quiet_hours_end = models.TimeField(
         default=time(8, 0), help_text="…until this time."
     )
+    # Sessions seen from the portal (alliance.scheduling.requests, .video).
+    cancel_notice_hours = models.PositiveIntegerField(
+        "cancellation notice (hours)",
+        default=24,
+        help_text="A client who asks to cancel with less notice than this may "
+        "still ask; if the request is approved it counts as a late cancellation.",
+    )
+    video_url_template = models.CharField(
+        "video service address",
+        max_length=300,
+        default="https://meet.jit.si/{room}",
+        help_text="Your Jitsi Meet server's address (the room name is added at "
+        "the end), or another service's address with {room} where the room "
+        "name goes, such as https://meet.example.org/{room}.",
+    )
     # The end of care.
     followup_months = models.CharField(
         "aftercare follow-ups (months after entering aftercare)",

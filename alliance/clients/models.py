@@ -9,6 +9,7 @@ every move is checked by ``Episode.can_move_to`` and leaves an
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -75,6 +76,8 @@ class Client(UUIDModel):
         on_delete=models.PROTECT,
         related_name="client_record",
     )
+    # The zone the client reads times in (portal); blank: the practice's.
+    time_zone = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -96,6 +99,16 @@ class Client(UUIDModel):
     def display_name(self) -> str:
         first = self.preferred_name or self.given_name
         return f"{first} {self.family_name}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone the client sees times in: their own, else the practice's."""
+        if self.time_zone:
+            try:
+                return ZoneInfo(self.time_zone)
+            except (ValueError, KeyError):  # a bad stored name never breaks a page
+                return self.practice.zone
+        return self.practice.zone
 
     @property
     def audit_client_uuid(self) -> object:

@@ -451,3 +451,26 @@ def on_invitation_accepted(
     client."""
     if invitation.client_uuid:
         link_portal_user(invitation.client_uuid, user, request=request)
+
+
+@transaction.atomic
+def set_client_time_zone(
+    client: Client, name: str, *, by: User, request: HttpRequest | None = None
+) -> Client:
+    """The zone the client reads appointment times in; blank: the practice's.
+    Only the client sets it, from the portal."""
+    import zoneinfo
+
+    name = (name or "").strip()
+    if name and name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "Choose a time zone from the list, such as Europe/London."
+        )
+    if client.user_id != by.pk:
+        raise ValidationError("Only the client chooses the time zone they see.")
+    if client.time_zone == name:
+        return client
+    client.time_zone = name
+    client.save(update_fields=["time_zone"])
+    record(by, "client.time_zone", client, request=request, detail={"time_zone": name})
+    return client

@@ -245,6 +245,8 @@ APPOINTMENT_STATUS = {
     Appointment.Status.BOOKED: "booked",
     Appointment.Status.HELD: "fulfilled",
     Appointment.Status.CANCELLED: "cancelled",
+    # FHIR has no late-cancelled status; cancelationReason is not exported.
+    Appointment.Status.LATE_CANCELLED: "cancelled",
     Appointment.Status.NO_SHOW: "noshow",
 }
 

@@ -19,7 +19,7 @@ from alliance.messaging.selectors import (
 )
 from alliance.notes.selectors import awaiting_cosign, unsigned_notes
 from alliance.plans.selectors import reviews_due
-from alliance.scheduling.selectors import todays_appointments
+from alliance.scheduling.selectors import pending_requests, todays_appointments
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -53,6 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "home/index.html",
         {
             "appointments": todays_appointments(user),
+            "appointment_requests": pending_requests(user),
             "phases": phases,
             "unsigned": unsigned,
             "awaiting_cosign": awaiting_cosign(user),

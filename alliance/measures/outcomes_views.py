@@ -117,7 +117,7 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
                 until=report.until,
             ),
             sustained=service_figures.sustained_recovery(records),
-            late_hours=service_figures.LATE_CANCEL_HOURS,
+            late_hours=report.user.practice.cancel_notice_hours,  # type: ignore[union-attr]
             scope_label=(
                 "the whole practice"
                 if report.scope is None

@@ -43,9 +43,12 @@ from alliance.measures.outcomes import (
 # Count_FinishedCourseTreatment × 100 (44,642 / 48,111 = 92.8 %).
 WAIT_WEEKS = (6, 18)
 WAIT_STANDARD = {6: 75, 18: 95}
-# A cancellation this close to the start is late (a practice convention,
-# common in UK private practice; not an NHS definition).
+# A cancellation this close to the start is late: the practice's cancellation
+# notice (Practice.cancel_notice_hours, default 24 hours, a convention common in
+# UK private practice; not an NHS definition). An appointment cancelled late at
+# the client's request has its own status (scheduling: late_cancelled).
 LATE_CANCEL_HOURS = 24
+CANCELLED = ("cancelled", "late_cancelled")
 # Follow-ups reported for sustained recovery (the practice's default months).
 FOLLOW_UP_MONTHS = (1, 3, 6)
 ASSESSMENT = "assessment"
@@ -127,7 +130,9 @@ def episode_records(
             did_not_attend=Count(
                 "appointments", filter=Q(appointments__status="no_show")
             ),
-            cancelled=Count("appointments", filter=Q(appointments__status="cancelled")),
+            cancelled=Count(
+                "appointments", filter=Q(appointments__status__in=CANCELLED)
+            ),
         )
         .order_by("opened_at", "pk")
     )
@@ -235,6 +240,7 @@ class Attendance:
     did_not_attend: int
     cancelled: int
     late_cancelled: int
+    notice_hours: int = LATE_CANCEL_HOURS
 
     def percent(self, count: int) -> float | None:
         return 100 * count / self.booked if self.booked else None
@@ -246,7 +252,7 @@ class Attendance:
             ("Did not attend", self.did_not_attend, self.percent(self.did_not_attend)),
             ("Cancelled", self.cancelled, self.percent(self.cancelled)),
             (
-                f"of which late (under {LATE_CANCEL_HOURS} hours' notice)",
+                f"of which late (under {self.notice_hours} hours' notice)",
                 self.late_cancelled,
                 self.percent(self.late_cancelled),
             ),
@@ -267,10 +273,11 @@ def attendance(
     window = Q(appointments__starts_at__lt=now if until is None else min(now, until))
     if since is not None:
         window &= Q(appointments__starts_at__gte=since)
-    late = Q(
+    notice = getattr(practice, "cancel_notice_hours", LATE_CANCEL_HOURS)
+    late = Q(appointments__status="late_cancelled") | Q(
         appointments__status="cancelled",
         appointments__cancelled_at__gt=F("appointments__starts_at")
-        - timedelta(hours=LATE_CANCEL_HOURS),
+        - timedelta(hours=notice),
     )
     counts = _scoped(
         Episode.objects.filter(client__practice=practice), clinician
@@ -281,11 +288,11 @@ def attendance(
             "appointments", filter=window & Q(appointments__status="no_show")
         ),
         cancelled=Count(
-            "appointments", filter=window & Q(appointments__status="cancelled")
+            "appointments", filter=window & Q(appointments__status__in=CANCELLED)
         ),
         late_cancelled=Count("appointments", filter=window & late),
     )
-    return Attendance(**counts)
+    return Attendance(**counts, notice_hours=notice)
 
 
 # --- sustained recovery at aftercare follow-ups ------------------------------------

@@ -60,7 +60,7 @@ class NoteConflict(Conflict):
 def start_refusal(appointment: Appointment, by: User) -> str | None:
     """Return why ``by`` cannot start a session record for this appointment, or
     None when they can."""
-    if appointment.status == Appointment.Status.CANCELLED:
+    if appointment.is_cancelled:
         return "This appointment was cancelled, so there is no session to record."
     if appointment.clinician_id != by.pk:
         return (

@@ -1,12 +1,25 @@
 from django.urls import path
 
-from alliance.portal import views
+from alliance.portal import appointments, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("two-step/dismiss/", views.dismiss_two_step, name="dismiss_two_step"),
     path("progress/", views.progress, name="progress"),
+    path("sessions/", appointments.appointments, name="appointments"),
+    path("sessions/time-zone/", appointments.time_zone, name="time_zone"),
+    path(
+        "sessions/<uuid:uuid>/calendar.ics",
+        appointments.appointment_ics,
+        name="appointment_ics",
+    ),
+    path(
+        "sessions/<uuid:uuid>/request/",
+        appointments.change_request,
+        name="appointment_request",
+    ),
+    path("sessions/<uuid:uuid>/join/", appointments.join, name="appointment_join"),
     path("measures/<uuid:uuid>/start/", views.start, name="start"),
     path("answers/<uuid:uuid>/", views.answer, name="answer"),
     path("answers/<uuid:uuid>/submit/", views.submit, name="submit"),

@@ -21,6 +21,9 @@ from alliance.scheduling.models import Appointment
 
 # Appointments starting within this window of the digest are mentioned.
 APPOINTMENT_WINDOW = timedelta(hours=36)
+# Video sessions: where to join, never the room's address (scheduling.video).
+_ONLINE = " It is an online session: join it from your portal."
+_ONLINE_SOME = " Online sessions are joined from your portal."
 
 
 @dataclass
@@ -130,6 +133,8 @@ def digest_content(
         if len(appointments) == 1:
             when = _when(appointments[0].starts_at, client, today)
             text = f"You have an appointment {when}."
+            if appointments[0].modality == Appointment.Modality.VIDEO:
+                text += _ONLINE
             content.lines.append(DigestLine("appointments", 1, text))
         elif appointments:
             times = [_when(a.starts_at, client, today) for a in appointments]
@@ -137,6 +142,8 @@ def digest_content(
                 f"You have {len(appointments)} appointments: "
                 f"{', '.join(times[:-1])} and {times[-1]}."
             )
+            if any(a.modality == Appointment.Modality.VIDEO for a in appointments):
+                text += _ONLINE_SOME
             content.lines.append(DigestLine("appointments", len(appointments), text))
     if "homework" in kinds and (homework := due_homework(client, today)):
         count = len(homework)

@@ -60,3 +60,31 @@ def calendar(appointments: Iterable[Appointment], *, name: str, now: datetime) -
     for appointment in appointments:
         cal.add_component(_event(appointment, stamp))
     return cal.to_ical(sorted=False).decode("utf-8")
+
+
+def client_calendar(appointment: Appointment, *, now: datetime, portal_url: str) -> str:
+    """One appointment as a VCALENDAR for the client's own calendar ("add to
+    calendar"). The summary names only the clinician; there is no client
+    name, no clinical text and, for video sessions, no room link: the client
+    joins from the portal."""
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", "-//Alliance//Portal//EN")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"{appointment.uuid}@alliance-portal")
+    event.add("dtstamp", _utc(now))
+    event.add("dtstart", _utc(appointment.starts_at))
+    event.add("dtend", _utc(appointment.ends_at))
+    event.add("summary", _text(f"Session with {appointment.clinician}"))
+    location = appointment.location.strip()
+    if appointment.modality == Appointment.Modality.VIDEO:
+        event.add("description", f"Online session: join from your portal, {portal_url}")
+    elif appointment.modality == Appointment.Modality.PHONE:
+        event.add("description", "Phone session")
+    elif location:
+        event.add("location", _text(location))
+    event.add("status", "CANCELLED" if appointment.is_cancelled else "CONFIRMED")
+    cal.add_component(event)
+    return cal.to_ical(sorted=False).decode("utf-8")

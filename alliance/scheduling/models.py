@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
+from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
 
 
@@ -31,7 +32,9 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
 
     def booked(self) -> AppointmentQuerySet:
         """Appointments that occupy the clinician's time (not cancelled)."""
-        return self.exclude(status=Appointment.Status.CANCELLED)
+        return self.exclude(
+            status__in=(Appointment.Status.CANCELLED, Appointment.Status.LATE_CANCELLED)
+        )
 
 
 class Purpose(models.TextChoices):
@@ -68,6 +71,8 @@ class Appointment(UUIDModel):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
         NO_SHOW = "no_show", "Did not attend"
+        # Cancelled by the client inside the practice's notice period.
+        LATE_CANCELLED = "late_cancelled", "Cancelled late"
 
     clinician = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="appointments"
@@ -99,6 +104,8 @@ class Appointment(UUIDModel):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # A Purpose value, or one of the practice's own purposes by its label.
     purpose = models.CharField(max_length=60, default=Purpose.TREATMENT)
+    # A video session's room name (scheduling.video): random, no client data.
+    video_room = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
@@ -140,9 +147,78 @@ class Appointment(UUIDModel):
 
     @property
     def is_cancelled(self) -> bool:
-        return self.status == self.Status.CANCELLED
+        return self.status in (self.Status.CANCELLED, self.Status.LATE_CANCELLED)
 
     def has_session_record(self) -> bool:
         # The notes app records a held session against its appointment; reached
         # by reverse relation so this model never imports a later app.
         return hasattr(self, "therapy_session")
+
+
+class AppointmentRequestQuerySet(models.QuerySet["AppointmentRequest"]):
+    def pending(self) -> AppointmentRequestQuerySet:
+        return self.filter(status=AppointmentRequest.Status.PENDING)
+
+    def for_clinician(self, user: User) -> AppointmentRequestQuerySet:
+        """Requests about appointments on the user's calendar or with clients
+        they hold as primary clinician."""
+        return self.filter(
+            models.Q(appointment__clinician=user)
+            | models.Q(appointment__client__clinician=user)
+        )
+
+
+class AppointmentRequest(UUIDModel):
+    """A client's request, from the portal, to cancel or move an appointment.
+
+    The clinician approves or declines it. Whether it came inside the practice's
+    notice period is fixed when it is made (``late``): an approved late request
+    cancels the appointment as a late cancellation."""
+
+    class Kind(models.TextChoices):
+        CANCEL = "cancel", "Cancel"
+        RESCHEDULE = "reschedule", "Move to another time"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The client's own words and preferred times may say why: encrypted.
+    message = EncryptedTextField(blank=True)
+    preferred_times = EncryptedTextField(blank=True)
+    late = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppointmentRequestQuerySet.as_manager()
+
+    client_path = "appointment__client"
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request_per_appointment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} request for {self.appointment}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

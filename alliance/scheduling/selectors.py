@@ -3,12 +3,14 @@ is one bounded query; callers decide access before calling."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client
 from alliance.scheduling.dates import day_bounds
-from alliance.scheduling.models import Appointment
+from alliance.scheduling.models import Appointment, AppointmentRequest
 
 CHART_LIMIT = 50
 
@@ -38,3 +40,40 @@ def todays_appointments(user: User) -> list[Appointment]:
         .select_related("client__practice")
         .order_by("starts_at")
     )
+
+
+REQUESTS_LIMIT = 50
+
+
+def pending_requests(user: User) -> list[AppointmentRequest]:
+    """Clients' requests waiting for this clinician's answer (their calendar
+    or their clients), oldest first, with appointment and client: one query."""
+    return list(
+        AppointmentRequest.objects.pending()
+        .for_clinician(user)
+        .select_related("appointment__client__practice", "appointment__clinician")
+        .order_by("requested_at")[:REQUESTS_LIMIT]
+    )
+
+
+PORTAL_PAST_LIMIT = 20
+
+
+def portal_appointments(
+    client: Client, now: datetime
+) -> tuple[list[Appointment], list[Appointment]]:
+    """The client's appointments for the portal: those not yet over (soonest
+    first) and the latest 20 that are (newest first), with clinician and
+    requests. Three queries."""
+    base = Appointment.objects.filter(client=client).select_related("clinician")
+    upcoming = list(
+        base.filter(ends_at__gt=now)
+        .prefetch_related("change_requests")
+        .order_by("starts_at")[:CHART_LIMIT]
+    )
+    past = list(
+        base.filter(ends_at__lte=now).order_by("-starts_at")[:PORTAL_PAST_LIMIT]
+    )
+    for row in (*upcoming, *past):
+        row.client = client
+    return upcoming, past

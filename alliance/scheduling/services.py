@@ -23,6 +23,7 @@ from alliance.core.tokens import hash_token, new_token
 from alliance.core.versioning import save_if_current
 from alliance.scheduling.dates import UTC, describe_slot
 from alliance.scheduling.models import Appointment, Purpose, purpose_choices
+from alliance.scheduling.video import ensure_room
 
 # Past appointments may be recorded, but not from before any practice existed.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -35,30 +36,39 @@ HOLD_WINDOW = timedelta(minutes=15)
 Status = Appointment.Status
 
 ALLOWED_STATUS_CHANGES: dict[str, tuple[str, ...]] = {
-    Status.BOOKED: (Status.HELD, Status.NO_SHOW, Status.CANCELLED),
+    Status.BOOKED: (
+        Status.HELD,
+        Status.NO_SHOW,
+        Status.CANCELLED,
+        Status.LATE_CANCELLED,
+    ),
     # Held and did-not-attend can be corrected, or undone back to booked.
     Status.HELD: (Status.BOOKED, Status.NO_SHOW),
     Status.NO_SHOW: (Status.BOOKED, Status.HELD),
     # A cancelled appointment is reinstated before anything else.
     Status.CANCELLED: (Status.BOOKED,),
+    Status.LATE_CANCELLED: (Status.BOOKED,),
 }
 STATUS_ACTIONS = {
     Status.BOOKED: "appointment.reinstate",
     Status.HELD: "appointment.mark_held",
     Status.NO_SHOW: "appointment.mark_no_show",
     Status.CANCELLED: "appointment.cancel",
+    Status.LATE_CANCELLED: "appointment.cancel_late",
 }
 _IS_NOW = {
     Status.BOOKED: "booked",
     Status.HELD: "marked held",
     Status.NO_SHOW: "marked as did not attend",
     Status.CANCELLED: "cancelled",
+    Status.LATE_CANCELLED: "cancelled late",
 }
 _ONE = {
     Status.BOOKED: "A booked appointment",
     Status.HELD: "A held appointment",
     Status.NO_SHOW: "An appointment the client did not attend",
     Status.CANCELLED: "A cancelled appointment",
+    Status.LATE_CANCELLED: "A late-cancelled appointment",
 }
 
 
@@ -196,6 +206,7 @@ def book_appointment(
         purpose=purpose,
         created_by=by,
     )
+    ensure_room(appointment)
     record(
         by,
         "appointment.book",
@@ -264,6 +275,7 @@ def reschedule_appointment(
     for name in changed:
         setattr(appointment, name, new[name])
     save_if_current(appointment, changed, version=version, by=by)
+    ensure_room(appointment)
     record(
         by,
         "appointment.reschedule",
@@ -318,14 +330,14 @@ def set_status(
             "You can record that the client did not attend once the appointment's "
             "start time has passed."
         )
-    if status == Status.CANCELLED:
+    if status in (Status.CANCELLED, Status.LATE_CANCELLED):
         if not reason:
             raise ValidationError("Give a reason for cancelling.")
         if len(reason) > 200:
             raise ValidationError(
                 "Keep the reason for cancelling under 200 characters."
             )
-    if current == Status.CANCELLED:
+    if current in (Status.CANCELLED, Status.LATE_CANCELLED):
         # Reinstating makes the appointment occupy time again.
         if appointment.episode is None or not appointment.episode.is_open:
             raise ValidationError(
@@ -341,8 +353,9 @@ def set_status(
             exclude=appointment,
         )
     appointment.status = status
-    appointment.cancel_reason = reason if status == Status.CANCELLED else ""
-    appointment.cancelled_at = now if status == Status.CANCELLED else None
+    cancelled = status in (Status.CANCELLED, Status.LATE_CANCELLED)
+    appointment.cancel_reason = reason if cancelled else ""
+    appointment.cancelled_at = now if cancelled else None
     appointment.save(update_fields=["status", "cancel_reason", "cancelled_at"])
     record(
         by,

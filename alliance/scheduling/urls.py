@@ -35,6 +35,7 @@ urlpatterns = [
     path("appointments/<uuid:uuid>/", views.detail, name="detail"),
     path("appointments/<uuid:uuid>/edit/", views.edit, name="edit"),
     path("appointments/<uuid:uuid>/status/", views.change_status, name="status"),
+    path("requests/<uuid:uuid>/decide/", views.decide_request, name="decide_request"),
     path("feed/", views.feed_settings, name="feed_settings"),
     # The secret token is the only credential; see views.feed.
     re_path(r"^feed/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", views.feed, name="feed"),

@@ -32,10 +32,10 @@ from alliance.audit.services import record
 from alliance.core.downloads import download_response
 from alliance.core.tokens import hash_token
 from alliance.core.versioning import Conflict, conflict_page, rebind
-from alliance.scheduling import ics, services
+from alliance.scheduling import ics, requests, services, video
 from alliance.scheduling.dates import day_bounds, describe_slot, week_start
 from alliance.scheduling.forms import BookAppointmentForm, RescheduleForm, StatusForm
-from alliance.scheduling.models import Appointment
+from alliance.scheduling.models import Appointment, AppointmentRequest
 
 FEED_PAST = timedelta(days=30)
 FEED_AHEAD = timedelta(days=180)
@@ -288,6 +288,10 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
             and permissions.holds_client(user, appointment.client),
             "buttons": buttons,
             "cancel_form": StatusForm(initial={"status": Status.CANCELLED}),
+            "change_requests": list(
+                appointment.change_requests.select_related("decided_by")[:10]
+            ),
+            "video_url": video.join_url(appointment),
             "calendar_url": owner_cal.url(
                 "day", timezone.localtime(appointment.starts_at).date()
             ),
@@ -353,6 +357,7 @@ STATUS_DONE = {
     Status.HELD: "Marked held.",
     Status.NO_SHOW: "Recorded that the client did not attend.",
     Status.CANCELLED: "Appointment cancelled.",
+    Status.LATE_CANCELLED: "Appointment cancelled (late).",
     Status.BOOKED: "The appointment is booked again.",
 }
 
@@ -451,3 +456,36 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_POST
+def decide_request(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Approve or decline a client's request to cancel or move an appointment;
+    back to the page it was answered from (home or the appointment)."""
+    change = permissions.get_appointment_request(request, uuid)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        messages.error(request, "Choose whether to approve or decline the request.")
+        return redirect(change.appointment)
+    try:
+        change = requests.decide_request(
+            change, approve=decision == "approve", by=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(change.appointment)
+    if change.status != AppointmentRequest.Status.APPROVED:
+        messages.success(request, "Request declined; the client has been told.")
+    elif change.kind == AppointmentRequest.Kind.CANCEL:
+        late = " as a late cancellation" if change.late else ""
+        messages.success(
+            request, f"Appointment cancelled{late}; the client has been told."
+        )
+    else:
+        messages.success(
+            request,
+            "Request approved; the client has been told. Now move the appointment "
+            "to the new time.",
+        )
+        return redirect("scheduling:edit", change.appointment.uuid)
+    return redirect(change.appointment)

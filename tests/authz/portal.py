@@ -104,3 +104,18 @@ for _kind in ("measure_draft", "measure_complete_draft", "measure_submitted"):
     )
     case("portal:submit", **hidden_from_portal(), kind=_kind, method="POST")
     case("portal:done", **hidden_from_portal(), kind=_kind)
+
+
+# Sessions (portal/appointments.py): the "appointment" kind of tests/authz/scheduling.py.
+case("portal:appointments", portal_page())
+case("portal:time_zone", portal_page(302), method="POST", data={"time_zone": ""})
+case("portal:appointment_ics", **portal_object(), kind="appointment")
+case("portal:appointment_request", **portal_object(), kind="appointment")
+case(
+    "portal:appointment_request",
+    **portal_object((200, 302)),
+    kind="appointment",
+    method="POST",
+    data={"kind": "cancel", "message": ""},
+)
+case("portal:appointment_join", **portal_object(), kind="appointment")

@@ -143,3 +143,28 @@ case(
     method="POST",
     data={"action": "off"},
 )
+
+
+@kind("appointment_request")
+def _appointment_request(world: Any, side: str) -> Any:
+    from django.utils import timezone
+
+    from alliance.scheduling.models import AppointmentRequest
+
+    appointment = _appointment(world, side)
+    # Made directly: Dan (the other side) has no portal login to ask with.
+    return AppointmentRequest.objects.create(
+        appointment=appointment,
+        kind="cancel",
+        requested_by=appointment.clinician,
+        requested_at=timezone.now(),
+    )
+
+
+case(
+    "scheduling:decide_request",
+    **appointment_object(302, write=True),
+    kind="appointment_request",
+    method="POST",
+    data={"decision": "decline"},
+)

@@ -88,6 +88,8 @@ PRACTICE_FORM = {
     "retention_years": "20",
     "alert_escalation_hours": "4",
     "drink_measure": "who",
+    "cancel_notice_hours": "24",
+    "video_url_template": "https://meet.jit.si/{room}",
     "version": "1",
 }
 
@@ -104,6 +106,8 @@ def test_practice_settings_save_between_session_and_ending_rules(as_user, ada):
             "followup_months": " 6, 1,3 ,3",
             "retention_years": "10",
             "alert_escalation_hours": "2",
+            "cancel_notice_hours": "12",
+            "video_url_template": " https://video.example.org/{room} ",
         },
     )
     practice = ada.practice
@@ -114,6 +118,8 @@ def test_practice_settings_save_between_session_and_ending_rules(as_user, ada):
     assert practice.followup_months == "1,3,6"
     assert practice.retention_years == 10
     assert practice.alert_escalation_hours == 2
+    assert practice.cancel_notice_hours == 12
+    assert practice.video_url_template == "https://video.example.org/{room}"
 
 
 @pytest.mark.parametrize(
@@ -125,6 +131,9 @@ def test_practice_settings_save_between_session_and_ending_rules(as_user, ada):
         ("portal_days_after_close", "5000", "ten years"),
         ("alert_escalation_hours", "0", "1 to 72 hours"),
         ("alert_escalation_hours", "100", "1 to 72 hours"),
+        ("cancel_notice_hours", "500", "0 to 168 hours"),
+        ("video_url_template", "http://meet.example.org/{room}", "https:// address"),
+        ("video_url_template", "https://meet.example.org/{name}", "https:// address"),
     ],
 )
 def test_practice_settings_refuse_bad_rules(as_user, ada, field, value, message):

@@ -57,7 +57,7 @@ def test_home_queries_are_bounded(as_user, alice, django_assert_max_num_queries)
     http = as_user(alice)
     http.get(reverse("home:index"))
     # A fixed number whatever the caseload; it includes the cover card, the
-    # duty line and the audit chain's head.
-    with django_assert_max_num_queries(21):
+    # duty line, the appointment-requests card and the audit chain's head.
+    with django_assert_max_num_queries(22):
         response = http.get(reverse("home:index"))
     assert b"Open risk alerts (8)" in response.content
