@@ -64,7 +64,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
             "alerts": alerts,
             "appointments": chart_appointments(client),
             "notes": chart_notes(client),
-            "intake": intake_for_chart(client),
+            "intake": intake_for_chart(client, episode=current),
             "chart_plan": chart_plan(current),
             "chart_homework": chart_homework(current),
             "measures": chart_measures(client),
