@@ -76,7 +76,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
                 current or (episodes[0] if episodes else None)
             ),
             "chart_messages": chart_messages(client),
-            "chart_toolbox": chart_toolbox(client),
+            "chart_toolbox": chart_toolbox(client, episode_open=current is not None),
         },
     )
 
