@@ -46,6 +46,10 @@ from alliance.toolbox.selectors import chart_toolbox
 def client(request: HttpRequest, uuid: object) -> HttpResponse:
     """The client chart: details, episodes with their timeline, and each app's card."""
     client = permissions.get_client(request, uuid)
+    if client.practice_id == request.user.practice_id:
+        # The same practice the request has read already: the cards that
+        # need the practice's day or settings reuse it.
+        client.practice = request.user.practice
     episodes = chart_episodes(client)
     current = next((e for e in episodes if e.is_open), None)
     alerts = RiskAlert.objects.filter(client=client).open()

@@ -77,10 +77,11 @@ def test_the_chart_reads_each_card_s_rows_once(as_user, alice, cleo):
         return sum(s.startswith("SELECT") and f'FROM "{table}"' in s for s in sql)
 
     assert reads("clients_consent") == 1
+    assert reads("accounts_practice") == 1
     assert reads("intake_intake") == 1
     # The latest request, and the answered one behind the sending refusal.
     assert reads("intake_preintakerequest") <= 2
     # The timeline's episodes and the measures card's (with its employment
     # statuses); no third read for the intake or the open-episode check.
     assert reads("clients_episode") == 2
-    assert len(sql) <= 46
+    assert len(sql) <= 45
