@@ -46,6 +46,10 @@ from alliance.toolbox.selectors import chart_toolbox
 def client(request: HttpRequest, uuid: object) -> HttpResponse:
     """The client chart: details, episodes with their timeline, and each app's card."""
     client = permissions.get_client(request, uuid)
+    if client.practice_id == request.user.practice_id:
+        # The same practice the request has read already: the cards that
+        # need the practice's day or settings reuse it.
+        client.practice = request.user.practice
     episodes = chart_episodes(client)
     current = next((e for e in episodes if e.is_open), None)
     alerts = RiskAlert.objects.filter(client=client).open()
@@ -64,7 +68,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
             "alerts": alerts,
             "appointments": chart_appointments(client),
             "notes": chart_notes(client),
-            "intake": intake_for_chart(client),
+            "intake": intake_for_chart(client, episode=current),
             "chart_plan": chart_plan(current),
             "chart_homework": chart_homework(current),
             "measures": chart_measures(client),
@@ -76,7 +80,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
                 current or (episodes[0] if episodes else None)
             ),
             "chart_messages": chart_messages(client),
-            "chart_toolbox": chart_toolbox(client),
+            "chart_toolbox": chart_toolbox(client, episode_open=current is not None),
         },
     )
 

@@ -269,6 +269,11 @@ class Episode(UUIDModel):
         return self.phase in self.ENDED_PHASES
 
     def active_consent(self) -> Consent | None:
+        # The chart prefetches every episode's consents: no second query then.
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("consents")
+        if prefetched is not None:
+            active = [c for c in prefetched if c.withdrawn_at is None]
+            return max(active, key=lambda c: c.given_at, default=None)
         return (
             self.consents.filter(withdrawn_at__isnull=True)
             .order_by("-given_at")

@@ -4,6 +4,7 @@ questionnaire answers that pre-fill an intake. Bounded, a few queries each."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import EllipsisType
 
 from alliance.clients.models import Client, Episode
 from alliance.intake.models import (
@@ -39,9 +40,14 @@ def count_filled(intake: Intake) -> int:
     return filled
 
 
-def intake_for_chart(client: Client) -> ChartIntake:
-    """The intake and pre-intake questionnaire of the client's open episode."""
-    episode = client.current_episode()
+def intake_for_chart(
+    client: Client, *, episode: Episode | EllipsisType | None = ...
+) -> ChartIntake:
+    """The intake and pre-intake questionnaire of the client's open episode.
+    Four queries or fewer when the caller passes the open ``episode`` (or None,
+    as the chart does, which has read it already), five otherwise."""
+    if episode is ...:
+        episode = client.current_episode()
     if episode is None:
         return ChartIntake()
     episode.client = client
@@ -61,9 +67,9 @@ def intake_for_chart(client: Client) -> ChartIntake:
         episode=episode,
         intake=intake,
         filled=count_filled(intake) if intake is not None else 0,
-        start_refusal=start_refusal(episode) if intake is None else None,
+        start_refusal=start_refusal(episode, intake=None) if intake is None else None,
         pre_intake=pre,
-        send_refusal=send_refusal(episode),
+        send_refusal=send_refusal(episode, intake=intake),
         proposals=pre.contact_proposals() if pre is not None else [],
     )
 

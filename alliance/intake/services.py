@@ -4,6 +4,7 @@ Audit events name sections and fields, never their text."""
 
 from __future__ import annotations
 
+from types import EllipsisType
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -84,8 +85,12 @@ class IntakeLocked(ValidationError):
         )
 
 
-def start_refusal(episode: Episode) -> str | None:
-    """Return why an intake cannot be started for this episode, or None."""
+def start_refusal(
+    episode: Episode, *, intake: Intake | EllipsisType | None = ...
+) -> str | None:
+    """Return why an intake cannot be started for this episode, or None. A
+    caller that has read the episode's ``intake`` (or knows there is none)
+    passes it, saving a query."""
     if episode.phase == Episode.Phase.CLOSED:
         return "This episode of care is closed."
     if episode.phase not in STARTABLE_PHASES:
@@ -93,7 +98,9 @@ def start_refusal(episode: Episode) -> str | None:
             "The intake starts in the assessment phase: move the episode to "
             "assessment first."
         )
-    if Intake.objects.filter(episode=episode).exists():
+    if intake is ...:
+        intake = Intake.objects.filter(episode=episode).first()
+    if intake is not None:
         return "This episode already has an intake."
     return None
 
@@ -411,13 +418,18 @@ def add_intake_addendum(
     return addendum
 
 
-def send_refusal(episode: Episode) -> str | None:
-    """Return why the questionnaire cannot be sent for this episode, or None."""
+def send_refusal(
+    episode: Episode, *, intake: Intake | EllipsisType | None = ...
+) -> str | None:
+    """Return why the questionnaire cannot be sent for this episode, or None.
+    A caller that has read the episode's ``intake`` (or knows there is none)
+    passes it, saving a query."""
     if not episode.is_open:
         return "This episode of care is closed."
     if not episode.client.email:
         return "Add the client's email address before sending the questionnaire."
-    intake = Intake.objects.filter(episode=episode).first()
+    if intake is ...:
+        intake = Intake.objects.filter(episode=episode).first()
     if intake is not None and intake.is_completed:
         return "The intake is already completed."
     done = episode.pre_intake_requests.filter(completed_at__isnull=False).first()

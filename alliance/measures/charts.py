@@ -32,6 +32,11 @@ class Point:
     label: str = ""  # e.g. the band, for the point's tooltip
 
 
+# Above this many scores a chart draws its markers as one path (see
+# progress_svg); a year of weekly scores stays below it.
+MARKER_LIMIT = 60
+
+
 def rc_threshold(instrument: object) -> float | None:
     """Points of change that count as reliable for this instrument.
 
@@ -186,7 +191,20 @@ def progress_svg(
         out.append(
             f'<polyline points="{coords}" fill="none" stroke="{LINE}" stroke-width="2.5"/>'
         )
-        for p in points:
+        # Past MARKER_LIMIT scores, the markers between the first and the
+        # latest are one path of small dots instead of an element with a
+        # tooltip each (a long history stays a light page); the first and the
+        # latest keep their tooltip with the band, and the page's table lists
+        # every score in words.
+        tipped = points
+        if len(points) > MARKER_LIMIT:
+            tipped = [points[0], points[-1]]
+            dots = "".join(
+                f"M{x(p.when) - 3:.1f} {y(p.total):.1f}a3 3 0 1 0 6 0a3 3 0 1 0-6 0"
+                for p in points[1:-1]
+            )
+            out.append(f'<path d="{dots}" fill="{LINE}" aria-hidden="true"/>')
+        for p in tipped:
             tip = f"{_day(p.when):%-d %b %Y}: {p.total:g}"
             if p.label and not plain:
                 tip += f" ({p.label})"

@@ -99,15 +99,18 @@ class ChartToolbox:
         return LibrarySkillForm()
 
 
-def chart_toolbox(client: Client) -> ChartToolbox:
-    """The client's current skills with their last practice, for the chart."""
+def chart_toolbox(client: Client, *, episode_open: bool | None = None) -> ChartToolbox:
+    """The client's current skills with their last practice, for the chart.
+    Three queries, two when the caller says whether an episode is open."""
     rows = _rows(
         CopingSkill.objects.current().filter(client=client), with_practices=False
     )
     archived = CopingSkill.objects.filter(
         client=client, archived_at__isnull=False
     ).count()
-    return ChartToolbox(client, rows, archived, client.episodes.open().exists())
+    if episode_open is None:
+        episode_open = client.episodes.open().exists()
+    return ChartToolbox(client, rows, archived, episode_open)
 
 
 @dataclass

@@ -58,3 +58,30 @@ def test_the_chart_queries_do_not_grow_with_history(
     for i in range(12):
         signed(cleo, hours_ago=30 + 24 * i)
     assert count() == small
+
+
+def test_the_chart_reads_each_card_s_rows_once(as_user, alice, cleo):
+    # Session, user, practice and device, the client and the access check,
+    # the audit record, then each card: the episode, the intake, the
+    # consents and the open-episode check are each read once.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http = as_user(alice)
+    http.get(cleo.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        http.get(cleo.get_absolute_url())
+    sql = [q["sql"] for q in queries.captured_queries]
+
+    def reads(table: str) -> int:
+        return sum(s.startswith("SELECT") and f'FROM "{table}"' in s for s in sql)
+
+    assert reads("clients_consent") == 1
+    assert reads("accounts_practice") == 1
+    assert reads("intake_intake") == 1
+    # The latest request, and the answered one behind the sending refusal.
+    assert reads("intake_preintakerequest") <= 2
+    # The timeline's episodes and the measures card's (with its employment
+    # statuses); no third read for the intake or the open-episode check.
+    assert reads("clients_episode") == 2
+    assert len(sql) <= 45

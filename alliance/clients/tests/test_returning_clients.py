@@ -101,3 +101,32 @@ def test_control_characters_in_a_search_are_ignored(as_user, alice, cleo):
     response = as_user(alice).get(reverse("clients:list"), {"q": "Cl\x00eo"})
     assert response.status_code == 200
     assert b"Cleo Example" in response.content
+
+
+def test_the_active_consent_comes_from_the_chart_s_prefetch(
+    alice, cleo, consent_text, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from alliance.clients.selectors import chart_episodes
+
+    episode = cleo.current_episode()
+    withdrawn = record_consent(
+        episode,
+        consent_text=consent_text,
+        method="verbal",
+        given_at=timezone.now() - timedelta(days=2),
+        by=alice,
+    )
+    Consent.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    active = record_consent(
+        episode,
+        consent_text=consent_text,
+        method="verbal",
+        given_at=timezone.now() - timedelta(days=1),
+        by=alice,
+    )
+    current = next(e for e in chart_episodes(cleo) if e.is_open)
+    with django_assert_num_queries(0):
+        assert current.active_consent() == active
+    assert episode.active_consent() == active

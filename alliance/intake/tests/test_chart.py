@@ -86,3 +86,31 @@ def test_it_uses_a_bounded_number_of_queries(cleo, django_assert_max_num_queries
         chart = intake_for_chart(cleo)
     assert chart.filled == 0
     assert [p[0] for p in chart.proposals] == ["phone"]
+
+
+def test_the_chart_reads_the_episode_and_intake_once(cleo, django_assert_num_queries):
+    # Given the open episode, the panel reads the intake, the questionnaire
+    # request, the filled sections and the diagnoses, and the answered request
+    # for the sending refusal: no second read of the episode or the intake.
+    pre, _ = send(cleo)
+    answer(pre)
+    start(cleo)
+    episode = cleo.current_episode()
+    with django_assert_num_queries(5):
+        chart = intake_for_chart(cleo, episode=episode)
+    assert chart.intake is not None
+    assert chart.send_refusal.startswith("The client already answered")
+    with django_assert_num_queries(0):
+        assert intake_for_chart(cleo, episode=None).intake is None
+
+
+def test_a_new_episode_without_an_intake_needs_no_existence_check(
+    cleo, django_assert_num_queries
+):
+    assess(cleo)
+    episode = cleo.current_episode()
+    # The intake and the questionnaire request, then the answered request.
+    with django_assert_num_queries(3):
+        chart = intake_for_chart(cleo, episode=episode)
+    assert chart.intake is None
+    assert chart.start_refusal is None

@@ -161,6 +161,16 @@ def test_the_chart_card_runs_a_fixed_number_of_queries(
         assert len(card.skills) == 4
 
 
+def test_the_chart_card_is_told_whether_an_episode_is_open(
+    alice, cleo, django_assert_num_queries
+):
+    add_skill_from_library(cleo, "grounding", by=alice)
+    with django_assert_num_queries(2):
+        card = chart_toolbox(cleo, episode_open=True)
+    assert card.episode_open
+    assert not chart_toolbox(cleo, episode_open=False).episode_open
+
+
 # -- portal ----------------------------------------------------------------------
 
 

@@ -128,3 +128,37 @@ def test_the_plain_version_has_no_clinical_labels():
     for jargon in ("Moderately severe", "cut-off", "reliable change"):
         assert jargon not in svg
     assert svg.count("<circle") == 3
+
+
+def test_a_long_history_draws_its_markers_as_one_path():
+    from datetime import timedelta
+
+    from alliance.measures.charts import MARKER_LIMIT
+
+    start = date(2024, 1, 1)
+    many = [
+        Point(start + timedelta(days=i), 5 + i % 10, "Mild")
+        for i in range(MARKER_LIMIT + 40)
+    ]
+    root = ET.fromstring(progress_svg(PHQ9_LIKE, many))
+    # The line still goes through every score.
+    assert len(root.find("s:polyline", NS).get("points").split()) == len(many)
+    # One path of dots for the middle scores, a tooltip on the first and latest.
+    dots = [p for p in root.findall("s:path", NS) if p.get("aria-hidden") == "true"]
+    assert len(dots) == 1
+    assert dots[0].get("d").count("M") == len(many) - 2
+    tips = [c.find("s:title", NS).text for c in root.findall("s:circle", NS)]
+    assert tips == ["1 Jan 2024: 5 (Mild)", f"9 Apr 2024: {5 + 99 % 10} (Mild)"]
+    assert "100 scores" in root.find("s:desc", NS).text
+
+
+def test_a_history_at_the_limit_keeps_a_tooltip_on_every_score():
+    from datetime import timedelta
+
+    from alliance.measures.charts import MARKER_LIMIT
+
+    start = date(2024, 1, 1)
+    some = [Point(start + timedelta(days=i), 5, "Mild") for i in range(MARKER_LIMIT)]
+    root = ET.fromstring(progress_svg(PHQ9_LIKE, some))
+    assert len(root.findall("s:circle", NS)) == MARKER_LIMIT
+    assert not [p for p in root.findall("s:path", NS) if p.get("aria-hidden")]
