@@ -18,6 +18,7 @@ from django.utils import timezone
 from alliance.accounts.models import Invitation, Practice, User
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+from alliance.core.signatures import SignatureFields, content_digest
 
 PORTAL_OPEN, PORTAL_READ, PORTAL_KEEPSAKES = "open", "read", "keepsakes"
 
@@ -395,8 +396,20 @@ class ConsentText(UUIDModel):
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
 
+    def content_digest(self) -> str:
+        """SHA-256 of this version's canonical text (core.signatures); a new
+        version, even with the same words, has another digest."""
+        return content_digest(
+            {
+                "document": "consent",
+                "version": self.version,
+                "title": self.title,
+                "body": self.body,
+            }
+        )
 
-class Consent(UUIDModel):
+
+class Consent(SignatureFields, UUIDModel):
     client_path = "episode__client"
 
     class Method(models.TextChoices):
@@ -424,3 +437,14 @@ class Consent(UUIDModel):
 
     def __str__(self) -> str:
         return f"Consent to {self.consent_text}"
+
+    @property
+    def newer_text(self) -> ConsentText | None:
+        """The practice's newest consent text when it is newer than the one
+        this consent was given to (a signature counts for its version only)."""
+        newest = ConsentText.objects.filter(
+            practice_id=self.consent_text.practice_id
+        ).first()
+        if newest and newest.version > self.consent_text.version:
+            return newest
+        return None

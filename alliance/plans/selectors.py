@@ -19,7 +19,9 @@ from alliance.plans.forms import SessionRecordForm
 from alliance.plans.models import (
     Goal,
     GoalRating,
+    GoalSelfRating,
     GoalVersion,
+    PlanAcknowledgement,
     SessionPlanRecord,
     TechniqueUse,
     TreatmentPlan,
@@ -117,6 +119,10 @@ def goals_page(episode: Episode) -> GoalsPage:
                     "session", "rated_by", "goal_version"
                 ).order_by(EFFECTIVE.desc(), "-rated_at", "-id"),
             ),
+            Prefetch(
+                "self_ratings",
+                queryset=GoalSelfRating.objects.order_by("-rated_at", "-id"),
+            ),
         )
     )
     history = t_score_history(episode)
@@ -135,6 +141,8 @@ def goals_page(episode: Episode) -> GoalsPage:
 class ChartGoal:
     goal: Goal
     latest: GoalRating | None
+    # The client's own 0–10 rating from the portal, kept apart from GAS.
+    self_latest: GoalSelfRating | None = None
 
 
 @dataclass
@@ -163,11 +171,18 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
     )
     for rating in ratings:
         latest[rating.goal_id] = rating
+    own: dict[int, GoalSelfRating] = {}
+    for mine in GoalSelfRating.objects.filter(goal__in=goals).order_by(
+        "rated_at", "id"
+    ):
+        own[mine.goal_id] = mine
     return ChartPlan(
         episode=episode,
         version=version,
         review=review_state(version, practice_today(episode)),
-        goals=[ChartGoal(goal, latest.get(goal.pk)) for goal in goals],
+        goals=[
+            ChartGoal(goal, latest.get(goal.pk), own.get(goal.pk)) for goal in goals
+        ],
         t_score=episode_t_score(episode),
     )
 
@@ -267,4 +282,62 @@ def session_plan(
         session_ratings=ratings,
         due_goals=due,
         form=form,
+    )
+
+
+# -- portal -----------------------------------------------------------------------
+
+
+@dataclass
+class PortalGoal:
+    goal: Goal
+    self_ratings: list[GoalSelfRating]
+
+    @property
+    def latest(self) -> GoalSelfRating | None:
+        return self.self_ratings[0] if self.self_ratings else None
+
+
+@dataclass
+class PortalPlan:
+    episode: Episode
+    version: TreatmentPlanVersion | None
+    acknowledgement: PlanAcknowledgement | None
+    digest: str
+    goals: list[PortalGoal]
+
+    @property
+    def needs_signature(self) -> bool:
+        return self.version is not None and self.acknowledgement is None
+
+
+def portal_plan(episode: Episode | None) -> PortalPlan | None:
+    """The client's current plan version (and whether it was agreed), with
+    their active and achieved goals and their own ratings, newest first; the
+    clinician's GAS ratings are not shown here. None without an episode."""
+    if episode is None:
+        return None
+    plan = (
+        TreatmentPlan.objects.filter(episode=episode)
+        .select_related("current__plan")
+        .first()
+    )
+    version = plan.current if plan else None
+    ack = (
+        PlanAcknowledgement.objects.filter(version=version).first() if version else None
+    )
+    goals = list(
+        episode.goals.exclude(status=Goal.Status.DROPPED).prefetch_related(
+            Prefetch(
+                "self_ratings",
+                queryset=GoalSelfRating.objects.order_by("-rated_at", "-id"),
+            )
+        )
+    )
+    return PortalPlan(
+        episode=episode,
+        version=version,
+        acknowledgement=ack,
+        digest=version.content_digest() if version else "",
+        goals=[PortalGoal(g, list(g.self_ratings.all())) for g in goals],
     )
