@@ -184,3 +184,18 @@ def test_goals_page_shows_both_ratings_side_by_side(as_user, alice, cleo, goal):
     )
     assert "Client's own rating" in body and "4/10" in body
     assert "Some days." in body
+
+
+def test_the_pdf_carries_the_signature_block(as_user, alice, cleo, version, tmp_path):
+    from alliance.termination.tests.pdftools import pdf_text
+
+    _sign(version, cleo.user)
+    response = as_user(alice).get(
+        reverse("plans:plan_version_pdf", args=[version.uuid])
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(pdf_text(response.getvalue(), tmp_path).split())
+    assert "Signed electronically in the client portal" in text
+    assert "Cleo Example" in text
+    assert version.content_digest() in text.replace(" ", "")
+    assert "matches this version" in text
