@@ -164,3 +164,15 @@ def test_it_gives_anxiety_measures_wsas_and_employment(seeded):
     assert "gad7" in paired
     assert paired & set(ADSM_CODES)
     assert sections["work"].wsas_paired > 0
+
+
+def test_the_portal_client_signed_the_plan_and_rated_own_goals(seeded):
+    from alliance.clients.models import Client
+    from alliance.plans.models import GoalSelfRating, PlanAcknowledgement
+
+    client = Client.objects.get(user__email="maya.fernandes@mail.example")
+    ack = PlanAcknowledgement.objects.get(
+        version__plan__episode__client=client, digest__gt=""
+    )
+    assert ack.digest == ack.version.content_digest()
+    assert GoalSelfRating.objects.filter(goal__episode__client=client).exists()
