@@ -253,6 +253,7 @@ class Episode(UUIDModel):
     def active_consent(self) -> Consent | None:
         return (
             self.consents.filter(withdrawn_at__isnull=True)
+            .select_related("consent_text", "recorded_by")
             .order_by("-given_at")
             .first()
         )

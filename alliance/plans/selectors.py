@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -138,11 +138,19 @@ def goals_page(episode: Episode) -> GoalsPage:
 
 
 @dataclass
+class OwnRating:
+    """The client's latest own 0–10 rating of a goal, for the chart."""
+
+    score: int
+    rated_at: Any
+
+
+@dataclass
 class ChartGoal:
     goal: Goal
     latest: GoalRating | None
     # The client's own 0–10 rating from the portal, kept apart from GAS.
-    self_latest: GoalSelfRating | None = None
+    self_latest: OwnRating | None = None
 
 
 @dataclass
@@ -161,27 +169,40 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
     if episode is None:
         return None
     plan = (
-        TreatmentPlan.objects.filter(episode=episode).select_related("current").first()
+        TreatmentPlan.objects.filter(episode=episode)
+        .select_related("current__acknowledgement")
+        .first()
     )
     version = plan.current if plan else None
-    goals = list(episode.goals.exclude(status=Goal.Status.DROPPED))
+    # The client's latest own rating rides on the goals query (no extra query).
+    own = GoalSelfRating.objects.filter(goal=OuterRef("pk")).order_by(
+        "-rated_at", "-id"
+    )
+    goals = list(
+        episode.goals.exclude(status=Goal.Status.DROPPED).annotate(
+            own_score=Subquery(own.values("score")[:1]),
+            own_at=Subquery(own.values("rated_at")[:1]),
+        )
+    )
     latest: dict[int, GoalRating] = {}
     ratings = GoalRating.objects.filter(goal__in=goals).order_by(
         EFFECTIVE, "rated_at", "id"
     )
     for rating in ratings:
         latest[rating.goal_id] = rating
-    own: dict[int, GoalSelfRating] = {}
-    for mine in GoalSelfRating.objects.filter(goal__in=goals).order_by(
-        "rated_at", "id"
-    ):
-        own[mine.goal_id] = mine
     return ChartPlan(
         episode=episode,
         version=version,
         review=review_state(version, practice_today(episode)),
         goals=[
-            ChartGoal(goal, latest.get(goal.pk), own.get(goal.pk)) for goal in goals
+            ChartGoal(
+                goal,
+                latest.get(goal.pk),
+                OwnRating(goal.own_score, goal.own_at)  # type: ignore[attr-defined]
+                if goal.own_score is not None  # type: ignore[attr-defined]
+                else None,
+            )
+            for goal in goals
         ],
         t_score=episode_t_score(episode),
     )

@@ -155,7 +155,8 @@ def test_the_client_rates_own_progress_apart_from_gas(alice, cleo, goal):
     assert not GoalRating.objects.exists()
     assert AuditEvent.objects.filter(action="goal.self_rate").count() == 1
     row = chart_plan(goal.episode).goals[0]
-    assert row.self_latest == rating and row.latest is None
+    assert row.self_latest.score == 7 and row.latest is None
+    assert row.self_latest.rated_at == rating.rated_at
 
 
 @pytest.mark.parametrize("score", ["", "eleven", "-1", "11", "4.5", None])
