@@ -9,7 +9,12 @@ from datetime import datetime, timedelta
 
 from alliance.clients.models import Client
 from alliance.plans.models import GoalSelfRating, TreatmentPlan
-from alliance.plans.services import self_rate_goal, sign_plan_version
+from alliance.plans.services import (
+    PLAN_FIELDS,
+    review_plan,
+    self_rate_goal,
+    sign_plan_version,
+)
 
 
 def seed_sign(client: Client, *, now: datetime, rng: random.Random) -> None:
@@ -21,7 +26,25 @@ def seed_sign(client: Client, *, now: datetime, rng: random.Random) -> None:
         TreatmentPlan.objects.filter(episode=episode).select_related("current").first()
     )
     version = plan.current if plan else None
-    if version is not None and not hasattr(version, "acknowledgement"):
+    if version is None:
+        return
+    if hasattr(version, "acknowledgement"):
+        # Agreed on paper already: the clinician reviews the plan with the
+        # client, who signs the new version in the portal.
+        content = {
+            name: getattr(version, name)
+            for name in PLAN_FIELDS
+            if name not in ("goals", "next_review")
+        }
+        version = review_plan(
+            version.plan,
+            by=client.clinician,
+            reason="Reviewed together; the client signs it in the portal.",
+            goals=list(episode.goals.filter(status="active")),
+            next_review=max(version.next_review, now.date() + timedelta(weeks=4)),
+            **content,
+        )
+    if not hasattr(version, "acknowledgement"):
         sign_plan_version(
             version,
             signed_name=f"{client.given_name} {client.family_name}",
