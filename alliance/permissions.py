@@ -440,6 +440,25 @@ def get_own_client(
     return client
 
 
+def get_own_practice_object(
+    request: HttpRequest,
+    queryset: models.QuerySet[M],
+    uuid: Any,
+    *,
+    write: bool = False,
+) -> tuple[Client, M]:
+    """For the portal: the signed-in client and an object of their practice
+    (a consent text to sign); another practice's object is 404 like a missing
+    one. ``write`` as for ``get_own_client``."""
+    client = get_own_client(request, write=write)
+    obj = queryset.filter(uuid=uuid).first()
+    if obj is None:
+        _refuse_if_exists(request, queryset, {"uuid": uuid})
+    if obj.practice_id != client.practice_id:  # type: ignore[attr-defined]
+        _deny(request, f"{obj._meta.model_name}.view", status=404, obj=obj)
+    return client, obj
+
+
 def _refuse(request: HttpRequest, action: str, message: str) -> None:
     """403 with a message the 403 page shows."""
     record(

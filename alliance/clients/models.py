@@ -19,6 +19,7 @@ from django.utils import timezone
 from alliance.accounts.models import Invitation, Practice, User
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+from alliance.core.signatures import SignatureFields, content_digest
 
 PORTAL_OPEN, PORTAL_READ, PORTAL_KEEPSAKES = "open", "read", "keepsakes"
 
@@ -276,6 +277,7 @@ class Episode(UUIDModel):
             return max(active, key=lambda c: c.given_at, default=None)
         return (
             self.consents.filter(withdrawn_at__isnull=True)
+            .select_related("consent_text", "recorded_by")
             .order_by("-given_at")
             .first()
         )
@@ -419,8 +421,20 @@ class ConsentText(UUIDModel):
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
 
+    def content_digest(self) -> str:
+        """SHA-256 of this version's canonical text (core.signatures); a new
+        version, even with the same words, has another digest."""
+        return content_digest(
+            {
+                "document": "consent",
+                "version": self.version,
+                "title": self.title,
+                "body": self.body,
+            }
+        )
 
-class Consent(UUIDModel):
+
+class Consent(SignatureFields, UUIDModel):
     client_path = "episode__client"
 
     class Method(models.TextChoices):
@@ -448,3 +462,14 @@ class Consent(UUIDModel):
 
     def __str__(self) -> str:
         return f"Consent to {self.consent_text}"
+
+    @property
+    def newer_text(self) -> ConsentText | None:
+        """The practice's newest consent text when it is newer than the one
+        this consent was given to (a signature counts for its version only)."""
+        newest = ConsentText.objects.filter(
+            practice_id=self.consent_text.practice_id
+        ).first()
+        if newest and newest.version > self.consent_text.version:
+            return newest
+        return None

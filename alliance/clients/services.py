@@ -23,6 +23,7 @@ from alliance.clients.models import (
     EpisodeTransition,
 )
 from alliance.clients.signals import episode_moved
+from alliance.core.signatures import check_signature
 from alliance.core.versioning import save_if_current
 
 CLIENT_FIELDS = (
@@ -380,6 +381,78 @@ def record_consent(
         consent,
         request=request,
         detail={"version": consent_text.version},
+    )
+    return consent
+
+
+def consent_statement(consent_text: ConsentText) -> str:
+    """What the client confirms when signing in the portal."""
+    return (
+        f"I have read “{consent_text.title}” (version {consent_text.version}) "
+        "and agree to it."
+    )
+
+
+def consent_signed(episode: Episode, consent_text: ConsentText) -> Consent | None:
+    """The episode's standing consent to exactly this version, if any: one to an
+    earlier version does not count for it."""
+    return (
+        episode.consents.filter(consent_text=consent_text, withdrawn_at__isnull=True)
+        .select_related("recorded_by", "consent_text")
+        .first()
+    )
+
+
+@transaction.atomic
+def sign_consent(
+    episode: Episode,
+    *,
+    consent_text: ConsentText,
+    signed_name: str,
+    agreed: bool,
+    digest: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Consent:
+    """The client signs the practice's current consent text in the portal: typed
+    name, the statement ticked, the version's digest. Audited."""
+    client = episode.client
+    if by.role != User.Role.CLIENT or client.user_id != by.pk:
+        raise ValidationError("Only the client can sign their own consent.")
+    if not episode.is_open:
+        raise ValidationError("This episode of care has closed.")
+    current = current_consent_text(client.practice)
+    if current is None or current.pk != consent_text.pk:
+        raise ValidationError(
+            "A newer version of the agreement has been published. Please read "
+            "it and sign that one."
+        )
+    name = check_signature(
+        signed_name=signed_name,
+        agreed=agreed,
+        posted_digest=digest,
+        digest=consent_text.content_digest(),
+    )
+    if consent_signed(episode, consent_text):
+        raise ValidationError("You have already agreed to this version.")
+    consent = Consent(
+        episode=episode,
+        consent_text=consent_text,
+        method=Consent.Method.SIGNED_ELECTRONIC,
+        given_at=timezone.now(),
+        recorded_by=by,
+        signed_name=name,
+        statement=consent_statement(consent_text),
+        digest=consent_text.content_digest(),
+    )
+    consent.full_clean()
+    consent.save()
+    record(
+        by,
+        "consent.sign",
+        consent,
+        request=request,
+        detail={"version": consent_text.version, "digest": consent.digest},
     )
     return consent
 

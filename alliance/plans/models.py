@@ -29,6 +29,7 @@ from alliance.accounts.models import User
 from alliance.clients.models import Episode
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+from alliance.core.signatures import SignatureFields, content_digest
 from alliance.measures.engine import get_instrument
 from alliance.notes.models import TherapySession
 from alliance.techniques.library import get_technique
@@ -311,6 +312,22 @@ class TreatmentPlan(UUIDModel):
         return reverse("plans:plan", args=[self.episode.uuid])
 
 
+# Each approach in a sentence for the client's portal, in our own words.
+APPROACH_PLAIN = {
+    "cbt": "We look at how your thoughts, feelings and actions affect each other, "
+    "and try out new ways of thinking and coping between sessions.",
+    "psychodynamic": "We explore how past experiences and patterns you may not "
+    "notice shape how you feel and relate to others now.",
+    "solution_focused": "We focus on what you want to be different and on what "
+    "already works, and build on small steps.",
+    "mindfulness": "We practise noticing thoughts and feelings as they come and "
+    "go, without being carried away by them.",
+    "integrative": "We draw on several approaches, choosing what suits you and "
+    "your goals.",
+    "other": "Your clinician will explain the way of working you agreed.",
+}
+
+
 class TreatmentPlanVersion(UUIDModel):
     class Approach(models.TextChoices):
         CBT = "cbt", "Cognitive behavioural therapy (CBT)"
@@ -398,6 +415,47 @@ class TreatmentPlanVersion(UUIDModel):
                 found.append((slug, technique.name, technique.approach_label))
         return found
 
+    def goal_texts(self) -> list[dict[str, str]]:
+        """Each goal of this version as it read when the version was written
+        (its newest revision by then), ordered by goal."""
+        texts = []
+        for goal in sorted(self.goals.all(), key=lambda g: str(g.uuid)):
+            written = [
+                v for v in goal.versions.all() if v.created_at <= self.created_at
+            ]
+            source: GoalContent = max(written, key=lambda v: v.number, default=goal)
+            texts.append(
+                {
+                    "goal": str(goal.uuid),
+                    "client_words": source.client_words,
+                    "statement": source.statement,
+                    "target_date": source.target_date.isoformat(),
+                }
+            )
+        return texts
+
+    def content_digest(self) -> str:
+        """SHA-256 of this version's canonical content (core.signatures): what
+        the client agrees to, goals as they read when it was written."""
+        return content_digest(
+            {
+                "document": "treatment_plan",
+                "plan": str(self.plan.uuid),
+                "version": self.number,
+                "problems": self.problems,
+                "approach": self.approach,
+                "interventions": list(self.interventions),
+                "goals": self.goal_texts(),
+                "session_frequency": self.session_frequency,
+                "frequency_note": self.frequency_note,
+                "expected_sessions": self.expected_sessions,
+                "measures": [
+                    [m.get("code", ""), m.get("how_often", "")] for m in self.measures
+                ],
+                "next_review": self.next_review.isoformat(),
+            }
+        )
+
     def measure_list(self) -> list[tuple[str, str]]:
         """(instrument name, how often) per measure to repeat."""
         labels = dict(self.MeasureInterval.choices)
@@ -407,8 +465,10 @@ class TreatmentPlanVersion(UUIDModel):
         ]
 
 
-class PlanAcknowledgement(UUIDModel):
-    """The client's acknowledgement of one plan version, recorded like consent."""
+class PlanAcknowledgement(SignatureFields, UUIDModel):
+    """The client's acknowledgement of one plan version, recorded like consent:
+    signed in the portal (typed name, statement, the version's digest) or on
+    paper or verbally as the clinician records it."""
 
     class Method(models.TextChoices):
         SIGNED_PAPER = "signed_paper", "Signed on paper"
@@ -427,6 +487,46 @@ class PlanAcknowledgement(UUIDModel):
 
     def __str__(self) -> str:
         return f"Acknowledgement of {self.version}"
+
+
+# The client's own 0–10 rating of how close they are to a goal: the
+# solution-focused scaling question (de Shazer, S. (1985) Keys to Solution in
+# Brief Therapy, New York: Norton; Berg, I. K. & de Shazer, S. (1993) "Making
+# numbers talk", in S. Friedman (ed.) The New Language of Change, Guilford).
+# 0 = nowhere near, 10 = the goal reached. Kept apart from GoalRating (GAS).
+SELF_RATING_MIN = 0
+SELF_RATING_MAX = 10
+
+
+class GoalSelfRating(UUIDModel):
+    """The client's own view, between sessions, of how close they are to a goal."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.PROTECT, related_name="self_ratings"
+    )
+    score = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(SELF_RATING_MIN),
+            MaxValueValidator(SELF_RATING_MAX),
+        ]
+    )
+    note = EncryptedTextField()
+    rated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    client_path = "goal__episode__client"
+
+    class Meta:
+        ordering = ["rated_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=10),
+                name="plans_self_rating_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-rated {self.score}/10 on {self.rated_at:%Y-%m-%d}"
 
 
 class SessionPlanRecord(UUIDModel):

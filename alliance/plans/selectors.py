@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,9 @@ from alliance.plans.forms import SessionRecordForm
 from alliance.plans.models import (
     Goal,
     GoalRating,
+    GoalSelfRating,
     GoalVersion,
+    PlanAcknowledgement,
     SessionPlanRecord,
     TechniqueUse,
     TreatmentPlan,
@@ -117,6 +119,10 @@ def goals_page(episode: Episode) -> GoalsPage:
                     "session", "rated_by", "goal_version"
                 ).order_by(EFFECTIVE.desc(), "-rated_at", "-id"),
             ),
+            Prefetch(
+                "self_ratings",
+                queryset=GoalSelfRating.objects.order_by("-rated_at", "-id"),
+            ),
         )
     )
     history = t_score_history(episode)
@@ -132,9 +138,19 @@ def goals_page(episode: Episode) -> GoalsPage:
 
 
 @dataclass
+class OwnRating:
+    """The client's latest own 0–10 rating of a goal, for the chart."""
+
+    score: int
+    rated_at: Any
+
+
+@dataclass
 class ChartGoal:
     goal: Goal
     latest: GoalRating | None
+    # The client's own 0–10 rating from the portal, kept apart from GAS.
+    self_latest: OwnRating | None = None
 
 
 @dataclass
@@ -153,10 +169,21 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
     if episode is None:
         return None
     plan = (
-        TreatmentPlan.objects.filter(episode=episode).select_related("current").first()
+        TreatmentPlan.objects.filter(episode=episode)
+        .select_related("current__acknowledgement")
+        .first()
     )
     version = plan.current if plan else None
-    goals = list(episode.goals.exclude(status=Goal.Status.DROPPED))
+    # The client's latest own rating rides on the goals query (no extra query).
+    own = GoalSelfRating.objects.filter(goal=OuterRef("pk")).order_by(
+        "-rated_at", "-id"
+    )
+    goals = list(
+        episode.goals.exclude(status=Goal.Status.DROPPED).annotate(
+            own_score=Subquery(own.values("score")[:1]),
+            own_at=Subquery(own.values("rated_at")[:1]),
+        )
+    )
     latest: dict[int, GoalRating] = {}
     ratings = GoalRating.objects.filter(goal__in=goals).order_by(
         EFFECTIVE, "rated_at", "id"
@@ -167,7 +194,16 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
         episode=episode,
         version=version,
         review=review_state(version, practice_today(episode)),
-        goals=[ChartGoal(goal, latest.get(goal.pk)) for goal in goals],
+        goals=[
+            ChartGoal(
+                goal,
+                latest.get(goal.pk),
+                OwnRating(goal.own_score, goal.own_at)  # type: ignore[attr-defined]
+                if goal.own_score is not None  # type: ignore[attr-defined]
+                else None,
+            )
+            for goal in goals
+        ],
         t_score=episode_t_score(episode),
     )
 
@@ -267,4 +303,62 @@ def session_plan(
         session_ratings=ratings,
         due_goals=due,
         form=form,
+    )
+
+
+# -- portal -----------------------------------------------------------------------
+
+
+@dataclass
+class PortalGoal:
+    goal: Goal
+    self_ratings: list[GoalSelfRating]
+
+    @property
+    def latest(self) -> GoalSelfRating | None:
+        return self.self_ratings[0] if self.self_ratings else None
+
+
+@dataclass
+class PortalPlan:
+    episode: Episode
+    version: TreatmentPlanVersion | None
+    acknowledgement: PlanAcknowledgement | None
+    digest: str
+    goals: list[PortalGoal]
+
+    @property
+    def needs_signature(self) -> bool:
+        return self.version is not None and self.acknowledgement is None
+
+
+def portal_plan(episode: Episode | None) -> PortalPlan | None:
+    """The client's current plan version (and whether it was agreed), with
+    their active and achieved goals and their own ratings, newest first; the
+    clinician's GAS ratings are not shown here. None without an episode."""
+    if episode is None:
+        return None
+    plan = (
+        TreatmentPlan.objects.filter(episode=episode)
+        .select_related("current__plan")
+        .first()
+    )
+    version = plan.current if plan else None
+    ack = (
+        PlanAcknowledgement.objects.filter(version=version).first() if version else None
+    )
+    goals = list(
+        episode.goals.exclude(status=Goal.Status.DROPPED).prefetch_related(
+            Prefetch(
+                "self_ratings",
+                queryset=GoalSelfRating.objects.order_by("-rated_at", "-id"),
+            )
+        )
+    )
+    return PortalPlan(
+        episode=episode,
+        version=version,
+        acknowledgement=ack,
+        digest=version.content_digest() if version else "",
+        goals=[PortalGoal(g, list(g.self_ratings.all())) for g in goals],
     )

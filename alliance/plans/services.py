@@ -23,6 +23,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.core.signatures import check_signature
 from alliance.core.versioning import Conflict, claim, save_if_current
 from alliance.measures.engine import get_instrument
 from alliance.measures.gas import gas_t_score
@@ -31,9 +32,12 @@ from alliance.plans.models import (
     CONTENT_FIELDS,
     LEVEL_FIELDS,
     LEVELS,
+    SELF_RATING_MAX,
+    SELF_RATING_MIN,
     Comparison,
     Goal,
     GoalRating,
+    GoalSelfRating,
     GoalVersion,
     PlanAcknowledgement,
     SessionPlanRecord,
@@ -757,3 +761,99 @@ def save_session_record(
     for goal, level in levels.items():
         rate_goal(goal, level, by=by, session=session, request=request)
     return record_row
+
+
+def plan_statement(version: TreatmentPlanVersion) -> str:
+    """What the client confirms when signing a plan version in the portal."""
+    return f"I have read version {version.number} of my treatment plan and agree to it."
+
+
+@transaction.atomic
+def sign_plan_version(
+    version: TreatmentPlanVersion,
+    *,
+    signed_name: str,
+    agreed: bool,
+    digest: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> PlanAcknowledgement:
+    """The client signs the current version of their plan in the portal: typed
+    name, the statement ticked and the version's digest. A newer version needs
+    its own signature. Audited."""
+    version = TreatmentPlanVersion.objects.select_related(
+        "plan__episode__client", "plan__current"
+    ).get(pk=version.pk)
+    client = version.plan.episode.client
+    if by.role != User.Role.CLIENT or client.user_id != by.pk:
+        raise ValidationError("Only the client can sign their own plan.")
+    if version.plan.current_id != version.pk:
+        raise ValidationError(
+            "Your plan has a newer version. Please read it and sign that one."
+        )
+    name = check_signature(
+        signed_name=signed_name,
+        agreed=agreed,
+        posted_digest=digest,
+        digest=version.content_digest(),
+    )
+    if PlanAcknowledgement.objects.filter(version=version).exists():
+        raise ValidationError("This version of your plan was already agreed.")
+    ack = PlanAcknowledgement.objects.create(
+        version=version,
+        method=PlanAcknowledgement.Method.SIGNED_ELECTRONIC,
+        given_at=timezone.now(),
+        recorded_by=by,
+        signed_name=name,
+        statement=plan_statement(version),
+        digest=version.content_digest(),
+    )
+    record(
+        by,
+        "treatment_plan.sign",
+        ack,
+        request=request,
+        detail={"version": version.number, "digest": ack.digest},
+    )
+    return ack
+
+
+@transaction.atomic
+def self_rate_goal(
+    goal: Goal,
+    *,
+    score: Any,
+    note: str = "",
+    by: User,
+    request: HttpRequest | None = None,
+) -> GoalSelfRating:
+    """The client rates, between sessions, how close they are to a goal (0–10,
+    models.SELF_RATING_MIN/MAX); kept apart from the clinician's GAS ratings."""
+    goal = Goal.objects.select_related("episode__client").get(pk=goal.pk)
+    client = goal.episode.client
+    if by.role != User.Role.CLIENT or client.user_id != by.pk:
+        raise ValidationError("Only the client can rate their own goals.")
+    if not goal.is_active:
+        raise ValidationError("This goal is no longer being worked on.")
+    if goal.episode.phase in Episode.ENDED_PHASES:
+        raise ValidationError("This episode of care has ended.")
+    try:
+        value = int(str(score).strip())
+    except (TypeError, ValueError):
+        raise ValidationError("Choose a number from 0 to 10.") from None
+    if not SELF_RATING_MIN <= value <= SELF_RATING_MAX:
+        raise ValidationError("Choose a number from 0 to 10.")
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError("Keep the note under 2,000 characters.")
+    rating = GoalSelfRating.objects.create(
+        goal=goal, score=value, note=note, rated_by=by
+    )
+    record(
+        by,
+        "goal.self_rate",
+        rating,
+        request=request,
+        detail={"score": value},
+    )
+    return rating

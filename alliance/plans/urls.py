@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("<uuid:uuid>/review/", views.plan_review, name="plan_review"),
     path("versions/<uuid:uuid>/", views.plan_version, name="plan_version"),
+    path("versions/<uuid:uuid>/pdf/", views.plan_version_pdf, name="plan_version_pdf"),
     path(
         "versions/<uuid:uuid>/acknowledge/",
         views.plan_acknowledge,

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
 from alliance import permissions
 from alliance.clients.models import Episode
+from alliance.core.pdf import pdf_response, render_pdf
 from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
 from alliance.notes.models import TherapySession
 from alliance.plans import services
@@ -403,6 +405,35 @@ def plan_version(request: HttpRequest, uuid: object) -> HttpResponse:
             "client": episode.client,
             "can_edit": _can_edit(request, episode),
         },
+    )
+
+
+@require_GET
+def plan_version_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+    """One version of the plan as a PDF, with the client's signature block."""
+    version = permissions.get_clinical(
+        request,
+        TreatmentPlanVersion.objects.select_related(
+            "created_by",
+            "plan__episode__client__practice",
+            "acknowledgement__recorded_by",
+        ),
+        uuid,
+    )
+    client = version.plan.episode.client
+    pdf = render_pdf(
+        "plans/plan_version_pdf.html",
+        {
+            "version": version,
+            "client": client,
+            "practice": client.practice,
+            "digest": version.content_digest(),
+            "printed_at": timezone.now(),
+        },
+        base_url=request.build_absolute_uri("/"),
+    )
+    return pdf_response(
+        pdf, f"treatment-plan-v{version.number}-{version.created_at:%Y-%m-%d}.pdf"
     )
 
 

@@ -24,4 +24,9 @@ urlpatterns = [
     path("answers/<uuid:uuid>/", views.answer, name="answer"),
     path("answers/<uuid:uuid>/submit/", views.submit, name="submit"),
     path("answers/<uuid:uuid>/done/", views.done, name="done"),
+    path("consent/", views.consent, name="consent"),
+    path("consent/<uuid:uuid>/sign/", views.sign_consent_view, name="sign_consent"),
+    path("plan/", views.plan, name="plan"),
+    path("plan/<uuid:uuid>/sign/", views.sign_plan, name="sign_plan"),
+    path("goals/<uuid:uuid>/rate/", views.rate_goal, name="rate_goal"),
 ]

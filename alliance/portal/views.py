@@ -24,7 +24,19 @@ from alliance import permissions
 from alliance.aftercare.selectors import portal_aftercare
 from alliance.audit.services import record
 from alliance.checkins.selectors import portal_checkins
-from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client
+from alliance.clients.models import (
+    PORTAL_KEEPSAKES,
+    PORTAL_READ,
+    Client,
+    ConsentText,
+    Episode,
+)
+from alliance.clients.services import (
+    consent_signed,
+    consent_statement,
+    current_consent_text,
+    sign_consent,
+)
 from alliance.homework.selectors import portal_homework
 from alliance.measures.charts import Point, progress_svg
 from alliance.measures.flow import Flow, render_review, run_item_step
@@ -38,6 +50,15 @@ from alliance.measures.selectors import (
 )
 from alliance.measures.services import start_administration, submit_administration
 from alliance.messaging.selectors import portal_messages
+from alliance.plans.models import (
+    APPROACH_PLAIN,
+    SELF_RATING_MAX,
+    SELF_RATING_MIN,
+    Goal,
+    TreatmentPlanVersion,
+)
+from alliance.plans.selectors import portal_plan
+from alliance.plans.services import plan_statement, self_rate_goal, sign_plan_version
 from alliance.termination.selectors import current_plan, portal_termination
 from alliance.toolbox.selectors import portal_toolbox
 
@@ -286,3 +307,146 @@ def progress(request: HttpRequest) -> HttpResponse:
         for item in shared
     ]
     return render(request, "portal/progress.html", _context(client, rows=rows))
+
+
+# -- agreeing the work together: consent, the plan and the client's own goals ----
+
+
+def _signing_episode(client: Client) -> Episode | None:
+    """The episode the client signs for: the open one, else none."""
+    episode = client.current_episode()
+    return episode if episode and episode.is_open else None
+
+
+def consent(request: HttpRequest) -> HttpResponse:
+    """The practice's current consent agreement, whether the client has agreed
+    to this exact version, and the form to sign it."""
+    client = permissions.get_own_client(request)
+    text = current_consent_text(client.practice)
+    episode = _signing_episode(client)
+    signed = consent_signed(episode, text) if (episode and text) else None
+    record(
+        request.user,
+        "portal.consent_view",
+        signed,
+        request=request,
+        client_uuid=client.uuid,
+        detail={"version": text.version if text else None},
+    )
+    return render(
+        request,
+        "portal/consent.html",
+        _context(
+            client,
+            text=text,
+            episode=episode,
+            signed=signed,
+            digest=text.content_digest() if text else "",
+            statement=consent_statement(text) if text else "",
+        ),
+    )
+
+
+@require_POST
+def sign_consent_view(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Sign the consent text shown: typed name, statement ticked, digest."""
+    client, text = permissions.get_own_practice_object(
+        request, ConsentText.objects.all(), uuid, write=True
+    )
+    episode = _signing_episode(client)
+    try:
+        if episode is None:
+            raise ValidationError("There is no open episode of care to sign for.")
+        sign_consent(
+            episode,
+            consent_text=text,
+            signed_name=request.POST.get("signed_name", ""),
+            agreed=request.POST.get("agree") == "yes",
+            digest=request.POST.get("digest", ""),
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. Your agreement is recorded.")
+    return redirect("portal:consent")
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    """The client's current treatment plan and goals in plain words, with their
+    own 0–10 rating of each goal; the plan version can be signed here."""
+    client = permissions.get_own_client(request)
+    page = portal_plan(client.current_episode())
+    record(
+        request.user,
+        "portal.plan_view",
+        page.version if page else None,
+        request=request,
+        client_uuid=client.uuid,
+        detail={"version": page.version.number if page and page.version else None},
+    )
+    return render(
+        request,
+        "portal/plan.html",
+        _context(
+            client,
+            page=page,
+            approach_plain=(
+                APPROACH_PLAIN.get(page.version.approach, "")
+                if page and page.version
+                else ""
+            ),
+            statement=plan_statement(page.version) if page and page.version else "",
+            scores=range(SELF_RATING_MIN, SELF_RATING_MAX + 1),
+        ),
+    )
+
+
+@require_POST
+def sign_plan(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Sign one version of the plan; only the current one can be signed."""
+    version = permissions.get_own(
+        request,
+        TreatmentPlanVersion.objects.select_related("plan__episode__client"),
+        uuid,
+        write=True,
+    )
+    try:
+        sign_plan_version(
+            version,
+            signed_name=request.POST.get("signed_name", ""),
+            agreed=request.POST.get("agree") == "yes",
+            digest=request.POST.get("digest", ""),
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. Your agreement to the plan is recorded.")
+    return redirect("portal:plan")
+
+
+@require_POST
+def rate_goal(request: HttpRequest, uuid: object) -> HttpResponse:
+    """The client's own rating of how close they are to a goal (0–10)."""
+    goal = permissions.get_own(
+        request,
+        Goal.objects.select_related("episode__client"),
+        uuid,
+        write=True,
+    )
+    try:
+        self_rate_goal(
+            goal,
+            score=request.POST.get("score", ""),
+            note=request.POST.get("note", ""),
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you. Your rating is saved.")
+    return redirect(reverse("portal:plan") + f"#goal-{goal.uuid}")

@@ -96,6 +96,7 @@ case(
     method="POST",
 )
 case("plans:plan_version", **clinical(), kind="plan_version")
+case("plans:plan_version_pdf", **clinical(), kind="plan_version")
 case("plans:plan_acknowledge", **clinical(write=True), kind="plan_version")
 case(
     "plans:plan_acknowledge",

@@ -119,3 +119,18 @@ case(
     data={"kind": "cancel", "message": ""},
 )
 case("portal:appointment_join", **portal_object(), kind="appointment")
+
+# Agreeing the work together: the consent text and the plan to sign, the
+# client's own goal ratings. A bad or empty form is refused with a message and
+# a redirect (302), never a change.
+case("portal:consent", portal_page())
+case("portal:plan", portal_page())
+case("portal:sign_consent", **portal_object(302), kind="consent_text", method="POST")
+case("portal:sign_plan", **portal_object(302), kind="plan_version", method="POST")
+case(
+    "portal:rate_goal",
+    **portal_object(302),
+    kind="goal",
+    method="POST",
+    data={"score": "6"},
+)

@@ -179,3 +179,15 @@ def test_its_outcomes_page_has_finished_courses_waits_and_open_episodes(seeded):
     assert result.open.ended > 0
     assert Appointment.objects.filter(purpose="assessment", status="held").exists()
     assert waits(episode_records(practice)).median_to_treatment is not None
+
+
+def test_the_portal_client_signed_the_plan_and_rated_own_goals(seeded):
+    from alliance.clients.models import Client
+    from alliance.plans.models import GoalSelfRating, PlanAcknowledgement
+
+    client = Client.objects.get(user__email="maya.fernandes@mail.example")
+    ack = PlanAcknowledgement.objects.get(
+        version__plan__episode__client=client, digest__gt=""
+    )
+    assert ack.digest == ack.version.content_digest()
+    assert GoalSelfRating.objects.filter(goal__episode__client=client).exists()

@@ -46,6 +46,7 @@ from alliance.demo.seed_cover import seed_cover
 from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
+from alliance.demo.seed_sign import seed_sign
 from alliance.demo.stories import practice_texts
 from alliance.measures.services import record_administration, schedule_measure
 from alliance.measures.tracking import sweep as tracking_sweep
@@ -216,6 +217,7 @@ class Command(BaseCommand):
                 rng=self.rng,
             )
         )
+        seed_sign(portal_client, now=self.now, rng=self.rng)
         logins += seed_endings(
             self.clients, staff=self.staff, now=self.now, password=password
         )
