@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Count,
     DateTimeField,
@@ -45,6 +45,7 @@ from django.db.models.functions import FirstValue, LastValue, RowNumber
 
 from alliance.accounts.models import Practice, User
 from alliance.clients.models import Episode
+from alliance.core.replica import reading_from_replica
 from alliance.measures.models import Administration
 from alliance.measures.nhs import (
     GAD7_CASENESS,
@@ -133,8 +134,12 @@ def _episode_sql(
     the cheapest filter that does). The inner queries come from the ORM; only
     the pivot from one row per measure to one row per episode is written here.
     """
-    score_sql, score_params = _score_rows(scores).query.sql_with_params()
-    session_sql, session_params = _session_rows(episodes).query.sql_with_params()
+    using = episodes.db
+    connection = connections[using]
+    score_sql, score_params = _score_rows(scores).query.get_compiler(using).as_sql()
+    session_sql, session_params = (
+        _session_rows(episodes).query.get_compiler(using).as_sql()
+    )
     columns, params = [], []
     for code in (PHQ9, GAD7):
         for name, source in (
@@ -191,8 +196,9 @@ class EpisodeOutcome:
         return self.phq9 is not None and self.gad7 is not None
 
 
-def _as_datetime(value: Any) -> datetime | None:
+def _as_datetime(value: Any, using: str) -> datetime | None:
     """A raw column value read back as an aware datetime on every backend."""
+    connection = connections[using]
     expression = Value(None, output_field=DateTimeField())
     converters = connection.ops.get_db_converters(
         expression
@@ -216,7 +222,7 @@ def episode_outcomes(
     one in the period when one is given), in one query."""
     scores = Administration.objects.filter(episode__in=episodes.values("pk"))
     sql, params = _episode_sql(episodes, scores, since=since, until=until)
-    with connection.cursor() as cursor:
+    with connections[episodes.db].cursor() as cursor:
         cursor.execute(f"{sql} ORDER BY e.pk", params)
         rows = cursor.fetchall()
     results = []
@@ -244,7 +250,7 @@ def episode_outcomes(
                 gad7=gad7,
                 phq9_count=phq9_count,
                 gad7_count=gad7_count,
-                last_scored_at=_as_datetime(last_taken),
+                last_scored_at=_as_datetime(last_taken, episodes.db),
                 outcome=nhs_outcome(phq9=phq9, gad7=gad7, sessions=sessions),
             )
         )
@@ -294,7 +300,8 @@ def outcome_counts(
         f"SELECT clinician_id, {sums} FROM ({inner}) episode_scores "  # noqa: S608
         "WHERE phq9_count >= 2 AND gad7_count >= 2 GROUP BY clinician_id"
     )
-    with connection.cursor() as cursor:
+    # The episodes' database: the replica inside reading_from_replica().
+    with connections[episodes.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {row[0]: dict(zip(COUNTS, map(int, row[1:]), strict=True)) for row in rows}
@@ -414,27 +421,31 @@ def practice_outcomes(
     Rows go to each clinician of the practice (by the episode's clinician),
     or only to ``clinician`` (one or several) when given; ``overall`` is
     always the whole practice.
+
+    Reads from the read replica when there is one (``alliance.core.replica``),
+    so the figures may lag the primary by the replication delay.
     """
-    counts = outcome_counts(
-        Episode.objects.filter(client__practice=practice),
-        Administration.objects.filter(client__practice=practice),
-        since=since,
-        until=until,
-    )
-    if clinician is None:
-        people = User.objects.filter(
-            Q(practice=practice, role__in=User.CLINICAL_ROLES, is_active=True)
-            | Q(pk__in=list(counts))
+    with reading_from_replica():
+        counts = outcome_counts(
+            Episode.objects.filter(client__practice=practice),
+            Administration.objects.filter(client__practice=practice),
+            since=since,
+            until=until,
         )
-    else:
-        chosen = [clinician] if isinstance(clinician, User) else list(clinician)
-        people = User.objects.filter(pk__in=[c.pk for c in chosen])
-    rows = [
-        OutcomeRow(
-            label=person.full_name, clinician=person, **counts.get(person.pk, {})
-        )
-        for person in people.order_by("full_name", "pk")
-    ]
+        if clinician is None:
+            people = User.objects.filter(
+                Q(practice=practice, role__in=User.CLINICAL_ROLES, is_active=True)
+                | Q(pk__in=list(counts))
+            )
+        else:
+            chosen = [clinician] if isinstance(clinician, User) else list(clinician)
+            people = User.objects.filter(pk__in=[c.pk for c in chosen])
+        rows = [
+            OutcomeRow(
+                label=person.full_name, clinician=person, **counts.get(person.pk, {})
+            )
+            for person in people.order_by("full_name", "pk")
+        ]
     overall = OutcomeRow(
         label="Whole practice",
         clinician=None,
