@@ -2,7 +2,7 @@
 
 When ``DATABASE_REPLICA_URL`` is set, settings add a ``replica`` database (a
 streaming-replication standby of the primary). Code that reads a lot and
-writes nothing it reads (the practice outcomes report, bulk exports) wraps its
+writes nothing it reads (the practice outcomes report) wraps its
 reads in ``reading_from_replica()``; inside, ``ReplicaRouter`` sends ORM reads
 to the replica, and raw SQL follows a queryset's ``.db``. Writes always go to
 the primary, inside the block too (the audit record of the report, say).
