@@ -143,7 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
 # A read replica (a streaming-replication standby) for heavy read-only work:
-# the practice outcomes report and bulk exports read from it inside
+# the practice outcomes report reads from it inside
 # alliance.core.replica.reading_from_replica(); everything else, and every
 # write, uses the primary (docs/deployment.md).
 if env_str("DATABASE_REPLICA_URL"):
