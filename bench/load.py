@@ -1,12 +1,16 @@
 """Load test: many people using Alliance at once, over real HTTP.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/alliance_load \\
-        .venv/bin/python bench/load.py [--users 100] [--duration 60] [--workers 4]
+        .venv/bin/python bench/load.py [--users 100] [--duration 60] [--workers 4] \\
+        [--think 1] [--ramp 0]
 
 DATABASE_URL must name a PostgreSQL database that is empty or does not exist
-yet (it is created, migrated and seeded; it is left behind for inspection).
-The script starts gunicorn on 127.0.0.1 only, then runs ``--users`` simulated
-people for ``--duration`` seconds, half clinicians and half clients:
+yet (it is created, migrated and seeded; it is left behind for inspection, and
+a second run reuses the accounts it holds). The script starts gunicorn on
+127.0.0.1 only, then runs ``--users`` simulated people, arriving over
+``--ramp`` seconds and pausing ``--think`` seconds on average between pages,
+for ``--duration`` seconds after the last arrived, half clinicians and half
+clients:
 
 - a clinician signs in with a password and a TOTP code, then browses the home
   page, a client's chart and a score history;
@@ -17,7 +21,8 @@ Every request carries a real session cookie and CSRF token. At the end it
 prints requests per second, latency percentiles and errors (which must be 0),
 and checks that every submission the server acknowledged is stored: check-ins
 and submitted questionnaires counted in the database must equal those
-acknowledged. Exit status 1 if there were errors or a count differs.
+acknowledged (during this run). Exit status 1 if there were errors (a status
+of 400 or more, or no answer within 60 seconds) or a count differs.
 """
 
 from __future__ import annotations
@@ -94,6 +99,9 @@ def seed(n_clinicians: int, n_clients: int) -> tuple[list[dict], list[dict]]:
     from alliance.clients.services import register_client
     from alliance.measures.services import record_administration, schedule_measure
 
+    existing = Practice.objects.filter(name="Load Test Practice").first()
+    if existing is not None:
+        return accounts_of(existing)
     if Practice.objects.exists():
         raise SystemExit("DATABASE_URL must point at an empty database.")
     with transaction.atomic():
@@ -165,6 +173,55 @@ def seed(n_clinicians: int, n_clients: int) -> tuple[list[dict], list[dict]]:
     if Client.objects.count() != 3 * len(clinicians) + len(clients):
         raise SystemExit("seeding went wrong")
     return clinicians, clients
+
+
+def accounts_of(practice) -> tuple[list[dict], list[dict]]:
+    """The accounts of a practice this script seeded before (a second run)."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from alliance.clients.models import Client
+
+    clinicians = []
+    for device in TOTPDevice.objects.filter(
+        user__practice=practice, name="load"
+    ).select_related("user"):
+        charts = []
+        for client in Client.objects.filter(
+            clinician=device.user, given_name__startswith="Chart"
+        ):
+            episode = client.current_episode()
+            charts.append(
+                (
+                    reverse("clients:detail", args=[client.uuid]),
+                    reverse("measures:history", args=[episode.uuid, "phq9"]),
+                )
+            )
+        clinicians.append(
+            {"email": device.user.email, "key": device.bin_key, "charts": charts}
+        )
+    clients = [
+        {"email": client.user.email}
+        for client in Client.objects.filter(
+            clinician__practice=practice, user__isnull=False
+        ).select_related("user")
+    ]
+    return clinicians, clients
+
+
+def stored_counts() -> dict[str, int]:
+    from django.db import connections
+
+    from alliance.checkins.models import CheckIn
+    from alliance.measures.models import Administration
+
+    connections.close_all()
+    return {
+        "check-ins": CheckIn.objects.count(),
+        "questionnaires": Administration.objects.filter(
+            mode=Administration.Mode.PORTAL, submitted_at__isnull=False
+        ).count(),
+    }
 
 
 def free_port() -> int:
@@ -389,7 +446,8 @@ class Patient(Person):
             raise RuntimeError("check-in not acknowledged")
 
 
-def simulate(kind, account, base, stats, think, until, failures) -> None:
+def simulate(kind, account, base, stats, think, until, failures, delay) -> None:
+    time.sleep(delay)  # people arrive over the ramp-up, not all at once
     try:
         kind(base, stats, think).run(account, until)
     except Exception as exc:
@@ -406,12 +464,18 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause, s")
+    parser.add_argument(
+        "--ramp", type=float, default=0, help="seconds over which people arrive"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (see --help).")
 
-    var = tempfile.mkdtemp(prefix="alliance-load-")
+    # The var/ folder (with the field keys) belongs with the database: a
+    # second run against it must read what the first one encrypted.
+    var = str(Path(tempfile.gettempdir()) / f"alliance-load-{url.rsplit('/', 1)[1]}")
+    Path(var).mkdir(exist_ok=True)
     env = environment(var, url)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "alliance.settings"
@@ -432,14 +496,20 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     stats, failures = Stats(), []
     try:
-        until = time.monotonic() + args.duration
+        before = stored_counts()
+        until = time.monotonic() + args.ramp + args.duration
         people = [(Clinician, a) for a in clinicians] + [(Patient, a) for a in clients]
+        random.shuffle(people)
         threads = [
             threading.Thread(
                 target=simulate,
-                args=(kind, account, base, stats, args.think, until, failures),
+                args=(kind, account, base, stats, args.think, until, failures, delay),
             )
-            for kind, account in people
+            for (kind, account), delay in zip(
+                people,
+                (args.ramp * n / len(people) for n in range(len(people))),
+                strict=True,
+            )
         ]
         began = time.monotonic()
         for thread in threads:
@@ -451,18 +521,8 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
 
-    from django.db import connections
-
-    from alliance.checkins.models import CheckIn
-    from alliance.measures.models import Administration
-
-    connections.close_all()
-    stored = {
-        "check-ins": CheckIn.objects.count(),
-        "questionnaires": Administration.objects.filter(
-            mode=Administration.Mode.PORTAL, submitted_at__isnull=False
-        ).count(),
-    }
+    after = stored_counts()
+    stored = {kind: after[kind] - before[kind] for kind in after}
     latencies = sorted(stats.latencies)
     quantiles = (
         statistics.quantiles(latencies, n=100, method="inclusive")
@@ -472,7 +532,8 @@ def main() -> None:
     print(
         f"{len(people)} simulated users ({len(clinicians)} clinicians, "
         f"{len(clients)} clients), {args.workers} gunicorn processes, "
-        f"{elapsed:.0f}s, mean think time {args.think}s"
+        f"{elapsed:.0f}s (arriving over {args.ramp:.0f}s), "
+        f"mean think time {args.think}s"
     )
     print(f"requests: {len(latencies)} ({len(latencies) / elapsed:.1f}/s)")
     p50, p90, p95, p99 = (quantiles[n - 1] * 1000 for n in (50, 90, 95, 99))
