@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 WORKERS ?= auto
 XDIST := -n $(WORKERS) --dist worksteal
 
-.PHONY: run test test-sqlite test-postgres test-browser lint migrations-check deploy-check demo install clean worker
+.PHONY: run test test-sqlite test-postgres test-redis test-browser lint migrations-check deploy-check demo install clean worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ deploy-check: $(STAMP)
 	  ALLOWED_HOSTS=alliance.example.org ALLIANCE_VAR_DIR=$$(mktemp -d) \
 	  $(BIN)/alliance check --deploy --fail-level WARNING
 
-test: lint migrations-check deploy-check test-sqlite test-postgres test-browser
+test: lint migrations-check deploy-check test-sqlite test-postgres test-redis test-browser
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest -m "not browser" -q $(XDIST)
@@ -54,6 +54,21 @@ test-postgres: $(STAMP)
 	  DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser" -q $(XDIST); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but not reachable" >&2; exit 1; \
 	else echo "SKIPPED: PostgreSQL tests (no server reachable at 127.0.0.1:5432)"; fi
+
+# The tests that depend on the cache (sessions, lockouts, curves) again with
+# REDIS_URL set, as a clinic network runs them; each process keys its entries
+# under its own prefix (alliance/testing.py).
+REDIS_TESTS := alliance/core/tests/test_redis.py \
+  alliance/accounts/tests/test_session_limits.py \
+  alliance/accounts/tests/test_lockout.py \
+  alliance/accounts/tests/test_account_ceiling.py \
+  alliance/measures/tests/charts/test_tracking.py
+
+test-redis: $(STAMP)
+	@if $(BIN)/python scripts/redis_available.py; then \
+	  REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} $(BIN)/pytest -q $(XDIST) $(REDIS_TESTS); \
+	elif [ -n "$$CI" ]; then echo "Redis is required in CI but not reachable" >&2; exit 1; \
+	else echo "SKIPPED: Redis tests (no server reachable at 127.0.0.1:6379)"; fi
 
 test-browser: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then $(BIN)/pytest -m browser -q; \

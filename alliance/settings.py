@@ -146,7 +146,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
+# A read replica (a streaming-replication standby) for heavy read-only work:
+# the practice outcomes report reads from it inside
+# alliance.core.replica.reading_from_replica(); everything else, and every
+# write, uses the primary (docs/deployment.md).
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+    )
+    # Tests see one database under both names.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["alliance.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache for every web and worker process when REDIS_URL is set (e.g.
+# redis://127.0.0.1:6379/0): expected-recovery curves are fitted once per
+# network, and sessions are read from Redis (written through to the database,
+# so a Redis restart signs nobody out). Without it each process keeps its own
+# in-memory cache and sessions live in the database only; both are correct,
+# only the curves are refitted per process (docs/deployment.md).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "alliance"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

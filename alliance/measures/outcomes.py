@@ -32,7 +32,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -53,6 +53,7 @@ from django.db.models.functions import Coalesce, FirstValue, LastValue, RowNumbe
 
 from alliance.accounts.models import Practice, User
 from alliance.clients.models import Episode, EpisodeTransition
+from alliance.core.replica import reading_from_replica
 from alliance.measures.models import Administration
 from alliance.measures.nhs import (
     GAD7_CASENESS,
@@ -199,8 +200,12 @@ def _episode_sql(
     the cheapest filter that does). The inner queries come from the ORM; only
     the pivot from one row per measure to one row per episode is written here.
     """
-    score_sql, score_params = _score_rows(scores).query.sql_with_params()
-    session_sql, session_params = _session_rows(episodes).query.sql_with_params()
+    using = episodes.db
+    connection = connections[using]
+    score_sql, score_params = _score_rows(scores).query.get_compiler(using).as_sql()
+    session_sql, session_params = (
+        _session_rows(episodes).query.get_compiler(using).as_sql()
+    )
     columns, params = [], []
     for code in (PHQ9, GAD7):
         for name, source in (
@@ -259,8 +264,9 @@ class EpisodeOutcome:
         return self.phq9 is not None and self.gad7 is not None
 
 
-def _as_datetime(value: Any) -> datetime | None:
+def _as_datetime(value: Any, using: str) -> datetime | None:
     """A raw column value read back as an aware datetime on every backend."""
+    connection = connections[using]
     expression = Value(None, output_field=DateTimeField())
     converters = connection.ops.get_db_converters(
         expression
@@ -289,7 +295,7 @@ def episode_outcomes(
     except EmptyResultSet:
         # An empty list of episodes (``pk__in=[]``) has no SQL at all.
         return []
-    with connection.cursor() as cursor:
+    with connections[episodes.db].cursor() as cursor:
         cursor.execute(
             f"SELECT * FROM ({sql}) x "  # noqa: S608
             "WHERE x.phq9_count > 0 OR x.gad7_count > 0 ORDER BY x.episode_id",
@@ -323,7 +329,7 @@ def episode_outcomes(
                 gad7=gad7,
                 phq9_count=phq9_count,
                 gad7_count=gad7_count,
-                last_scored_at=_as_datetime(last_taken),
+                last_scored_at=_as_datetime(last_taken, episodes.db),
                 outcome=nhs_outcome(phq9=phq9, gad7=gad7, sessions=sessions),
             )
         )
@@ -381,7 +387,8 @@ def outcome_counts(
         f"{sums} FROM ({inner}) episode_scores "
         "GROUP BY CASE WHEN ended_at IS NULL THEN NULL ELSE clinician_id END"
     )
-    with connection.cursor() as cursor:
+    # The episodes' database: the replica inside reading_from_replica().
+    with connections[episodes.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {
@@ -522,28 +529,32 @@ def practice_outcomes(
     Rows go to each clinician of the practice (by the episode's clinician),
     or only to ``clinician`` (one or several) when given; ``overall`` is
     always the whole practice.
+
+    Reads from the read replica when there is one (``alliance.core.replica``),
+    so the figures may lag the primary by the replication delay.
     """
-    counts = outcome_counts(
-        Episode.objects.filter(client__practice=practice),
-        Administration.objects.filter(client__practice=practice),
-        since=since,
-        until=until,
-    )
-    still_open = counts.pop(None, {})
-    if clinician is None:
-        people = User.objects.filter(
-            Q(practice=practice, role__in=User.CLINICAL_ROLES, is_active=True)
-            | Q(pk__in=list(counts))
+    with reading_from_replica():
+        counts = outcome_counts(
+            Episode.objects.filter(client__practice=practice),
+            Administration.objects.filter(client__practice=practice),
+            since=since,
+            until=until,
         )
-    else:
-        chosen = [clinician] if isinstance(clinician, User) else list(clinician)
-        people = User.objects.filter(pk__in=[c.pk for c in chosen])
-    rows = [
-        OutcomeRow(
-            label=person.full_name, clinician=person, **counts.get(person.pk, {})
-        )
-        for person in people.order_by("full_name", "pk")
-    ]
+        still_open = counts.pop(None, {})
+        if clinician is None:
+            people = User.objects.filter(
+                Q(practice=practice, role__in=User.CLINICAL_ROLES, is_active=True)
+                | Q(pk__in=list(counts))
+            )
+        else:
+            chosen = [clinician] if isinstance(clinician, User) else list(clinician)
+            people = User.objects.filter(pk__in=[c.pk for c in chosen])
+        rows = [
+            OutcomeRow(
+                label=person.full_name, clinician=person, **counts.get(person.pk, {})
+            )
+            for person in people.order_by("full_name", "pk")
+        ]
     overall = OutcomeRow(
         label="Whole practice",
         clinician=None,
