@@ -107,6 +107,18 @@ def end_before(rule: str, day: date) -> str:
     return ";".join([*kept, _until(day - timedelta(days=1))])
 
 
+def continue_from(rule: str, day: date, remaining: int) -> str:
+    """The rule for a series split off at local ``day``: the same interval,
+    ``remaining`` sessions (or the same end date), and ``day``'s weekday when
+    the pattern has a single weekday."""
+    fields = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    if "," not in fields.get("BYDAY", ""):
+        fields["BYDAY"] = WEEKDAY_CODES[day.weekday()]
+    if "COUNT" in fields:
+        fields["COUNT"] = str(max(remaining, 1))
+    return ";".join(f"{k}={v}" for k, v in fields.items())
+
+
 def describe(rule: str) -> str:
     """E.g. "Fortnightly on Tuesday, 6 sessions", in our own words."""
     fields = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)

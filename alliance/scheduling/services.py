@@ -468,15 +468,22 @@ def book_series(
 
 
 def _refuse_series_clash(
-    clinician: User, slots: list[tuple[datetime, datetime]], zone: ZoneInfo
+    clinician: User,
+    slots: list[tuple[datetime, datetime]],
+    zone: ZoneInfo,
+    *,
+    exclude: list[int] | None = None,
+    nothing: str = "Nothing was booked",
 ) -> None:
-    """Raise, naming the first session that overlaps a booked appointment.
-    One query for the whole span; must run inside the writing transaction."""
+    """Raise, naming the first session that overlaps a booked appointment
+    (other than those in ``exclude``). One query for the whole span; must run
+    inside the writing transaction."""
     User.objects.select_for_update().filter(pk=clinician.pk).values_list("pk").get()
     existing = list(
         Appointment.objects.for_clinician(clinician)
         .booked()
         .between(slots[0][0], slots[-1][1])
+        .exclude(pk__in=exclude or [])
         .order_by("starts_at")
         .only("starts_at", "ends_at")
     )
@@ -488,7 +495,7 @@ def _refuse_series_clash(
             mine = describe_slot(start, end, zone)
             theirs = describe_slot(clash.starts_at, clash.ends_at, zone)
             raise ValidationError(
-                f"Nothing was booked: session {number} of {len(slots)} "
+                f"{nothing}: session {number} of {len(slots)} "
                 f"({mine} {start.astimezone(zone).year}) clashes with "
                 f"{clinician}'s appointment {theirs}."
             )
@@ -545,3 +552,128 @@ def cancel_following(
         },
     )
     return cancelled
+
+
+@transaction.atomic
+def change_following(
+    appointment: Appointment,
+    *,
+    starts_at: datetime,
+    duration_minutes: int,
+    modality: str,
+    location: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> AppointmentSeries:
+    """Move this session and every later booked one of its series to a new
+    local time (and weekday, for a one-day pattern), length or place: the old
+    series ends before this session and a new series starts from
+    ``starts_at`` with the same pattern and as many sessions (or the same end
+    date). All sessions are checked for clashes first; on a clash nothing
+    changes. Returns the new series."""
+    if appointment.series_id is None:
+        raise ValidationError("This appointment is not part of a repeating series.")
+    old = AppointmentSeries.objects.select_for_update().get(pk=appointment.series_id)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != Status.BOOKED:
+        raise ValidationError(
+            f"This appointment is {_IS_NOW[appointment.status]}; only booked "
+            "sessions can be changed."
+        )
+    if appointment.episode is None or not appointment.episode.is_open:
+        raise ValidationError(
+            "The episode of care this appointment belongs to is closed, so the "
+            "appointment can no longer be changed."
+        )
+    _check_clinician(appointment.client, appointment.clinician)
+    _ends_at(starts_at, duration_minutes)
+    location = _clean_details(modality, location)
+    zone = ZoneInfo(old.time_zone)
+    local = starts_at.astimezone(zone)
+    following = list(
+        old.appointments.filter(
+            starts_at__gte=appointment.starts_at, status=Status.BOOKED
+        ).order_by("starts_at")
+    )
+    rule = recurrence.continue_from(old.rule, local.date(), len(following))
+    starts = recurrence.occurrences(rule, local.date(), local.time(), zone)
+    if not starts:
+        raise ValidationError("That change leaves no sessions; check the date.")
+    slots = [(start, _ends_at(start, duration_minutes)) for start in starts]
+    _refuse_series_clash(
+        appointment.clinician,
+        slots,
+        zone,
+        exclude=[a.pk for a in following],
+        nothing="Nothing was changed",
+    )
+    new = AppointmentSeries.objects.create(
+        clinician=old.clinician,
+        client=old.client,
+        rule=rule,
+        first_date=local.date(),
+        local_start=local.time(),
+        time_zone=old.time_zone,
+        duration_minutes=duration_minutes,
+        created_by=by,
+    )
+    old.rule = recurrence.end_before(
+        old.rule, appointment.starts_at.astimezone(zone).date()
+    )
+    old.save(update_fields=["rule"])
+    moved, added, dropped = 0, 0, 0
+    for row, slot in zip(following, slots, strict=False):
+        row.series = new
+        row.starts_at, row.ends_at = slot
+        row.modality, row.location = modality, location
+        row.version += 1
+        row.save(
+            update_fields=[
+                "series",
+                "starts_at",
+                "ends_at",
+                "modality",
+                "location",
+                "version",
+            ]
+        )
+        moved += 1
+    now = timezone.now()
+    for row in following[len(slots) :]:
+        row.status, row.cancel_reason, row.cancelled_at = (
+            Status.CANCELLED,
+            "No longer in the changed series.",
+            now,
+        )
+        row.series = new
+        row.save(update_fields=["status", "cancel_reason", "cancelled_at", "series"])
+        dropped += 1
+    for start, end in slots[len(following) :]:
+        Appointment.objects.create(
+            clinician=old.clinician,
+            client=old.client,
+            episode=appointment.episode,
+            series=new,
+            starts_at=start,
+            ends_at=end,
+            modality=modality,
+            location=location,
+            purpose=Purpose.TREATMENT,
+            created_by=by,
+        )
+        added += 1
+    record(
+        by,
+        "appointment_series.change_following",
+        new,
+        request=request,
+        detail={
+            "from": appointment.starts_at.isoformat(),
+            "to": starts_at.isoformat(),
+            "rule": rule,
+            "moved": moved,
+            "added": added,
+            "cancelled": dropped,
+        },
+    )
+    return new

@@ -208,3 +208,64 @@ def test_series_starts_at_must_be_aware(alice, cleo):
     rule = recurrence.make_rule(every_weeks=1, weekdays=[1], count=2)
     with pytest.raises(ValueError):
         series_for(cleo, datetime(2026, 3, 31, 10), rule)
+
+
+def test_change_this_and_following_moves_the_rest(alice, cleo):
+    from alliance.scheduling.services import change_following
+
+    rule = recurrence.make_rule(every_weeks=1, weekdays=[1], count=4)
+    series = series_for(cleo, at(2026, 3, 17, 10), rule)
+    rows = list(series.appointments.order_by("starts_at"))
+    new = change_following(
+        rows[2],
+        starts_at=at(2026, 4, 2, 15),
+        duration_minutes=60,
+        modality="video",
+        location="",
+        by=alice,
+    )
+    assert new.rule == "FREQ=WEEKLY;INTERVAL=1;BYDAY=TH;COUNT=2"
+    series.refresh_from_db()
+    assert series.rule.endswith("UNTIL=20260330T235959")
+    local = [
+        (a.starts_at.astimezone(LONDON).strftime("%a %d %b %H:%M"), a.series_id)
+        for a in Appointment.objects.order_by("starts_at")
+    ]
+    assert local == [
+        ("Tue 17 Mar 10:00", series.pk),
+        ("Tue 24 Mar 10:00", series.pk),
+        ("Thu 02 Apr 15:00", new.pk),
+        ("Thu 09 Apr 15:00", new.pk),
+    ]
+    assert Appointment.objects.get(pk=rows[3].pk).duration_minutes == 60
+
+
+def test_change_following_refuses_a_clash_and_changes_nothing(alice, cleo, book):
+    from alliance.scheduling.services import change_following
+
+    rule = recurrence.make_rule(every_weeks=1, weekdays=[1], count=3)
+    series = series_for(cleo, at(2026, 3, 17, 10), rule)
+    book(cleo, at(2026, 4, 2, 15, 30))
+    first = series.appointments.order_by("starts_at")[0]
+    with pytest.raises(ValidationError, match="Nothing was changed: session 3 of 3"):
+        change_following(
+            first,
+            starts_at=at(2026, 3, 19, 15),
+            duration_minutes=50,
+            modality="video",
+            location="",
+            by=alice,
+        )
+    # Its own sessions never clash with the move.
+    series.refresh_from_db()
+    assert series.rule == rule
+    assert AppointmentSeries.objects.count() == 1
+    change_following(
+        first,
+        starts_at=at(2026, 3, 17, 10, 30),
+        duration_minutes=50,
+        modality="video",
+        location="",
+        by=alice,
+    )
+    assert AppointmentSeries.objects.count() == 2
