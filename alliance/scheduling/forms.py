@@ -191,3 +191,7 @@ class SeriesForm(BookAppointmentForm):
         except ValidationError as exc:
             self.add_error(None, exc)
         return data
+
+
+class ChangeFollowingForm(AppointmentDetailsForm):
+    """New time, length and place for this and the following sessions."""

@@ -37,6 +37,11 @@ urlpatterns = [
     path("appointments/<uuid:uuid>/edit/", views.edit, name="edit"),
     path("appointments/<uuid:uuid>/status/", views.change_status, name="status"),
     path(
+        "appointments/<uuid:uuid>/edit-following/",
+        views.edit_following,
+        name="edit_following",
+    ),
+    path(
         "appointments/<uuid:uuid>/cancel-following/",
         views.cancel_following,
         name="cancel_following",

@@ -36,6 +36,7 @@ from alliance.scheduling import ics, recurrence, services
 from alliance.scheduling.dates import day_bounds, describe_slot, week_start
 from alliance.scheduling.forms import (
     BookAppointmentForm,
+    ChangeFollowingForm,
     RescheduleForm,
     SeriesForm,
     StatusForm,
@@ -319,6 +320,44 @@ def cancel_following(request: HttpRequest, uuid: object) -> HttpResponse:
             request, f"Cancelled this and the following sessions ({count} in all)."
         )
     return redirect(appointment)
+
+
+@require_http_methods(["GET", "POST"])
+@in_practice_zone
+def edit_following(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Move this session of a series and every later booked one."""
+    appointment = permissions.get_appointment(request, uuid, write=True)
+    if appointment.series_id is None:
+        messages.error(request, "This appointment is not part of a repeating series.")
+        return redirect(appointment)
+    form = ChangeFollowingForm(
+        request.POST or None,
+        initial={
+            "starts_at": appointment.starts_at,
+            "duration_minutes": appointment.duration_minutes,
+            "modality": appointment.modality,
+            "location": appointment.location,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.change_following(
+                appointment, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"This and the following sessions changed: "
+                f"{recurrence.describe(series.rule)}.",
+            )
+            return redirect(appointment)
+    return render(
+        request,
+        "scheduling/appointment_form.html",
+        {"form": form, "appointment": appointment, "following": True},
+    )
 
 
 def _slot(appointment: Appointment) -> str:

@@ -138,6 +138,11 @@ case(
 case("scheduling:create_series", staff_page())
 case("scheduling:create_series", staff_page(200), method="POST")
 case(
+    "scheduling:edit_following",
+    **appointment_object(302, write=True),
+    kind="appointment",
+)
+case(
     "scheduling:cancel_following",
     **appointment_object(302, write=True),
     kind="appointment",

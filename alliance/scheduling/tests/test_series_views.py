@@ -106,3 +106,31 @@ def test_cancel_following_without_a_reason_changes_nothing(as_user, alice, cleo)
     )
     assert "Give a reason for cancelling." in response.content.decode()
     assert not Appointment.objects.filter(status="cancelled").exists()
+
+
+def test_change_this_and_following_page(as_user, alice, cleo, book):
+    http = as_user(alice)
+    http.post(URL, _data(cleo))
+    rows = list(Appointment.objects.order_by("starts_at"))
+    url = f"/calendar/appointments/{rows[2].uuid}/edit-following/"
+    assert "this and following sessions" in http.get(url).content.decode()
+    details = {"duration_minutes": "50", "modality": "video", "location": ""}
+    response = http.post(url, {"starts_at": "2026-04-16T16:00", **details})
+    assert response.status_code == 302
+    local = [
+        a.starts_at.astimezone(LONDON).strftime("%a %d %b %H:%M")
+        for a in Appointment.objects.order_by("starts_at")
+    ]
+    assert local[2:] == ["Thu 16 Apr 16:00", "Thu 30 Apr 16:00"]
+    book(cleo, at(2026, 5, 15, 9))
+    response = http.post(url, {"starts_at": "2026-05-01T09:00", **details})
+    assert response.status_code == 200
+    assert "Nothing was changed: session 2 of 2" in response.content.decode()
+    response = http.post(url, {"starts_at": "not a date", **details})
+    assert "Enter a valid date/time." in response.content.decode()
+
+
+def test_a_single_appointment_has_no_following_page(as_user, alice, cleo, book):
+    one = book(cleo, at(2026, 4, 14, 10))
+    response = as_user(alice).get(f"/calendar/appointments/{one.uuid}/edit-following/")
+    assert response.status_code == 302
