@@ -61,6 +61,7 @@ def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
 NO_CLIENT_DATA = {
     "clients:create",
     "scheduling:create",
+    "scheduling:create_series",
     "scheduling:feed_settings",
     "clients:consent_text",
     "techniques:list",

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
-from alliance.core.widgets import DATETIME_INPUT_FORMATS, DateTimeInput
+from alliance.core.widgets import DATETIME_INPUT_FORMATS, DateInput, DateTimeInput
+from alliance.scheduling import recurrence
 from alliance.scheduling.models import Appointment, purpose_choices
 from alliance.scheduling.services import MAX_MINUTES, MIN_MINUTES
 
@@ -136,3 +139,59 @@ class StatusForm(forms.Form):
         help_text="For example: client unwell, clinician on leave. Keep it brief; "
         "this is not a clinical note.",
     )
+
+
+class SeriesForm(BookAppointmentForm):
+    """Book a repeating series: the first session's date and time, then how
+    it repeats and when it ends (``recurrence.make_rule``)."""
+
+    every_weeks = forms.TypedChoiceField(
+        label="Repeats",
+        choices=[(1, "Every week"), (2, "Every other week (fortnightly)")],
+        coerce=int,
+        initial=1,
+        error_messages={"invalid_choice": "Choose weekly or fortnightly."},
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label="On",
+        choices=list(enumerate(recurrence.WEEKDAY_NAMES)),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Left empty, the weekday of the first session.",
+        error_messages={"invalid_choice": "Choose days of the week from the list."},
+    )
+    count = forms.IntegerField(
+        label="Number of sessions",
+        required=False,
+        min_value=1,
+        max_value=recurrence.MAX_OCCURRENCES,
+        help_text=f"Up to {recurrence.MAX_OCCURRENCES}. Give this or an end date.",
+    )
+    until = forms.DateField(
+        label="Or repeat until",
+        required=False,
+        widget=DateInput(),
+        help_text="The last day a session may fall on.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts_at = data.get("starts_at")
+        if starts_at is None or self.has_error("count") or self.has_error("until"):
+            return data
+        weekdays = data.get("weekdays") or [timezone.localtime(starts_at).weekday()]
+        try:
+            data["rule"] = recurrence.make_rule(
+                every_weeks=data.get("every_weeks") or 1,
+                weekdays=weekdays,
+                until=data.get("until"),
+                count=data.get("count"),
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
+class ChangeFollowingForm(AppointmentDetailsForm):
+    """New time, length and place for this and the following sessions."""

@@ -58,6 +58,32 @@ def purpose_choices(practice: object) -> list[tuple[str, str]]:
     return [*Purpose.choices, *((p, p) for p in own if p not in built_in)]
 
 
+class AppointmentSeries(UUIDModel):
+    """A repeating appointment: an RFC 5545 rule (``RRULE:...``) applied to a
+    first local date and a local start time in the practice's zone. Each
+    occurrence is an ``Appointment`` row (``scheduling.recurrence`` generates
+    them); a session changed or cancelled on its own stays in the series.
+    "This and following" ends the series before that session and, for a
+    change, starts a new series from it."""
+
+    clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="appointment_series"
+    )
+    rule = models.CharField(max_length=300, help_text="An RFC 5545 RRULE line.")
+    first_date = models.DateField()
+    local_start = models.TimeField(help_text="Wall-clock time in the practice zone.")
+    time_zone = models.CharField(max_length=64)
+    duration_minutes = models.PositiveIntegerField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    client_path = "client"
+
+    def __str__(self) -> str:
+        return f"{self.rule} from {self.first_date} {self.local_start:%H:%M}"
+
+
 class Appointment(UUIDModel):
     Purpose = Purpose
 
@@ -110,6 +136,14 @@ class Appointment(UUIDModel):
     created_at = models.DateTimeField(auto_now_add=True)
     # Optimistic lock for edits (core.versioning.save_if_current).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The repeating series this appointment was generated from, if any.
+    series = models.ForeignKey(
+        AppointmentSeries,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        null=True,
+        blank=True,
+    )
 
     objects = AppointmentQuerySet.as_manager()
 

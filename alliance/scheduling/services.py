@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -21,9 +21,15 @@ from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
 from alliance.core.tokens import hash_token, new_token
 from alliance.core.versioning import save_if_current
+from alliance.scheduling import recurrence
 from alliance.scheduling.dates import UTC, describe_slot
-from alliance.scheduling.models import Appointment, Purpose, purpose_choices
-from alliance.scheduling.video import ensure_room
+from alliance.scheduling.models import (
+    Appointment,
+    AppointmentSeries,
+    Purpose,
+    purpose_choices,
+)
+from alliance.scheduling.video import ensure_room, new_room_name
 
 # Past appointments may be recorded, but not from before any practice existed.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -394,3 +400,301 @@ def turn_off_calendar_feed(user: User, *, request: HttpRequest | None = None) ->
     user.save(update_fields=["calendar_token_hash"])
     record(user, "calendar_feed.off", user, request=request)
     return True
+
+
+@transaction.atomic
+def book_series(
+    *,
+    client: Client,
+    clinician: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    rule: str,
+    modality: str,
+    location: str,
+    by: User,
+    purpose: str | None = None,
+    request: HttpRequest | None = None,
+) -> AppointmentSeries:
+    """Book a repeating series: ``starts_at`` gives the first local date and
+    the local time of every session, ``rule`` an RRULE from
+    ``recurrence.make_rule``. Every session is checked for a clash first; if
+    any clashes nothing is booked and the message names that session."""
+    if by.practice_id != client.practice_id:
+        raise ValidationError("You can only book appointments in your own practice.")
+    _check_clinician(client, clinician)
+    _ends_at(starts_at, duration_minutes)  # checks the first start and duration
+    location = _clean_details(modality, location)
+    episode = _open_episode(client)
+    zone = zone_of(client.practice)
+    local = starts_at.astimezone(zone)
+    starts = recurrence.occurrences(rule, local.date(), local.time(), zone)
+    if not starts:
+        raise ValidationError("That pattern has no sessions; check the dates.")
+    slots = [(start, _ends_at(start, duration_minutes)) for start in starts]
+    first_purpose = (
+        default_purpose(episode)
+        if not purpose
+        else _clean_purpose(client.practice, purpose)
+    )
+    _refuse_series_clash(clinician, slots, zone)
+    series = AppointmentSeries.objects.create(
+        clinician=clinician,
+        client=client,
+        rule=rule,
+        first_date=local.date(),
+        local_start=local.time(),
+        time_zone=str(zone.key),
+        duration_minutes=duration_minutes,
+        created_by=by,
+    )
+    Appointment.objects.bulk_create(
+        Appointment(
+            clinician=clinician,
+            client=client,
+            episode=episode,
+            series=series,
+            starts_at=start,
+            ends_at=end,
+            modality=modality,
+            location=location,
+            # Left to the default, only the episode's first session is an
+            # assessment; the rest are treatment.
+            purpose=first_purpose if i == 0 or purpose else Purpose.TREATMENT,
+            # Each online session its own room (scheduling.video).
+            video_room=new_room_name()
+            if modality == Appointment.Modality.VIDEO
+            else "",
+            created_by=by,
+        )
+        for i, (start, end) in enumerate(slots)
+    )
+    record(
+        by,
+        "appointment_series.book",
+        series,
+        request=request,
+        detail={
+            "clinician": str(clinician.uuid),
+            "rule": rule,
+            "first": slots[0][0].isoformat(),
+            "count": len(slots),
+        },
+    )
+    return series
+
+
+def _refuse_series_clash(
+    clinician: User,
+    slots: list[tuple[datetime, datetime]],
+    zone: ZoneInfo,
+    *,
+    exclude: list[int] | None = None,
+    nothing: str = "Nothing was booked",
+) -> None:
+    """Raise, naming the first session that overlaps a booked appointment
+    (other than those in ``exclude``). One query for the whole span; must run
+    inside the writing transaction."""
+    User.objects.select_for_update().filter(pk=clinician.pk).values_list("pk").get()
+    existing = list(
+        Appointment.objects.for_clinician(clinician)
+        .booked()
+        .between(slots[0][0], slots[-1][1])
+        .exclude(pk__in=exclude or [])
+        .order_by("starts_at")
+        .only("starts_at", "ends_at")
+    )
+    for number, (start, end) in enumerate(slots, start=1):
+        clash = next(
+            (a for a in existing if a.starts_at < end and a.ends_at > start), None
+        )
+        if clash is not None:
+            mine = describe_slot(start, end, zone)
+            theirs = describe_slot(clash.starts_at, clash.ends_at, zone)
+            raise ValidationError(
+                f"{nothing}: session {number} of {len(slots)} "
+                f"({mine} {start.astimezone(zone).year}) clashes with "
+                f"{clinician}'s appointment {theirs}."
+            )
+
+
+@transaction.atomic
+def cancel_following(
+    appointment: Appointment,
+    *,
+    by: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> int:
+    """Cancel this session of a series and every later booked one, and end
+    the series before it. Held and did-not-attend sessions stay as they are.
+    Returns how many sessions were cancelled."""
+    if appointment.series_id is None:
+        raise ValidationError("This appointment is not part of a repeating series.")
+    series = AppointmentSeries.objects.select_for_update().get(pk=appointment.series_id)
+    appointment = Appointment.objects.get(pk=appointment.pk)
+    if appointment.status != Status.BOOKED:
+        raise ValidationError(
+            f"This appointment is {_IS_NOW[appointment.status]}; cancel from a "
+            "booked session."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give a reason for cancelling.")
+    if len(reason) > 200:
+        raise ValidationError("Keep the reason for cancelling under 200 characters.")
+    now = timezone.now()
+    zone = ZoneInfo(series.time_zone)
+    cancelled = series.appointments.filter(
+        starts_at__gte=appointment.starts_at, status=Status.BOOKED
+    ).update(
+        status=Status.CANCELLED,
+        cancel_reason=reason,
+        cancelled_at=now,
+        version=models.F("version") + 1,
+    )
+    series.rule = recurrence.end_before(
+        series.rule, appointment.starts_at.astimezone(zone).date()
+    )
+    series.save(update_fields=["rule"])
+    record(
+        by,
+        "appointment_series.cancel_following",
+        series,
+        request=request,
+        detail={
+            "from": appointment.starts_at.isoformat(),
+            "count": cancelled,
+            "rule": series.rule,
+        },
+    )
+    return cancelled
+
+
+@transaction.atomic
+def change_following(
+    appointment: Appointment,
+    *,
+    starts_at: datetime,
+    duration_minutes: int,
+    modality: str,
+    location: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> AppointmentSeries:
+    """Move this session and every later booked one of its series to a new
+    local time (and weekday, for a one-day pattern), length or place: the old
+    series ends before this session and a new series starts from
+    ``starts_at`` with the same pattern and as many sessions (or the same end
+    date). All sessions are checked for clashes first; on a clash nothing
+    changes. Returns the new series."""
+    if appointment.series_id is None:
+        raise ValidationError("This appointment is not part of a repeating series.")
+    old = AppointmentSeries.objects.select_for_update().get(pk=appointment.series_id)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != Status.BOOKED:
+        raise ValidationError(
+            f"This appointment is {_IS_NOW[appointment.status]}; only booked "
+            "sessions can be changed."
+        )
+    if appointment.episode is None or not appointment.episode.is_open:
+        raise ValidationError(
+            "The episode of care this appointment belongs to is closed, so the "
+            "appointment can no longer be changed."
+        )
+    _check_clinician(appointment.client, appointment.clinician)
+    _ends_at(starts_at, duration_minutes)
+    location = _clean_details(modality, location)
+    zone = ZoneInfo(old.time_zone)
+    local = starts_at.astimezone(zone)
+    following = list(
+        old.appointments.filter(
+            starts_at__gte=appointment.starts_at, status=Status.BOOKED
+        ).order_by("starts_at")
+    )
+    rule = recurrence.continue_from(old.rule, local.date(), len(following))
+    starts = recurrence.occurrences(rule, local.date(), local.time(), zone)
+    if not starts:
+        raise ValidationError("That change leaves no sessions; check the date.")
+    slots = [(start, _ends_at(start, duration_minutes)) for start in starts]
+    _refuse_series_clash(
+        appointment.clinician,
+        slots,
+        zone,
+        exclude=[a.pk for a in following],
+        nothing="Nothing was changed",
+    )
+    new = AppointmentSeries.objects.create(
+        clinician=old.clinician,
+        client=old.client,
+        rule=rule,
+        first_date=local.date(),
+        local_start=local.time(),
+        time_zone=old.time_zone,
+        duration_minutes=duration_minutes,
+        created_by=by,
+    )
+    old.rule = recurrence.end_before(
+        old.rule, appointment.starts_at.astimezone(zone).date()
+    )
+    old.save(update_fields=["rule"])
+    moved, added, dropped = 0, 0, 0
+    for row, slot in zip(following, slots, strict=False):
+        row.series = new
+        row.starts_at, row.ends_at = slot
+        row.modality, row.location = modality, location
+        row.version += 1
+        row.save(
+            update_fields=[
+                "series",
+                "starts_at",
+                "ends_at",
+                "modality",
+                "location",
+                "version",
+            ]
+        )
+        ensure_room(row)
+        moved += 1
+    now = timezone.now()
+    for row in following[len(slots) :]:
+        row.status, row.cancel_reason, row.cancelled_at = (
+            Status.CANCELLED,
+            "No longer in the changed series.",
+            now,
+        )
+        row.series = new
+        row.save(update_fields=["status", "cancel_reason", "cancelled_at", "series"])
+        dropped += 1
+    for start, end in slots[len(following) :]:
+        Appointment.objects.create(
+            clinician=old.clinician,
+            client=old.client,
+            episode=appointment.episode,
+            series=new,
+            starts_at=start,
+            ends_at=end,
+            modality=modality,
+            location=location,
+            purpose=Purpose.TREATMENT,
+            video_room=new_room_name()
+            if modality == Appointment.Modality.VIDEO
+            else "",
+            created_by=by,
+        )
+        added += 1
+    record(
+        by,
+        "appointment_series.change_following",
+        new,
+        request=request,
+        detail={
+            "from": appointment.starts_at.isoformat(),
+            "to": starts_at.isoformat(),
+            "rule": rule,
+            "moved": moved,
+            "added": added,
+            "cancelled": dropped,
+        },
+    )
+    return new

@@ -32,10 +32,21 @@ urlpatterns = [
     path("day/<calendar_date:day>/", views.day, name="day"),
     path("week/<calendar_date:day>/", views.week, name="week"),
     path("new/", views.create, name="create"),
+    path("series/new/", views.create_series, name="create_series"),
     path("appointments/<uuid:uuid>/", views.detail, name="detail"),
     path("appointments/<uuid:uuid>/edit/", views.edit, name="edit"),
     path("appointments/<uuid:uuid>/status/", views.change_status, name="status"),
     path("requests/<uuid:uuid>/decide/", views.decide_request, name="decide_request"),
+    path(
+        "appointments/<uuid:uuid>/edit-following/",
+        views.edit_following,
+        name="edit_following",
+    ),
+    path(
+        "appointments/<uuid:uuid>/cancel-following/",
+        views.cancel_following,
+        name="cancel_following",
+    ),
     path("feed/", views.feed_settings, name="feed_settings"),
     # The secret token is the only credential; see views.feed.
     re_path(r"^feed/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$", views.feed, name="feed"),

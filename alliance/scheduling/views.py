@@ -32,9 +32,15 @@ from alliance.audit.services import record
 from alliance.core.downloads import download_response
 from alliance.core.tokens import hash_token
 from alliance.core.versioning import Conflict, conflict_page, rebind
-from alliance.scheduling import ics, requests, services, video
+from alliance.scheduling import ics, recurrence, requests, services, video
 from alliance.scheduling.dates import day_bounds, describe_slot, week_start
-from alliance.scheduling.forms import BookAppointmentForm, RescheduleForm, StatusForm
+from alliance.scheduling.forms import (
+    BookAppointmentForm,
+    ChangeFollowingForm,
+    RescheduleForm,
+    SeriesForm,
+    StatusForm,
+)
 from alliance.scheduling.models import Appointment, AppointmentRequest
 
 FEED_PAST = timedelta(days=30)
@@ -240,6 +246,120 @@ def create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@in_practice_zone
+def create_series(request: HttpRequest) -> HttpResponse:
+    """Book a repeating series (weekly, fortnightly or on chosen weekdays);
+    nothing is booked if any session clashes."""
+    user = permissions.require_staff(request)
+    form = SeriesForm(
+        request.POST or None, user=user, initial=_booking_initial(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        clinician = data.get("clinician") or user
+        try:
+            series = services.book_series(
+                client=data["client"],
+                clinician=clinician,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                rule=data["rule"],
+                modality=data["modality"],
+                location=data["location"],
+                purpose=data.get("purpose") or None,
+                by=user,
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            rows = list(series.appointments.order_by("starts_at"))
+            messages.success(
+                request,
+                f"{len(rows)} sessions booked ({recurrence.describe(series.rule)}), "
+                f"the first {_slot(rows[0])}.",
+            )
+            cal = Calendar(user=user, owner=clinician, choices=[], can_write=True)
+            return redirect(
+                cal.url("week", timezone.localtime(rows[0].starts_at).date())
+            )
+    return render(
+        request,
+        "scheduling/appointment_form.html",
+        {
+            "form": form,
+            "repeating": True,
+            "has_clients": form.fields["client"].queryset.exists(),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@require_POST
+@in_practice_zone
+def cancel_following(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Cancel this session of a series and every later booked one."""
+    appointment = permissions.get_appointment(request, uuid, write=True)
+    form = StatusForm({"status": Status.CANCELLED, **request.POST.dict()})
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect(appointment)
+    try:
+        count = services.cancel_following(
+            appointment,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Cancelled this and the following sessions ({count} in all)."
+        )
+    return redirect(appointment)
+
+
+@require_http_methods(["GET", "POST"])
+@in_practice_zone
+def edit_following(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Move this session of a series and every later booked one."""
+    appointment = permissions.get_appointment(request, uuid, write=True)
+    if appointment.series_id is None:
+        messages.error(request, "This appointment is not part of a repeating series.")
+        return redirect(appointment)
+    form = ChangeFollowingForm(
+        request.POST or None,
+        initial={
+            "starts_at": appointment.starts_at,
+            "duration_minutes": appointment.duration_minutes,
+            "modality": appointment.modality,
+            "location": appointment.location,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.change_following(
+                appointment, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"This and the following sessions changed: "
+                f"{recurrence.describe(series.rule)}.",
+            )
+            return redirect(appointment)
+    return render(
+        request,
+        "scheduling/appointment_form.html",
+        {"form": form, "appointment": appointment, "following": True},
+    )
+
+
 def _slot(appointment: Appointment) -> str:
     zone = timezone.get_current_timezone()
     return describe_slot(appointment.starts_at, appointment.ends_at, zone)  # type: ignore[arg-type]
@@ -284,6 +404,9 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "can_write": can_write,
             "can_edit": can_write and appointment.status == Status.BOOKED,
             "can_cancel": can_write and Status.CANCELLED in allowed,
+            "series_text": recurrence.describe(appointment.series.rule)
+            if appointment.series_id
+            else "",
             "chart_link": user.is_clinical
             and permissions.holds_client(user, appointment.client),
             "buttons": buttons,

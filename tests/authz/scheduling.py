@@ -135,6 +135,20 @@ case(
     method="POST",
     data={"status": "cancelled", "reason": "Clinician unwell"},
 )
+case("scheduling:create_series", staff_page())
+case("scheduling:create_series", staff_page(200), method="POST")
+case(
+    "scheduling:edit_following",
+    **appointment_object(302, write=True),
+    kind="appointment",
+)
+case(
+    "scheduling:cancel_following",
+    **appointment_object(302, write=True),
+    kind="appointment",
+    method="POST",
+    data={"reason": "Client moving away"},
+)
 case("scheduling:feed_settings", clinician_page())
 case("scheduling:feed_settings", clinician_page(200), method="POST")
 case(
