@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "alliance.measures",
     "alliance.intake",
     "alliance.checkins",
+    "alliance.journal",
     "alliance.plans",
     "alliance.homework",
     "alliance.toolbox",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("homework/", include("alliance.homework.urls")),
     path("messages/", include("alliance.messaging.urls")),
     path("checkins/", include("alliance.checkins.urls")),
+    path("journal/", include("alliance.journal.urls")),
     path("toolbox/", include("alliance.toolbox.urls")),
     path("termination/", include("alliance.termination.urls")),
     path("aftercare/", include("alliance.aftercare.urls")),

@@ -26,6 +26,7 @@ from alliance.audit.services import record
 from alliance.checkins.selectors import portal_checkins
 from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client
 from alliance.homework.selectors import portal_homework
+from alliance.journal.selectors import portal_journal
 from alliance.measures.charts import Point, progress_svg
 from alliance.measures.flow import Flow, render_review, run_item_step
 from alliance.measures.models import Administration, MeasureSchedule
@@ -111,6 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
             read_until=client.portal_read_until() if access == PORTAL_READ else None,
             portal_aftercare=portal_aftercare(client),
             portal_checkins=portal_checkins(client),
+            portal_journal=portal_journal(client),
             portal_termination=portal_termination(client),
             portal_messages=portal_messages(client),
             portal_toolbox=portal_toolbox(client),

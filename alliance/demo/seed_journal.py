@@ -1,0 +1,49 @@
+"""The demo portal client's journal: a few invented entries, some private and
+some shared, so both the portal journal and the chart card have content."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from alliance.clients.models import Client
+from alliance.journal.models import JournalEntry
+
+# (days ago, shared with the clinician, text): invented, our own words.
+ENTRIES: tuple[tuple[int, bool, str], ...] = (
+    (
+        18,
+        False,
+        "Could not sleep again. Kept going over the conversation at work and "
+        "what I should have said.",
+    ),
+    (
+        12,
+        True,
+        "Went for the walk we planned even though I did not feel like it. "
+        "Felt a bit lighter afterwards, maybe a 4 instead of a 2.",
+    ),
+    (
+        7,
+        False,
+        "Not ready to talk about this yet, but writing it down helps.",
+    ),
+    (
+        3,
+        True,
+        "Noticed the 'I always mess things up' thought twice today. The second "
+        "time I caught it and wrote down what actually happened.",
+    ),
+)
+
+
+def seed_journal(client: Client, *, now: datetime) -> None:
+    """Write the journal entries for the demo's portal client."""
+    for days, shared, body in ENTRIES:
+        at = now - timedelta(days=days, hours=2)
+        JournalEntry.objects.create(
+            client=client,
+            body=body,
+            created_at=at,
+            updated_at=at,
+            shared_at=at + timedelta(minutes=5) if shared else None,
+        )
