@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "alliance.intake",
     "alliance.checkins",
     "alliance.journal",
+    "alliance.guides",
     "alliance.plans",
     "alliance.homework",
     "alliance.toolbox",

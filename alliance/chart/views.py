@@ -30,6 +30,7 @@ from alliance.clients.selectors import (
     chart_episodes,
     ending_alerts,
 )
+from alliance.guides.selectors import chart_guides
 from alliance.homework.selectors import chart_homework
 from alliance.homework.selectors import review as homework_review_of
 from alliance.intake.selectors import intake_for_chart
@@ -73,6 +74,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
             "chart_aftercare": chart_aftercare(client),
             "chart_checkins": chart_checkins(client),
             "chart_journal": chart_journal(client),
+            "chart_guides": chart_guides(client),
             # The latest episode, so the ending stays visible after closing.
             "chart_termination": chart_termination(
                 current or (episodes[0] if episodes else None)

@@ -25,6 +25,7 @@ from alliance.aftercare.selectors import portal_aftercare
 from alliance.audit.services import record
 from alliance.checkins.selectors import portal_checkins
 from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client
+from alliance.guides.selectors import shares_of
 from alliance.homework.selectors import portal_homework
 from alliance.journal.selectors import portal_journal
 from alliance.measures.charts import Point, progress_svg
@@ -79,6 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 client,
                 portal_toolbox=portal_toolbox(client),
                 relapse_plan=current_plan(client),
+                portal_guides=shares_of(client).count(),
             ),
         )
     episode = client.current_episode()
@@ -113,6 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
             portal_aftercare=portal_aftercare(client),
             portal_checkins=portal_checkins(client),
             portal_journal=portal_journal(client),
+            portal_guides=shares_of(client).count(),
             portal_termination=portal_termination(client),
             portal_messages=portal_messages(client),
             portal_toolbox=portal_toolbox(client),
