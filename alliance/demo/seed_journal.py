@@ -1,11 +1,13 @@
-"""The demo portal client's journal: a few invented entries, some private and
-some shared, so both the portal journal and the chart card have content."""
+"""The demo portal client's journal and guides: a few invented entries, some
+private and some shared, and two guides shared by the clinician, so the portal
+and the chart cards have content."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from alliance.clients.models import Client
+from alliance.guides.models import GuideShare
 from alliance.journal.models import JournalEntry
 
 # (days ago, shared with the clinician, text): invented, our own words.
@@ -36,8 +38,19 @@ ENTRIES: tuple[tuple[int, bool, str], ...] = (
 )
 
 
+# (days ago, guide slug) shared by the clinician.
+GUIDES: tuple[tuple[int, str], ...] = ((20, "what-therapy-is-like"), (13, "depression"))
+
+
 def seed_journal(client: Client, *, now: datetime) -> None:
-    """Write the journal entries for the demo's portal client."""
+    """Write the journal entries and guide shares for the demo's portal client."""
+    for days, slug in GUIDES:
+        GuideShare.objects.create(
+            client=client,
+            slug=slug,
+            shared_by=client.clinician,
+            shared_at=now - timedelta(days=days),
+        )
     for days, shared, body in ENTRIES:
         at = now - timedelta(days=days, hours=2)
         JournalEntry.objects.create(
