@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "alliance.measures",
     "alliance.intake",
     "alliance.checkins",
+    "alliance.journal",
+    "alliance.guides",
     "alliance.plans",
     "alliance.homework",
     "alliance.toolbox",

@@ -23,7 +23,7 @@ ORDER = [
     ["clients"],
     ["alerts", "techniques", "safety", "messaging"],
     ["scheduling"],
-    ["notes", "measures", "intake", "checkins"],
+    ["notes", "measures", "intake", "checkins", "journal", "guides"],
     ["plans", "homework", "toolbox"],
     ["termination"],
     ["aftercare"],
@@ -51,6 +51,8 @@ ABOVE["techniques"] = {"core"}
 ABOVE["safety"] = {"core", "audit", "accounts", "clients", "alerts"}
 ABOVE["messaging"] = {"core", "audit", "accounts", "clients"}
 ABOVE["checkins"] = {"core", "audit", "accounts", "clients", "alerts"}
+ABOVE["journal"] = {"core", "audit", "accounts", "clients"}
+ABOVE["guides"] = {"core", "audit", "accounts", "clients"}
 ALLOWED = ABOVE
 # Views and urls decide access through the one access module.
 VIEW_MODULE = re.compile(r"(^|_)(views|urls)\.py$")

@@ -57,7 +57,7 @@ def world(alice, bob, sam, ada, zed, cleo, dan, consent_text):
 
 # Pages without client data in them: blank forms (the booking form's client
 # picker lists only names the clinician already holds), the clinician's own
-# calendar-feed link, the practice's consent text and the technique library.
+# calendar-feed link, the practice's consent text, the technique library and the guides.
 NO_CLIENT_DATA = {
     "clients:create",
     "scheduling:create",
@@ -66,6 +66,8 @@ NO_CLIENT_DATA = {
     "clients:consent_text",
     "techniques:list",
     "techniques:detail",
+    "guides:library",
+    "guides:detail",
     "accounts:recovery_codes",
     # The API reference and its OpenAPI document; the token page (own tokens).
     "api:docs",

@@ -30,9 +30,11 @@ from alliance.clients.selectors import (
     chart_episodes,
     ending_alerts,
 )
+from alliance.guides.selectors import chart_guides
 from alliance.homework.selectors import chart_homework
 from alliance.homework.selectors import review as homework_review_of
 from alliance.intake.selectors import intake_for_chart
+from alliance.journal.selectors import chart_journal
 from alliance.measures.selectors import chart_measures, open_prompts
 from alliance.messaging.selectors import chart_messages
 from alliance.notes.selectors import chart_notes
@@ -75,6 +77,8 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
             "safety": current_safety_plan(client),
             "chart_aftercare": chart_aftercare(client),
             "chart_checkins": chart_checkins(client),
+            "chart_journal": chart_journal(client),
+            "chart_guides": chart_guides(client),
             # The latest episode, so the ending stays visible after closing.
             "chart_termination": chart_termination(
                 current or (episodes[0] if episodes else None)

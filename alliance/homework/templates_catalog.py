@@ -7,6 +7,8 @@ Row-based templates have a fixed number of rows (``MAX_ROWS``) to stay simple.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,10 @@ MAX_ROWS = 7
 MAX_TEXT = 5_000
 
 TEXT, NUMBER, CHOICE, MULTI, ROWS = "text", "number", "choice", "multi", "rows"
+# A clock time "HH:MM" (24-hour); a computed value is worked out from the other
+# answers by the template's ``derive`` and never taken from the client's input.
+TIME, COMPUTED = "time", "computed"
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 # Common unhelpful thinking patterns, in plain words (after Beck 1979; Burns 1980).
 THINKING_TRAPS: tuple[tuple[str, str], ...] = (
@@ -84,6 +90,14 @@ class Field:
     def is_rows(self) -> bool:
         return self.kind == ROWS
 
+    @property
+    def is_time(self) -> bool:
+        return self.kind == TIME
+
+    @property
+    def is_computed(self) -> bool:
+        return self.kind == COMPUTED
+
 
 @dataclass(frozen=True)
 class Template:
@@ -91,10 +105,66 @@ class Template:
     label: str
     description: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
+    # Fills in the template's computed fields from the cleaned answers.
+    derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 def _n(name: str, label: str, low: int, high: int, required: bool = False) -> Field:
     return Field(name, f"{label} ({low}–{high})", NUMBER, required, low, high)
+
+
+WORRY_KINDS: tuple[tuple[str, str], ...] = (
+    ("practical", "Practical: about a real problem I can do something about now"),
+    ("hypothetical", "Hypothetical: a 'what if' about something that may never happen"),
+)
+
+YES_NO: tuple[tuple[str, str], ...] = (("yes", "Yes"), ("no", "No"))
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = TIME_RE.match(clock).groups()  # type: ignore[union-attr]
+    return int(hours) * 60 + int(minutes)
+
+
+def _after(start: str, end: str) -> int:
+    """Minutes from one clock time to the next, across midnight if need be."""
+    return (_minutes(end) - _minutes(start)) % (24 * 60)
+
+
+def sleep_efficiency(night: dict[str, Any]) -> int | None:
+    """Sleep efficiency in per cent: total sleep time divided by time in bed.
+
+    Time in bed runs from going to bed to getting out of bed; sleep time is that
+    less the time taken to fall asleep, the time awake during the night and the
+    time between the final waking and getting up (the Consensus Sleep Diary's
+    definitions: Carney et al. 2012, Sleep 35(2):287-302). None when a time is
+    missing or the minutes awake add up to more than the time in bed.
+    """
+    times = ("bed_time", "wake_time", "out_of_bed")
+    if any(not isinstance(night.get(t), str) for t in times):
+        return None
+    in_bed = _after(night["bed_time"], night["out_of_bed"])
+    lying_awake = _after(night["wake_time"], night["out_of_bed"])
+    if lying_awake > in_bed:  # woke "after" getting up: the times do not fit
+        return None
+    asleep = (
+        in_bed
+        - night.get("onset_latency", 0)
+        - night.get("awake_minutes", 0)
+        - lying_awake
+    )
+    if in_bed == 0 or asleep < 0:
+        return None
+    return round(100 * asleep / in_bed)
+
+
+def _derive_sleep(answers: dict[str, Any]) -> dict[str, Any]:
+    for night in answers.get("nights", []):
+        efficiency = sleep_efficiency(night)
+        night.pop("efficiency", None)
+        if efficiency is not None:
+            night["efficiency"] = efficiency
+    return answers
 
 
 TEMPLATES: dict[str, Template] = {
@@ -209,6 +279,122 @@ TEMPLATES: dict[str, Template] = {
             ),
         ),
         Template(
+            "behavioural_experiment",
+            "Behavioural experiment",
+            "Write down what you predict will happen and how strongly you believe "
+            "it, test it in real life, and see what you learn.",
+            # The plan-predict-test-learn shape of Bennett-Levy et al. (2004),
+            # Oxford Guide to Behavioural Experiments in Cognitive Therapy.
+            (
+                Field("prediction", "What do you predict will happen?", TEXT, True),
+                _n("belief", "How much do you believe it, in per cent", 0, 100, True),
+                Field("experiment", "What will you do to test it?", TEXT, True),
+                Field("outcome", "What actually happened?", TEXT),
+                Field("learned", "What did you learn?", TEXT),
+                _n("rerated", "How much do you believe the prediction now", 0, 100),
+            ),
+        ),
+        Template(
+            "sleep_diary",
+            "Sleep diary",
+            "Each morning, note when you went to bed, how long it took to fall "
+            "asleep, time awake in the night, when you woke and got up, and how "
+            "well you slept. Sleep efficiency is worked out for you.",
+            # Items after the Consensus Sleep Diary (Carney et al. 2012, Sleep
+            # 35(2):287-302); quality on its 5-point scale, 0 = very poor.
+            (
+                Field(
+                    "nights",
+                    "Nights",
+                    ROWS,
+                    True,
+                    columns=(
+                        Field("day", "Morning of", CHOICE, True, choices=DAYS),
+                        Field("bed_time", "Went to bed (HH:MM)", TIME, True),
+                        _n("onset_latency", "Minutes to fall asleep", 0, 720, True),
+                        _n("awake_minutes", "Minutes awake in the night", 0, 720),
+                        Field("wake_time", "Final waking (HH:MM)", TIME, True),
+                        Field("out_of_bed", "Got out of bed (HH:MM)", TIME, True),
+                        _n("quality", "Sleep quality, very poor to very good", 0, 4),
+                        Field("efficiency", "Sleep efficiency (%)", COMPUTED),
+                    ),
+                ),
+            ),
+            derive=_derive_sleep,
+        ),
+        Template(
+            "worry_log",
+            "Worry log with worry time",
+            "Note each worry as it comes, sort it into practical or hypothetical, "
+            "put it off until your daily worry time, and write what you made of "
+            "it then.",
+            # Worry postponement (Borkovec et al. 1983, Behav Res Ther
+            # 21(3):247-251); practical versus hypothetical worries (Dugas &
+            # Robichaud 2007, Cognitive-Behavioral Treatment for GAD).
+            (
+                Field("worry_time", "When and where is your worry time?", TEXT, True),
+                Field(
+                    "worries",
+                    "Worries",
+                    ROWS,
+                    True,
+                    columns=(
+                        Field("worry", "The worry", TEXT, True),
+                        Field("kind", "What kind", CHOICE, True, choices=WORRY_KINDS),
+                        Field(
+                            "postponed",
+                            "Put off to worry time?",
+                            CHOICE,
+                            choices=YES_NO,
+                        ),
+                        Field("notes", "At worry time", TEXT),
+                    ),
+                ),
+            ),
+        ),
+        Template(
+            "problem_solving",
+            "Structured problem solving",
+            "Define one problem, list the options with their pros and cons, choose "
+            "one, plan the steps, and look back at how it went.",
+            # The steps of problem-solving therapy (D'Zurilla & Goldfried 1971,
+            # J Abnorm Psychol 78(1):107-126; D'Zurilla & Nezu 2007).
+            (
+                Field("problem", "The problem, as specifically as you can", TEXT, True),
+                Field(
+                    "options",
+                    "Options",
+                    ROWS,
+                    True,
+                    columns=(
+                        Field("option", "Option", TEXT, True),
+                        Field("pros", "Pros", TEXT),
+                        Field("cons", "Cons", TEXT),
+                    ),
+                ),
+                Field("chosen", "The option you chose", TEXT, True),
+                Field("steps", "Steps to carry it out", TEXT, True),
+                Field("review", "How did it go?", TEXT),
+            ),
+        ),
+        Template(
+            "exposure_record",
+            "Exposure record",
+            "Before each practice, write what you expect to happen and how sure "
+            "you are; afterwards, what happened, what you learned and how "
+            "surprised you were.",
+            # Testing expectancies to maximise violation and learning
+            # (Craske et al. 2014, Behav Res Ther 58:10-23).
+            (
+                Field("situation", "What will you face?", TEXT, True),
+                Field("expected", "What do you expect will happen?", TEXT, True),
+                _n("expectancy", "How likely is it, in per cent", 0, 100, True),
+                Field("happened", "What actually happened?", TEXT, True),
+                Field("learned", "What did you learn?", TEXT, True),
+                _n("surprise", "How surprised were you", 0, 10, True),
+            ),
+        ),
+        Template(
             "custom",
             "Custom assignment",
             "A task your clinician wrote for you; the instructions say what to do.",
@@ -237,6 +423,12 @@ def _blank(value: Any) -> bool:
 
 def _clean_value(f: Field, value: Any, errors: list[str], where: str) -> Any:
     label = f"{where}{f.label}"
+    if f.kind == TIME:
+        match = TIME_RE.match(value.strip()) if isinstance(value, str) else None
+        if not match:
+            errors.append(f"{label}: enter a time such as 23:30.")
+            return None
+        return f"{int(match[1]):02d}:{match[2]}"
     if f.kind == TEXT:
         if not isinstance(value, str):
             errors.append(f"{label}: write this as text.")
@@ -277,6 +469,8 @@ def _clean_fields(
     cleaned: dict[str, Any] = {}
     errors: list[str] = []
     for f in fields:
+        if f.kind == COMPUTED:  # worked out by the template, never typed in
+            continue
         value = answers.get(f.name)
         if _blank(value):
             if f.required and not partial:
@@ -335,7 +529,10 @@ def clean_draft(
     template = get_template(key)
     if not isinstance(answers, dict):
         raise ValidationError("These answers are not in the expected form.")
-    return _clean_fields(template.fields, answers, partial, "")
+    cleaned, errors = _clean_fields(template.fields, answers, partial, "")
+    if template.derive:
+        cleaned = template.derive(cleaned)
+    return cleaned, errors
 
 
 def answers_from_post(key: str, data: Any) -> dict[str, Any]:
@@ -343,11 +540,17 @@ def answers_from_post(key: str, data: Any) -> dict[str, Any]:
     as ``<field>-<row>-<column>``."""
     answers: dict[str, Any] = {}
     for f in get_template(key).fields:
+        if f.kind == COMPUTED:
+            continue
         if f.kind == MULTI:
             answers[f.name] = data.getlist(f.name)
         elif f.kind == ROWS:
             answers[f.name] = [
-                {c.name: data.get(f"{f.name}-{i}-{c.name}", "") for c in f.columns}
+                {
+                    c.name: data.get(f"{f.name}-{i}-{c.name}", "")
+                    for c in f.columns
+                    if c.kind != COMPUTED
+                }
                 for i in range(MAX_ROWS)
             ]
         else:

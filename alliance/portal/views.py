@@ -37,7 +37,9 @@ from alliance.clients.services import (
     current_consent_text,
     sign_consent,
 )
+from alliance.guides.selectors import shares_of
 from alliance.homework.selectors import portal_homework
+from alliance.journal.selectors import portal_journal
 from alliance.measures.charts import Point, progress_svg
 from alliance.measures.flow import Flow, render_review, run_item_step
 from alliance.measures.models import Administration, MeasureSchedule
@@ -99,6 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 client,
                 portal_toolbox=portal_toolbox(client),
                 relapse_plan=current_plan(client),
+                portal_guides=shares_of(client).count(),
             ),
         )
     episode = client.current_episode()
@@ -132,6 +135,8 @@ def home(request: HttpRequest) -> HttpResponse:
             read_until=client.portal_read_until() if access == PORTAL_READ else None,
             portal_aftercare=portal_aftercare(client, episode=episode),
             portal_checkins=portal_checkins(client, episode=episode),
+            portal_journal=portal_journal(client),
+            portal_guides=shares_of(client).count(),
             portal_termination=portal_termination(client),
             portal_messages=portal_messages(client),
             portal_toolbox=portal_toolbox(client),

@@ -63,6 +63,11 @@ HOMEWORK_TEMPLATES: dict[str, str] = {
     "relaxation_practice": "Relaxation practice log",
     "reflection_journal": "Reflection journal",
     "sf_scaling": "Solution-focused scaling",
+    "behavioural_experiment": "Behavioural experiment",
+    "sleep_diary": "Sleep diary",
+    "worry_log": "Worry log with worry time",
+    "problem_solving": "Structured problem solving",
+    "exposure_record": "Exposure record",
     "custom": "Custom assignment",
 }
 

@@ -112,3 +112,25 @@ def test_it_submits_rows_from_the_form(as_user, cleo):
     sent = http.get(url).content.decode()
     assert "You sent this on" in sent
     assert "Saturday" in sent and "Swim" in sent
+
+
+def test_a_sleep_diary_is_sent_through_the_form_with_its_efficiency(as_user, cleo):
+    assignment = one_off(cleo, template="sleep_diary")
+    http = as_user(cleo.user)
+    form = http.get(_entry_url(assignment)).text
+    assert 'type="time" name="nights-0-bed_time"' in form
+    assert "Worked out when saved" in form
+    night = {
+        "nights-0-day": "mon",
+        "nights-0-bed_time": "22:30",
+        "nights-0-onset_latency": "30",
+        "nights-0-wake_time": "06:00",
+        "nights-0-out_of_bed": "06:30",
+        "nights-0-efficiency": "100",
+    }
+    response = http.post(
+        _entry_url(assignment), {"version": "0", "action": "submit", **night}
+    )
+    assert response.status_code == 302
+    # In bed 480 minutes, asleep 480 - 30 - 30 = 420: 88%.
+    assert HomeworkEntry.objects.get().answers["nights"][0]["efficiency"] == 88

@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
-from alliance.homework.templates_catalog import MAX_ROWS, TEMPLATES, validate
+from alliance.homework.templates_catalog import (
+    MAX_ROWS,
+    TEMPLATES,
+    answers_from_post,
+    validate,
+)
 from alliance.techniques.library import HOMEWORK_TEMPLATES
 
 THOUGHT = {
@@ -128,3 +134,145 @@ def test_it_requires_the_reflection_and_custom_response():
 
 def test_it_refuses_an_unknown_template():
     assert _messages("horoscope", {}) == ["Choose a homework template from the list."]
+
+
+EXPERIMENT = {
+    "prediction": "If I speak up in the meeting, people will laugh",
+    "belief": "85",
+    "experiment": "Ask one question at Tuesday's meeting",
+    "outcome": "Two people nodded; nobody laughed",
+    "learned": "Asking a question was ordinary",
+    "rerated": "30",
+}
+
+
+def test_it_accepts_a_behavioural_experiment():
+    cleaned = validate("behavioural_experiment", EXPERIMENT, partial=False)
+    assert (cleaned["belief"], cleaned["rerated"]) == (85, 30)
+
+
+def test_a_behavioural_experiment_can_be_sent_before_it_is_carried_out():
+    plan = {k: EXPERIMENT[k] for k in ("prediction", "belief", "experiment")}
+    assert validate("behavioural_experiment", plan, partial=False)["belief"] == 85
+
+
+def test_it_rejects_a_behavioural_experiment_without_a_belief_rating():
+    assert _messages("behavioural_experiment", {**EXPERIMENT, "belief": ""}) == [
+        "How much do you believe it, in per cent (0–100): please fill this in."
+    ]
+    assert _messages("behavioural_experiment", {**EXPERIMENT, "rerated": "-5"}) == [
+        "How much do you believe the prediction now (0–100): enter a number "
+        "from 0 to 100."
+    ]
+
+
+NIGHT = {
+    "day": "tue",
+    "bed_time": "23:00",
+    "onset_latency": "30",
+    "awake_minutes": "20",
+    "wake_time": "6:30",
+    "out_of_bed": "07:00",
+    "quality": "2",
+}
+
+
+def test_it_works_out_sleep_efficiency_across_midnight():
+    cleaned = validate("sleep_diary", {"nights": [NIGHT]}, partial=False)
+    night = cleaned["nights"][0]
+    # In bed 23:00-07:00 = 480 min; asleep 480 - 30 - 20 - 30 = 400 min.
+    assert night["efficiency"] == 83
+    assert night["wake_time"] == "06:30"
+
+
+def test_a_typed_sleep_efficiency_is_ignored():
+    night = {**NIGHT, "efficiency": "100"}
+    cleaned = validate("sleep_diary", {"nights": [night]}, partial=False)
+    assert cleaned["nights"][0]["efficiency"] == 83
+
+
+def test_it_leaves_efficiency_out_when_the_times_do_not_fit():
+    night = {**NIGHT, "onset_latency": "500"}
+    cleaned = validate("sleep_diary", {"nights": [night]}, partial=False)
+    assert "efficiency" not in cleaned["nights"][0]
+
+
+def test_it_rejects_a_bedtime_that_is_not_a_time():
+    assert _messages("sleep_diary", {"nights": [{**NIGHT, "bed_time": "25:00"}]}) == [
+        "Row 1, Went to bed (HH:MM): enter a time such as 23:30."
+    ]
+
+
+def test_the_sleep_diary_form_post_skips_the_computed_column():
+    data = QueryDict(mutable=True)
+    for name, value in NIGHT.items():
+        data[f"nights-0-{name}"] = value
+    data["nights-0-efficiency"] = "99"
+    answers = answers_from_post("sleep_diary", data)
+    assert "efficiency" not in answers["nights"][0]
+    cleaned = validate("sleep_diary", answers, partial=False)
+    assert cleaned["nights"][0]["efficiency"] == 83
+
+
+WORRIES = {
+    "worry_time": "18:00 at the kitchen table, 15 minutes",
+    "worries": [
+        {"worry": "What if I get ill", "kind": "hypothetical", "postponed": "yes"},
+        {"worry": "The gas bill is due", "kind": "practical", "notes": "Paid it"},
+    ],
+}
+
+
+def test_it_accepts_a_worry_log():
+    cleaned = validate("worry_log", WORRIES, partial=False)
+    assert [w["kind"] for w in cleaned["worries"]] == ["hypothetical", "practical"]
+
+
+def test_it_rejects_a_worry_without_a_kind():
+    worries = [{"worry": "What if I fail", "kind": "maybe"}]
+    assert _messages("worry_log", {**WORRIES, "worries": worries}) == [
+        "Row 1, What kind: choose one of the options."
+    ]
+
+
+PROBLEM = {
+    "problem": "I have fallen behind with my rent",
+    "options": [
+        {"option": "Call the landlord", "pros": "Honest", "cons": "Scary"},
+        {"option": "Ask the advice centre"},
+    ],
+    "chosen": "Call the landlord",
+    "steps": "Write down what to say; call on Monday at 10",
+}
+
+
+def test_it_accepts_a_problem_solving_sheet():
+    cleaned = validate("problem_solving", PROBLEM, partial=False)
+    assert len(cleaned["options"]) == 2
+
+
+def test_it_asks_for_at_least_one_option():
+    assert _messages("problem_solving", {**PROBLEM, "options": [{}]}) == [
+        "Options: please fill in at least one row."
+    ]
+
+
+EXPOSURE = {
+    "situation": "Take the bus two stops",
+    "expected": "I will faint",
+    "expectancy": "70",
+    "happened": "I felt dizzy and it passed",
+    "learned": "Dizziness passes without fainting",
+    "surprise": "8",
+}
+
+
+def test_it_accepts_an_exposure_record():
+    cleaned = validate("exposure_record", EXPOSURE, partial=False)
+    assert (cleaned["expectancy"], cleaned["surprise"]) == (70, 8)
+
+
+def test_it_rejects_a_surprise_rating_above_ten():
+    assert _messages("exposure_record", {**EXPOSURE, "surprise": "11"}) == [
+        "How surprised were you (0–10): enter a number from 0 to 10."
+    ]

@@ -124,7 +124,10 @@ def test_it_labels_approach_problems_and_homework():
     technique = get_technique("graded-exposure")
     assert technique.approach_label == "Cognitive behavioural (CBT)"
     assert ("ocd", "Obsessions and compulsions (OCD)") in technique.problem_labels
-    assert technique.homework_labels == [("exposure_hierarchy", "Exposure hierarchy")]
+    assert technique.homework_labels == [
+        ("exposure_hierarchy", "Exposure hierarchy"),
+        ("exposure_record", "Exposure record"),
+    ]
     assert technique.is_practice_version is False
 
 

@@ -59,7 +59,9 @@ def test_it_checks_the_vocabularies(practice_folder):
         "problems: a key is listed twice.",
         "homework_templates: 'diary' is not a known key; use one of: "
         "thought_record, behavioural_activation, exposure_hierarchy, "
-        "relaxation_practice, reflection_journal, sf_scaling, custom.",
+        "relaxation_practice, reflection_journal, sf_scaling, "
+        "behavioural_experiment, sleep_diary, worry_log, problem_solving, "
+        "exposure_record, custom.",
     ]
 
 

@@ -1,0 +1,51 @@
+"""Reading the journal: the client's own entries, and the clinician's view of
+the shared ones only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from alliance.clients.models import Client
+from alliance.journal.models import JournalEntry
+
+CHART_LATEST = 3
+
+
+def own_entries(client: Client) -> QuerySet[JournalEntry]:
+    return JournalEntry.objects.filter(client=client)
+
+
+def shared_entries(client: Client) -> QuerySet[JournalEntry]:
+    """What the clinician may read: entries shared now, newest shared first."""
+    return JournalEntry.objects.filter(client=client, shared_at__isnull=False).order_by(
+        "-shared_at", "-id"
+    )
+
+
+@dataclass
+class ChartJournal:
+    client: Client
+    latest: list[JournalEntry] = field(default_factory=list)
+    count: int = 0
+
+
+def chart_journal(client: Client) -> ChartJournal:
+    """The chart card: how many entries the client shares and the latest
+    three (two queries)."""
+    shared = shared_entries(client)
+    return ChartJournal(client, list(shared[:CHART_LATEST]), shared.count())
+
+
+@dataclass
+class PortalJournal:
+    count: int
+    shared: int
+
+
+def portal_journal(client: Client) -> PortalJournal:
+    entries = own_entries(client)
+    return PortalJournal(
+        entries.count(), entries.filter(shared_at__isnull=False).count()
+    )
