@@ -39,7 +39,7 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied
-    return user  # type: ignore[return-value]
+    return user
 
 
 def _deny(request: HttpRequest, action: str, *, status: int, obj: Any = None) -> None:
@@ -120,8 +120,8 @@ def covered_clinician_ids(user: User) -> list[int]:
         Cover.objects.in_force_on(user.practice.today())
         .filter(
             cover=user,
-            practice_id=user.practice_id,
-            clinician__practice_id=user.practice_id,
+            practice=user.practice,
+            clinician__practice=user.practice,
         )
         .values_list("clinician_id", flat=True)
     )
@@ -284,11 +284,11 @@ def visible_clinicians(user: User) -> list[User]:
     every active clinician of the practice, a supervisor themselves and their
     supervisees, anyone else only themselves. Ordered by name."""
     if user.is_practice_admin:
-        return list(User.objects.clinicians().filter(practice_id=user.practice_id))
+        return list(User.objects.clinicians().filter(practice_id=user.practice_id))  # type: ignore[misc]  # None: IS NULL, as at run time
     if user.role != User.Role.SUPERVISOR:
         return [user]
     return list(
-        User.objects.filter(
+        User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             pk__in=[user.pk, *user.supervisee_ids()], practice_id=user.practice_id
         )
     )
@@ -318,7 +318,7 @@ def outcomes_choices(user: User) -> list[User] | None:
     if not user.is_practice_admin:
         return None
     return list(
-        User.objects.filter(
+        User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             practice_id=user.practice_id, role__in=User.CLINICAL_ROLES
         ).order_by("full_name", "pk")
     )

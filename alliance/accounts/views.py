@@ -40,6 +40,7 @@ from alliance.accounts.forms import (
     SupervisionForm,
     TokenForm,
 )
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import (
     Cover,
     DutyShift,
@@ -61,7 +62,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(
+        self, request: AuthenticatedRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         username = axes_username(request, None)
         ip = client_ip(request)
         if account_is_cooling_off(username, ip):
@@ -130,13 +133,13 @@ password_reset_complete = login_not_required(
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthenticatedRequest) -> HttpResponse:
     record(request.user, "auth.logout", None, request=request)
     return auth_views.LogoutView.as_view()(request)
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     """Second step of login: a TOTP code from a confirmed device."""
     user = request.user
     if user.is_verified():
@@ -161,7 +164,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _verify_with_recovery_code(request: HttpRequest) -> HttpResponse:
+def _verify_with_recovery_code(request: AuthenticatedRequest) -> HttpResponse:
     """The login step with a single-use recovery code instead of the app."""
     user = request.user
     form = RecoveryCodeForm(request.POST)
@@ -189,7 +192,7 @@ def _verify_with_recovery_code(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: AuthenticatedRequest) -> str:
     """Where to go after the second factor: the page first asked for, if it is
     on this site; never another host (no open redirect after login)."""
     target = request.GET.get("next", "")
@@ -208,7 +211,7 @@ def _qr_data_uri(uri: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Set up an authenticator app: start (a POST creates the key), scan the QR
     code, then prove it with a code. Opening the page writes nothing."""
     user = request.user
@@ -250,7 +253,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 RECOVERY_SESSION_KEY = "recovery_codes_to_show"
 
 
-def _show_recovery_codes(request: HttpRequest) -> HttpResponse:
+def _show_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """Make new recovery codes and show them once, on the next page."""
     request.session[RECOVERY_SESSION_KEY] = services.new_recovery_codes(
         request.user, request=request
@@ -259,7 +262,7 @@ def _show_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """New codes just made (shown once), or how many are left and a button to
     replace them. Only after the two-factor step of this login."""
     user = request.user
@@ -319,7 +322,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff(request: HttpRequest) -> HttpResponse:
+def staff(request: AuthenticatedRequest) -> HttpResponse:
     """The practice admin's list of staff, invitations and supervision."""
     admin = permissions.require_practice_admin(request)
     practice = admin.practice
@@ -352,7 +355,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
+def set_active(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     member = permissions.get_practice_object(
         request, User.objects.all(), {"uuid": uuid}, admin_only=True
@@ -381,7 +384,7 @@ def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def reset_two_factor(request: HttpRequest, uuid: object) -> HttpResponse:
+def reset_two_factor(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     member = permissions.get_practice_object(
         request, User.objects.all(), {"uuid": uuid}, admin_only=True
@@ -396,7 +399,7 @@ def reset_two_factor(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def revoke(request: HttpRequest, uuid: object) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     invitation = permissions.get_practice_object(
         request, Invitation.objects.all(), {"uuid": uuid}, admin_only=True
@@ -411,7 +414,7 @@ def revoke(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def add_supervision(request: HttpRequest) -> HttpResponse:
+def add_supervision(request: AuthenticatedRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     form = SupervisionForm(request.POST, practice=admin.practice)
     if form.is_valid():
@@ -427,7 +430,7 @@ def add_supervision(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def end_supervision(request: HttpRequest, pk: int) -> HttpResponse:
+def end_supervision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     supervision = permissions.get_practice_object(
         request,
@@ -442,7 +445,7 @@ def end_supervision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def practice_settings(request: HttpRequest) -> HttpResponse:
+def practice_settings(request: AuthenticatedRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     form = PracticeForm(request.POST or None, instance=admin.practice)
     if request.method == "POST" and form.is_valid():
@@ -488,7 +491,7 @@ def _caseload_rows(member: User) -> list[Client]:
 
 
 @require_http_methods(["GET", "POST"])
-def transfer(request: HttpRequest, uuid: object) -> HttpResponse:
+def transfer(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Hand a clinician's caseload to colleagues (practice admin): all to one,
     or client by client, with one reason; all or nothing."""
     admin = permissions.require_practice_admin(request)
@@ -567,7 +570,7 @@ def transfer(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cover(request: HttpRequest) -> HttpResponse:
+def cover(request: AuthenticatedRequest) -> HttpResponse:
     """Cover for leave: a clinician's own arrangements (as the one away or the
     one covering); the practice admin sees and arranges the whole practice's."""
     user = permissions.require_staff(request)
@@ -616,7 +619,7 @@ def cover(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def end_cover(request: HttpRequest, uuid: object) -> HttpResponse:
+def end_cover(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     arrangement = permissions.get_cover(request, uuid)
     try:
         services.end_cover(arrangement, by=request.user, request=request)
@@ -635,7 +638,7 @@ ROTA_WEEKS = 8
 
 
 @require_http_methods(["GET", "POST"])
-def duty_rota(request: HttpRequest) -> HttpResponse:
+def duty_rota(request: AuthenticatedRequest) -> HttpResponse:
     """The practice admin's duty rota: who is on duty on which days."""
     admin = permissions.require_practice_admin(request)
     practice = admin.practice
@@ -671,7 +674,7 @@ def duty_rota(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def remove_duty_day(request: HttpRequest, pk: int) -> HttpResponse:
+def remove_duty_day(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     shift = permissions.get_practice_object(
         request,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.services import record
 from alliance.clients import services
 from alliance.clients.forms import (
@@ -32,7 +33,7 @@ from alliance.core.versioning import Conflict, model_form_conflict_page
 PAGE_SIZE = 100
 
 
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedRequest) -> HttpResponse:
     user = permissions.require_clinician(request)
     clients = Client.objects.in_caseload_of(user).select_related("clinician")
     query = search_text(request.GET.get("q", ""))
@@ -81,7 +82,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthenticatedRequest) -> HttpResponse:
     user = permissions.require_clinician(request)
     form = NewClientForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -105,7 +106,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def client_edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def client_edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     client = permissions.get_client(request, uuid, write=True)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +150,7 @@ def _refusal(text: str, episode: Episode, to: str) -> str:
 
 
 @require_POST
-def transition(request: HttpRequest, uuid: object) -> HttpResponse:
+def transition(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     form = TransitionForm(request.POST, episode=episode)
     if not form.is_valid():
@@ -198,7 +199,7 @@ def transition(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def open_new_episode(request: HttpRequest, uuid: object) -> HttpResponse:
+def open_new_episode(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Open a new episode for a returning client, linked to their last one."""
     client = permissions.get_client(request, uuid, write=True)
     form = NewEpisodeForm(request.POST)
@@ -221,7 +222,7 @@ def open_new_episode(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def invite_portal(request: HttpRequest, uuid: object) -> HttpResponse:
+def invite_portal(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     client = permissions.get_client(request, uuid, write=True)
     try:
         services.invite_to_portal(
@@ -238,7 +239,7 @@ def invite_portal(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def withdraw_consent(request: HttpRequest, uuid: object) -> HttpResponse:
+def withdraw_consent(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     consent = permissions.get_clinical(
         request, Consent.objects.select_related("episode__client"), uuid, write=True
     )
@@ -252,7 +253,7 @@ def withdraw_consent(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest, uuid: object) -> HttpResponse:
+def consent(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Record the client's informed consent to the current consent text."""
     episode = permissions.get_episode(request, uuid, write=True)
     text = services.current_consent_text(episode.client.practice)
@@ -285,7 +286,7 @@ def consent(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def consent_texts(request: HttpRequest) -> HttpResponse:
+def consent_texts(request: AuthenticatedRequest) -> HttpResponse:
     """The practice admin's consent text: edit to publish a new version."""
     admin = permissions.require_practice_admin(request)
     texts = ConsentText.objects.filter(practice=admin.practice)
@@ -307,7 +308,7 @@ def consent_texts(request: HttpRequest) -> HttpResponse:
     )
 
 
-def consent_text_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def consent_text_detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Any staff member may read any version of their practice's consent text."""
     text = permissions.get_practice_object(
         request, ConsentText.objects.all(), {"uuid": uuid}

@@ -23,6 +23,8 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 from django_htmx.http import reswap, retarget
 
+from alliance.core.http import HtmxRequest
+
 CONFLICT_MESSAGE = (
     "{what} was saved in another window, or by someone else, after you opened "
     "it, so your changes were not saved. The saved version is shown next to "
@@ -77,13 +79,13 @@ def claim(
     if not claimed:
         stored = current() if current else model._default_manager.get(pk=obj.pk)
         raise conflict(stored)
+    new: int
     if version is None:
-        obj.version = model._default_manager.values_list("version", flat=True).get(
-            pk=obj.pk
-        )
+        new = model._default_manager.values_list("version", flat=True).get(pk=obj.pk)
     else:
-        obj.version = version + 1
-    return obj.version
+        new = version + 1
+    obj.version = new  # type: ignore[attr-defined]  # callers pass models with a version
+    return new
 
 
 def save_if_current(
@@ -105,10 +107,10 @@ def save_if_current(
     update = list(fields)
     model = type(obj)
     if by is not None and _has_field(model, "updated_by"):
-        obj.updated_by = by
+        obj.updated_by = by  # type: ignore[attr-defined]  # checked just above
         update.append("updated_by")
     if _has_field(model, "updated_at"):
-        obj.updated_at = timezone.now()
+        obj.updated_at = timezone.now()  # type: ignore[attr-defined]  # checked above
         update.append("updated_at")
     if update:
         obj.save(update_fields=update)
@@ -171,7 +173,7 @@ def rebind(
 
 
 def conflict_page(
-    request: HttpRequest,
+    request: HtmxRequest,
     conflict: Conflict,
     *,
     form: Any,
@@ -210,7 +212,7 @@ def conflict_page(
 
 
 def model_form_conflict_page(
-    request: HttpRequest,
+    request: HtmxRequest,
     conflict: Conflict,
     form_class: Callable[..., Any],
     *,
@@ -222,11 +224,16 @@ def model_form_conflict_page(
     fresh copy of the stored row (binding writes into its instance, so the
     stored one stays untouched), beside that stored row as the form shows it."""
     stored = conflict.current
-    fresh = type(stored).objects.get(pk=stored.pk)
+    fresh = type(stored)._default_manager.get(pk=stored.pk)
     return conflict_page(
         request,
         conflict,
-        form=rebind(form_class, request, stored.version, instance=fresh),
+        form=rebind(
+            form_class,
+            request,
+            stored.version,  # type: ignore[attr-defined]  # a versioned model
+            instance=fresh,
+        ),
         saved=stored_rows(form_class(instance=stored), stored),
         action=action,
         back=back,

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import Cover, User
 from alliance.accounts.services import clients_in_care
 from alliance.aftercare.selectors import open_booster_requests
@@ -22,7 +23,7 @@ from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import todays_appointments
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """The clinician's day: appointments, caseload by phase, unsigned notes, open
     alerts. A practice admin sees practice-level counts and no clinical text."""
     if getattr(request.user, "role", None) == User.Role.CLIENT:
@@ -91,7 +92,7 @@ def _covering(user: User) -> dict[str, object] | None:
     }
 
 
-def _admin_home(request: HttpRequest, admin: User) -> HttpResponse:
+def _admin_home(request: AuthenticatedRequest, admin: User) -> HttpResponse:
     episodes = Episode.objects.filter(client__practice_id=admin.practice_id).open()
     by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
     phases = [

@@ -196,7 +196,7 @@ def episode_nhs_outcome(episode: Episode) -> dict:
         lasts[code] = total
         counts[code] = counts.get(code, 0) + 1
     # Held appointments, by reverse relation (measures does not import scheduling).
-    sessions = episode.appointments.filter(status="held").count()  # type: ignore[attr-defined]
+    sessions = episode.appointments.filter(status="held").count()
 
     def pair(code: str) -> tuple[float, float] | None:
         # Paired scores need two administrations, as on the outcomes page.

@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,6 +28,7 @@ from django.views.decorators.http import (
 )
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
@@ -52,7 +53,7 @@ from alliance.measures.selectors import incomplete_administrations, measure_hist
 
 
 @require_POST
-def assign(request: HttpRequest, uuid: object) -> HttpResponse:
+def assign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Assign a measure to the episode, once or on a schedule."""
     episode = permissions.get_episode(request, uuid, write=True)
     form = ScheduleForm(request.POST)
@@ -81,7 +82,7 @@ def assign(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def stop(request: HttpRequest, uuid: object) -> HttpResponse:
+def stop(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     schedule = permissions.get_clinical(
         request,
         MeasureSchedule.objects.select_related("episode__client"),
@@ -98,7 +99,7 @@ def stop(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def start(request: HttpRequest, uuid: object) -> HttpResponse:
+def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Give a measure now: the clinician enters answers, or hands over the device."""
     episode = permissions.get_episode(request, uuid, write=True)
     form = StartForm(request.POST)
@@ -126,7 +127,9 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
 # --- reading ------------------------------------------------------------------------
 
 
-def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
+def history(
+    request: AuthenticatedRequest, uuid: object, instrument: str
+) -> HttpResponse:
     """Every score of one measure in the episode, with the change from the first."""
     episode = permissions.get_episode(request, uuid)
     measure = instrument_or_404(instrument)
@@ -147,7 +150,7 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
     )
 
 
-def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
+def chart(request: AuthenticatedRequest, uuid: object, instrument: str) -> HttpResponse:
     """The same progress chart as an SVG file, for downloads and PDFs."""
     episode = permissions.get_episode(request, uuid)
     measure = instrument_or_404(instrument)
@@ -159,7 +162,7 @@ def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
     )
 
 
-def detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One administration, answer by answer (decrypted, so the read is audited)."""
     administration = permissions.get_clinical(request, administrations(), uuid)
     instrument = instrument_or_404(
@@ -195,7 +198,7 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def dismiss_prompt(request: HttpRequest, uuid: object) -> HttpResponse:
+def dismiss_prompt(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The clinician has acted on a clinical prompt: it leaves the chart."""
     prompt = permissions.get_clinical(
         request,
@@ -217,7 +220,7 @@ def dismiss_prompt(request: HttpRequest, uuid: object) -> HttpResponse:
 # --- clinician data entry -----------------------------------------------------------
 
 
-def _entry_flow(request: HttpRequest, administration: Administration) -> Flow:
+def _entry_flow(request: AuthenticatedRequest, administration: Administration) -> Flow:
     return Flow(
         page="measures/enter.html",
         step_url=reverse("measures:enter", args=[administration.uuid]),
@@ -229,7 +232,7 @@ def _entry_flow(request: HttpRequest, administration: Administration) -> Flow:
 
 
 @require_http_methods(["GET", "POST"])
-def enter(request: HttpRequest, uuid: object) -> HttpResponse:
+def enter(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The clinician types in the answers, one item per screen."""
     administration = permissions.get_clinical(
         request,
@@ -250,7 +253,7 @@ def enter(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, uuid: object) -> HttpResponse:
+def submit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     administration = permissions.get_clinical(
         request, administrations(), uuid, write=True
     )
@@ -272,7 +275,7 @@ def submit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def correct(request: HttpRequest, uuid: object) -> HttpResponse:
+def correct(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Correct submitted answers: a new administration replaces this one."""
     original = permissions.get_clinical(
         request,
@@ -382,7 +385,7 @@ class OutcomesReport:
     result: outcomes.PracticeOutcomes | None
 
 
-def _outcomes_report(request: HttpRequest) -> OutcomesReport:
+def _outcomes_report(request: AuthenticatedRequest) -> OutcomesReport:
     """Who asks, their filter, and the aggregates they may see (no result
     when the filter is refused): the practice admin every clinician, or the
     one chosen; a clinician their own row; a supervisor theirs and their
@@ -419,7 +422,7 @@ def _period_label(since: date | None, until: date | None) -> str:
 
 
 @require_GET
-def outcomes_page(request: HttpRequest) -> HttpResponse:
+def outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
     """Recovery, reliable improvement, reliable recovery and deterioration
     rates per clinician and for the practice, with their denominators."""
     report = _outcomes_report(request)
@@ -486,7 +489,7 @@ OUTCOMES_CSV_HEADER = [
 
 
 @require_GET
-def outcomes_csv(request: HttpRequest) -> HttpResponse:
+def outcomes_csv(request: AuthenticatedRequest) -> HttpResponse:
     """The outcomes table as CSV, with the same rows and filter as the page."""
     report = _outcomes_report(request)
     if report.result is None:

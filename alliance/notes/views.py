@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.homework.selectors import review as homework_review
 from alliance.measures.selectors import low_alliance_before, open_prompts
 from alliance.notes import services
@@ -42,7 +43,7 @@ def _notes() -> QuerySet[ProgressNote]:
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     note: ProgressNote,
     *,
     status: int = 200,
@@ -82,7 +83,7 @@ def _render(
 
 
 def _conflict(
-    request: HttpRequest, conflict: NoteConflict, *, status: int = 409
+    request: AuthenticatedRequest, conflict: NoteConflict, *, status: int = 409
 ) -> HttpResponse:
     """Show the stored note next to the editor's unsaved text; nothing is lost."""
     current = _notes().get(pk=conflict.current.pk)
@@ -120,7 +121,7 @@ def _conflict(
 
 
 @require_POST
-def start(request: HttpRequest, uuid: object) -> HttpResponse:
+def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Start the session record (and draft progress note) for a held appointment."""
     appointment = permissions.get_clinical(
         request, Appointment.objects.all(), uuid, write=True
@@ -143,7 +144,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect(session)
 
 
-def session_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def session_detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The session record: progress note (form while a draft), addenda, co-sign."""
     session = permissions.get_clinical(
         request, TherapySession.objects.select_related("appointment"), uuid
@@ -158,7 +159,7 @@ def session_detail(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     reading = request.method == "GET"
     note = permissions.get_clinical(
         request,
@@ -193,7 +194,7 @@ def edit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def sign(request: HttpRequest, uuid: object) -> HttpResponse:
+def sign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Save the text sent with the request (if any), then sign and lock the note."""
     note = permissions.get_clinical(request, _notes(), uuid, write=True)
     form = NoteForm(request.POST, note=note)
@@ -235,7 +236,7 @@ def sign(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def cosign(request: HttpRequest, uuid: object) -> HttpResponse:
+def cosign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """A supervisor co-signs a supervisee's signed note. Read access is enough
     to reach it; the service checks the supervision itself."""
     note = permissions.get_clinical(request, _notes(), uuid, write=False)
@@ -253,7 +254,7 @@ def cosign(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def addendum(request: HttpRequest, uuid: object) -> HttpResponse:
+def addendum(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     note = permissions.get_clinical(request, _notes(), uuid, write=True)
     form = AddendumForm(request.POST)
     if form.is_valid():
@@ -275,7 +276,7 @@ def addendum(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def process_note(request: HttpRequest, uuid: object) -> HttpResponse:
+def process_note(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The author's private process notes for one session."""
     note = permissions.get_clinical(
         request,

@@ -116,7 +116,9 @@ def _instrument_code(code: str) -> str:
 # -- goals -----------------------------------------------------------------------
 
 
-def _clean_goal(fields: Mapping[str, Any], *, creating: bool, today: date) -> dict:
+def _clean_goal(
+    fields: Mapping[str, Any], *, creating: bool, today: date
+) -> dict[str, Any]:
     """Validate a goal's content; return it tidied. Raises ValidationError with
     every problem found."""
     unknown = set(fields) - set(CONTENT_FIELDS)

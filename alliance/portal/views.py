@@ -14,13 +14,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.aftercare.selectors import portal_aftercare
 from alliance.audit.services import record
 from alliance.checkins.selectors import portal_checkins
@@ -55,7 +56,7 @@ def _portal_administrations() -> QuerySet[Administration]:
     ).select_related("client__practice", "episode")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """What the client has to complete now, and drafts to continue.
 
     Once care has ended and the read period is over, only the keepsakes are
@@ -125,7 +126,7 @@ TWO_STEP_DISMISSED = "two_step_prompt_dismissed"
 
 
 @require_POST
-def dismiss_two_step(request: HttpRequest) -> HttpResponse:
+def dismiss_two_step(request: AuthenticatedRequest) -> HttpResponse:
     """Hide the invitation to add two-step login until the next sign-in."""
     permissions.get_own_client(request, keepsake=True)
     request.session[TWO_STEP_DISMISSED] = True
@@ -133,7 +134,7 @@ def dismiss_two_step(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def start(request: HttpRequest, uuid: object) -> HttpResponse:
+def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Begin a questionnaire that is due, or carry on the one already begun."""
     schedule = permissions.get_own(
         request,
@@ -159,7 +160,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("portal:answer", administration.uuid)
 
 
-def _flow(request: HttpRequest, administration: Administration) -> Flow:
+def _flow(request: AuthenticatedRequest, administration: Administration) -> Flow:
     return Flow(
         page="portal/answer.html",
         step_url=reverse("portal:answer", args=[administration.uuid]),
@@ -171,7 +172,7 @@ def _flow(request: HttpRequest, administration: Administration) -> Flow:
 
 
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, uuid: object) -> HttpResponse:
+def answer(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One question per screen; each answer is saved as soon as it is given."""
     administration = permissions.get_own(
         request,
@@ -185,7 +186,7 @@ def answer(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, uuid: object) -> HttpResponse:
+def submit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Submit the answers. Sending the same form twice changes nothing more."""
     administration = permissions.get_own(
         request, _portal_administrations(), uuid, write=True
@@ -200,7 +201,7 @@ def submit(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("portal:done", administration.uuid)
 
 
-def done(request: HttpRequest, uuid: object) -> HttpResponse:
+def done(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Thanks; after a risk answer, the crisis lines come first, in kind words."""
     administration = permissions.get_own(request, _portal_administrations(), uuid)
     if administration.is_draft:
@@ -252,7 +253,7 @@ def direction(progress: SharedProgress) -> str:
     return "On this questionnaire, lower scores mean fewer difficulties."
 
 
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedRequest) -> HttpResponse:
     """The client's own scores, for measures the clinician chose to share."""
     client = permissions.get_own_client(request)
     shared = shared_progress(client)

@@ -18,7 +18,7 @@ class ClientChoiceField(forms.ModelChoiceField):
     # A practice admin books for every clinician, so sees whose client it is.
     show_clinician = False
 
-    def label_from_instance(self, obj: Client) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Client) -> str:
         if self.show_clinician:
             return f"{obj.display_name} ({obj.clinician})"
         return obj.display_name

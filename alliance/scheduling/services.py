@@ -48,7 +48,7 @@ STATUS_ACTIONS = {
     Status.NO_SHOW: "appointment.mark_no_show",
     Status.CANCELLED: "appointment.cancel",
 }
-_IS_NOW = {
+_IS_NOW: dict[str, str] = {
     Status.BOOKED: "booked",
     Status.HELD: "marked held",
     Status.NO_SHOW: "marked as did not attend",

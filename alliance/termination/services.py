@@ -370,7 +370,7 @@ def share_summary(
 
 
 def _validate_plan(
-    number: int, reason: str, texts: dict[str, str], skills: list
+    number: int, reason: str, texts: dict[str, str], skills: list[Any]
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not texts["warning_signs"]:
