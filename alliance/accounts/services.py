@@ -461,7 +461,7 @@ def arrange_cover(
     refusal = cover_refusal(clinician, cover, starts_on, ends_on)
     if refusal or cover is None or starts_on is None or ends_on is None:
         raise ValidationError(refusal or "Give the colleague and the dates.")
-    arrangement = Cover.objects.create(
+    arrangement = Cover.objects.create(  # type: ignore[misc]  # staff always belong to a practice
         practice_id=clinician.practice_id,
         clinician=clinician,
         cover=cover,

@@ -477,7 +477,7 @@ def _caseload_rows(member: User) -> list[Client]:
     care first."""
     latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
     rows = list(
-        Client.objects.filter(practice_id=member.practice_id, clinician=member)
+        Client.objects.filter(practice_id=member.practice_id, clinician=member)  # type: ignore[misc]  # None: IS NULL, as at run time
         .annotate(latest_phase=Subquery(latest.values("phase")[:1]))
         .order_by("family_name", "given_name")
     )
@@ -500,7 +500,7 @@ def transfer(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     )
     rows = _caseload_rows(member)
     colleagues = list(
-        User.objects.clinicians()
+        User.objects.clinicians()  # type: ignore[misc]  # None: IS NULL, as at run time
         .filter(practice_id=admin.practice_id)
         .exclude(pk=member.pk)
     )
@@ -596,7 +596,7 @@ def cover(request: AuthenticatedRequest) -> HttpResponse:
             )
             return redirect("accounts:cover")
     today = user.practice.today() if user.practice else None
-    arrangements = Cover.objects.filter(practice_id=user.practice_id).select_related(
+    arrangements = Cover.objects.filter(practice_id=user.practice_id).select_related(  # type: ignore[misc]  # None: IS NULL, as at run time
         "clinician", "cover", "ended_by"
     )
     if not user.is_practice_admin:

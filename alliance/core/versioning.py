@@ -37,7 +37,8 @@ class Conflict(ValidationError):
     written. ``current`` is the row as now stored."""
 
     def __init__(self, current: models.Model, message: str | None = None) -> None:
-        self.current = current
+        # The caller knows which model it saved; Any lets it use that model's fields.
+        self.current: Any = current
         # A model may name itself for this sentence ("This client record").
         what = getattr(current, "conflict_label", "") or (
             f"This {current._meta.verbose_name}"
@@ -231,7 +232,7 @@ def model_form_conflict_page(
         form=rebind(
             form_class,
             request,
-            stored.version,  # type: ignore[attr-defined]  # a versioned model
+            stored.version,
             instance=fresh,
         ),
         saved=stored_rows(form_class(instance=stored), stored),

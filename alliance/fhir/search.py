@@ -113,7 +113,7 @@ def _practice_rows(user: User) -> models.QuerySet:
 def _practitioner_rows(user: User) -> models.QuerySet:
     if not user.is_staff_member:
         return User.objects.none()
-    return User.objects.filter(
+    return User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
         practice_id=user.practice_id, role__in=User.CLINICAL_ROLES
     )
 

@@ -93,14 +93,14 @@ def _covering(user: User) -> dict[str, object] | None:
 
 
 def _admin_home(request: AuthenticatedRequest, admin: User) -> HttpResponse:
-    episodes = Episode.objects.filter(client__practice_id=admin.practice_id).open()
+    episodes = Episode.objects.filter(client__practice_id=admin.practice_id).open()  # type: ignore[misc]  # None: IS NULL, as at run time
     by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
     phases = [
         (value, label, by_phase.get(value, 0))
         for value, label in Episode.Phase.choices
         if value != Episode.Phase.CLOSED
     ]
-    staff = User.objects.filter(practice_id=admin.practice_id, is_active=True).exclude(
+    staff = User.objects.filter(practice_id=admin.practice_id, is_active=True).exclude(  # type: ignore[misc]  # None: IS NULL, as at run time
         role=User.Role.CLIENT
     )
     return render(
@@ -118,7 +118,7 @@ def _unheld_caseloads(admin: User) -> list[tuple[User, int]]:
     """Deactivated clinicians who are still primary clinician of clients in
     care (from before deactivation needed a transfer): nobody sees those
     clients' alerts and messages until the admin transfers them."""
-    gone = User.objects.filter(
+    gone = User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
         practice_id=admin.practice_id, is_active=False, role__in=User.CLINICAL_ROLES
     )
     rows = [(member, clients_in_care(member)) for member in gone]

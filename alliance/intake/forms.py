@@ -262,7 +262,7 @@ class ContactReviewForm(forms.Form):
         self, data: Any = None, *, proposals: list[tuple[str, str, str, str]], **kw: Any
     ) -> None:
         super().__init__(data, **kw)
-        self.fields["fields_to_accept"].choices = [
+        self.fields["fields_to_accept"].choices = [  # type: ignore[attr-defined]  # a choice field
             (name, label) for name, label, _, _ in proposals
         ]
 

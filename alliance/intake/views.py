@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -354,7 +355,7 @@ def summary(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return render(request, "intake/summary.html", _summary_context(intake))
 
 
-def summary_download(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def summary_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The summary as a PDF with the practice's letterhead (audited as intake.pdf)."""
     intake = permissions.get_clinical(request, _intakes(), uuid, action="intake.pdf")
     pdf = summary_pdf(
@@ -423,9 +424,7 @@ def review_contact(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return redirect(client)
 
 
-def _link_unusable(
-    request: AuthenticatedRequest, pre: PreIntakeRequest | None
-) -> HttpResponse:
+def _link_unusable(request: HttpRequest, pre: PreIntakeRequest | None) -> HttpResponse:
     practice = pre.episode.client.practice if pre is not None else None
     return render(
         request,

@@ -26,7 +26,7 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = instrument_choices()
+        self.fields["instrument"].choices = instrument_choices()  # type: ignore[attr-defined]  # a choice field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -50,7 +50,7 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = instrument_choices()
+        self.fields["instrument"].choices = instrument_choices()  # type: ignore[attr-defined]  # a choice field
 
 
 class AnswerForm(forms.Form):

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,7 +32,7 @@ KIOSK_KEY = "measures_kiosk"
 KIOSK_URLS = ("kiosk", "kiosk_submit", "kiosk_done", "kiosk_exit")
 
 
-def kiosk_uuid(request: AuthenticatedRequest) -> str | None:
+def kiosk_uuid(request: HttpRequest) -> str | None:
     """The administration this session is locked to, if in kiosk mode."""
     state = request.session.get(KIOSK_KEY) if hasattr(request, "session") else None
     return state.get("administration") if isinstance(state, dict) else None

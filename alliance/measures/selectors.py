@@ -143,7 +143,7 @@ def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSche
     """Measures due today for the clients whose primary clinician is ``user``,
     at most 50, with their episodes and clients loaded."""
     schedules = list(
-        MeasureSchedule.objects.filter(
+        MeasureSchedule.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             active=True,
             episode__client__clinician=user,
             episode__client__practice_id=user.practice_id,

@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -150,7 +151,9 @@ def history(
     )
 
 
-def chart(request: AuthenticatedRequest, uuid: object, instrument: str) -> HttpResponse:
+def chart(
+    request: AuthenticatedRequest, uuid: object, instrument: str
+) -> HttpResponseBase:
     """The same progress chart as an SVG file, for downloads and PDFs."""
     episode = permissions.get_episode(request, uuid)
     measure = instrument_or_404(instrument)
@@ -489,7 +492,7 @@ OUTCOMES_CSV_HEADER = [
 
 
 @require_GET
-def outcomes_csv(request: AuthenticatedRequest) -> HttpResponse:
+def outcomes_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     """The outcomes table as CSV, with the same rows and filter as the page."""
     report = _outcomes_report(request)
     if report.result is None:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -165,7 +166,7 @@ def thread(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 
 def _download(
     request: AuthenticatedRequest, attachment: MessageAttachment
-) -> HttpResponse:
+) -> HttpResponseBase:
     try:
         data = attachment.data
         filename = attachment.filename
@@ -189,7 +190,7 @@ def _attachments() -> Any:
 
 
 @require_GET
-def attachment(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def attachment(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """Download a file from a thread the clinician may read."""
     found = permissions.get_clinical(
         request,
@@ -227,7 +228,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_attachment(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def mine_attachment(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """Download a file from the client's own thread; anyone else's is 404."""
     found = permissions.get_own(
         request, _attachments(), uuid, action="message.attachment_download"

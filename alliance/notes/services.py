@@ -247,7 +247,7 @@ def supervises_author(user: User, note: ProgressNote) -> bool:
     return (
         user.role == User.Role.SUPERVISOR
         and user.is_active
-        and Supervision.objects.filter(
+        and Supervision.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             supervisor=user,
             supervisee_id=note.author_id,
             supervisee__practice_id=user.practice_id,

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -87,7 +88,7 @@ def _plan_context(client: Client, version: SafetyPlanVersion | None) -> dict[str
 
 def _pdf_response(
     request: AuthenticatedRequest, client: Client, version: SafetyPlanVersion
-) -> HttpResponse:
+) -> HttpResponseBase:
     context = {**_plan_context(client, version), "printed_at": timezone.now()}
     pdf = render_pdf(
         "safety/plan_pdf.html",
@@ -175,7 +176,7 @@ def version(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def plan_download(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def plan_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The current plan as a PDF (audited as safety_plan.pdf)."""
     client = permissions.get_client(request, uuid)
     current = current_safety_plan(client)
@@ -216,7 +217,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_download(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def mine_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The client's own plan as a PDF; anyone else's plan is 404."""
     own = permissions.get_own(
         request,

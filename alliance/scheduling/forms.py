@@ -65,9 +65,9 @@ class BookAppointmentForm(AppointmentDetailsForm):
         super().__init__(*args, **kwargs)
         with_open_episode = Episode.objects.open().values("client_id")
         if user.is_practice_admin:
-            clients = Client.objects.filter(practice_id=user.practice_id)
+            clients = Client.objects.filter(practice_id=user.practice_id)  # type: ignore[misc]  # None: IS NULL, as at run time
             self.fields["client"].show_clinician = True  # type: ignore[attr-defined]
-            self.fields["clinician"].queryset = User.objects.clinicians().filter(
+            self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined,misc]  # a choice field; None: IS NULL
                 practice_id=user.practice_id
             )
         else:
@@ -75,7 +75,7 @@ class BookAppointmentForm(AppointmentDetailsForm):
             # supervisor reads supervisees' calendars but does not book on them.
             clients = Client.objects.in_caseload_of(user).filter(clinician=user)
             del self.fields["clinician"]
-        self.fields["client"].queryset = clients.filter(
+        self.fields["client"].queryset = clients.filter(  # type: ignore[attr-defined]  # a choice field
             pk__in=with_open_episode
         ).select_related("clinician")
 

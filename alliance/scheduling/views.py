@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -413,7 +414,7 @@ def feed_settings(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "HEAD"])
-def feed(request: HttpRequest, token: str) -> HttpResponse:
+def feed(request: HttpRequest, token: str) -> HttpResponseBase:
     """The clinician's appointments as iCalendar, behind a secret address.
     Public (calendar apps cannot log in), so it holds no client data."""
     owner = (

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +36,7 @@ from alliance.termination.pdf import render_pdf
 
 def _pdf(
     request: AuthenticatedRequest, template: str, context: dict[str, Any], name: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     pdf = render_pdf(
         template,
         {**context, "printed_at": timezone.now()},
@@ -163,7 +164,7 @@ def _review_conflict(
 
 
 @require_GET
-def review_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def review_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """A completed readiness review as a PDF (its facts as completed)."""
     shown = permissions.get_clinical(
         request,
@@ -351,7 +352,7 @@ def summary_share(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def summary_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def summary_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The clinician's version, with letterhead and progress charts."""
     found = permissions.get_clinical(
         request, _summaries(), uuid, action="termination_summary.pdf"
@@ -366,7 +367,7 @@ def summary_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def summary_client_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def summary_client_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The client's plain-language version, to hand over or post."""
     found = permissions.get_clinical(
         request, _summaries(), uuid, action="termination_summary.client_pdf"
@@ -491,7 +492,7 @@ def plan_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 
 def _plan_pdf(
     request: AuthenticatedRequest, client: Client, version: RelapsePreventionPlanVersion
-) -> HttpResponse:
+) -> HttpResponseBase:
     return _pdf(
         request,
         "termination/plan_pdf.html",
@@ -562,7 +563,7 @@ def mine_summary(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_summary_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def mine_summary_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     shared = permissions.get_own(
         request,
         _summaries().filter(shared_at__isnull=False),
