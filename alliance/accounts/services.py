@@ -329,7 +329,8 @@ def reset_second_factor(
     up a new one at their next login. Returns how many were removed."""
     if user.practice_id != by.practice_id:
         raise ValidationError("That person is not in your practice.")
-    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    deleted: tuple[int, dict[str, int]] = TOTPDevice.objects.filter(user=user).delete()
+    count = deleted[0]
     StaticDevice.objects.filter(user=user).delete()
     record(by, "2fa.reset", user, request=request, detail={"devices": count})
     return count
@@ -357,7 +358,10 @@ def new_recovery_codes(user: User, *, request: HttpRequest | None = None) -> lis
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    left: int = StaticToken.objects.filter(
+        device__user=user, device__confirmed=True
+    ).count()
+    return left
 
 
 @transaction.atomic

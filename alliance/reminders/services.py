@@ -172,7 +172,9 @@ def digest_email(client: Client, content: DigestContent) -> EmailMessage:
     )
 
 
-def _claim(client: Client, day: Any, now: datetime, counts: dict[str, int]) -> Any:
+def _claim(
+    client: Client, day: Any, now: datetime, counts: dict[str, int]
+) -> ReminderDigest | None:
     """The day's digest row for this client, newly claimed, or None when one
     exists already (sent, or being sent by another worker)."""
     try:

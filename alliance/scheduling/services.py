@@ -42,7 +42,7 @@ ALLOWED_STATUS_CHANGES: dict[str, tuple[str, ...]] = {
     # A cancelled appointment is reinstated before anything else.
     Status.CANCELLED: (Status.BOOKED,),
 }
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[str, str] = {
     Status.BOOKED: "appointment.reinstate",
     Status.HELD: "appointment.mark_held",
     Status.NO_SHOW: "appointment.mark_no_show",
@@ -54,7 +54,7 @@ _IS_NOW: dict[str, str] = {
     Status.NO_SHOW: "marked as did not attend",
     Status.CANCELLED: "cancelled",
 }
-_ONE = {
+_ONE: dict[str, str] = {
     Status.BOOKED: "A booked appointment",
     Status.HELD: "A held appointment",
     Status.NO_SHOW: "An appointment the client did not attend",

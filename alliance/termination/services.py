@@ -61,7 +61,7 @@ class Locked(ValidationError):
         )
 
 
-def _text(label: str, value: Any) -> str:
+def _text(label: str, value: object) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
