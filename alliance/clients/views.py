@@ -59,7 +59,7 @@ def client_list(request: AuthenticatedRequest) -> HttpResponse:
         )
     }
     for row in rows:
-        row.latest_episode = episodes.get(row.pk)
+        row.latest_episode = episodes.get(row.pk)  # type: ignore[attr-defined]  # an attribute for the template
     # Name the clients shown, so the log answers "who saw this client's name".
     record(
         user,
@@ -154,7 +154,7 @@ def transition(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     form = TransitionForm(request.POST, episode=episode)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         # A phase not offered for this episode is explained by the rule itself.
         to = request.POST.get("to", "")
         refusal = episode.can_move_to(to) if to else None
@@ -297,7 +297,10 @@ def consent_texts(request: AuthenticatedRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         text = services.publish_consent_text(
-            admin.practice, by=admin, request=request, **form.cleaned_data
+            admin.practice,  # type: ignore[arg-type]  # an admin belongs to a practice
+            by=admin,
+            request=request,
+            **form.cleaned_data,
         )
         messages.success(request, f"Version {text.version} published.")
         return redirect("clients:consent_texts")

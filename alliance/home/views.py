@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -44,7 +46,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     )
     unsigned = unsigned_notes(user)
     covering = _covering(user)
-    detail = {"alerts": len(alerts), "unsigned": len(unsigned)}
+    detail: dict[str, Any] = {"alerts": len(alerts), "unsigned": len(unsigned)}
     if covering:
         detail["cover_alerts"] = len(covering["alerts"])
         detail["via"] = "cover"
@@ -70,7 +72,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _covering(user: User) -> dict[str, object] | None:
+def _covering(user: User) -> dict[str, Any] | None:
     """What a colleague covering absent clinicians today needs: their
     clients' open alerts and unread messages (``permissions`` decides whom)."""
     ids = permissions.covered_clinician_ids(user)
@@ -79,7 +81,9 @@ def _covering(user: User) -> dict[str, object] | None:
     return {
         "clinicians": list(User.objects.filter(pk__in=ids)),
         "arrangements": list(
-            Cover.objects.in_force_on(user.practice.today())
+            Cover.objects.in_force_on(
+                user.practice.today()  # type: ignore[union-attr]  # ids: user has one
+            )
             .filter(cover=user, clinician_id__in=ids)
             .select_related("clinician")
         ),

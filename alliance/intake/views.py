@@ -404,7 +404,7 @@ def review_contact(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         return redirect(client)
     form = ContactReviewForm(request.POST, proposals=proposals)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         messages.error(request, " ".join(errors))
         return redirect(client)
     accept = form.cleaned_data["fields_to_accept"]

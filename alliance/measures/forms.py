@@ -29,7 +29,8 @@ class ScheduleForm(forms.Form):
         self.fields["instrument"].choices = instrument_choices()  # type: ignore[attr-defined]  # a choice field
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("when") == MeasureSchedule.When.EVERY_N_WEEKS and not data.get(
             "every_n_weeks"
         ):

@@ -360,7 +360,7 @@ def change_status(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, " ".join(e for errs in form.errors.values() for e in errs)
+            request, " ".join(str(e) for errs in form.errors.values() for e in errs)
         )
         return redirect(appointment)
     status = form.cleaned_data["status"]

@@ -77,7 +77,7 @@ def review(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         and permissions.is_primary_clinician(request.user, client)
     )
     form = (
-        ReviewForm(request.POST if writing else None, review=current)
+        ReviewForm(request.POST if writing else None, review=current)  # type: ignore[arg-type]  # editable: a review exists
         if editable
         else None
     )
@@ -94,7 +94,7 @@ def review(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
             complete = request.POST.get("action") == "complete"
             try:
                 services.save_review(
-                    current,
+                    current,  # type: ignore[arg-type]  # editable: a review exists
                     by=request.user,
                     version=form.cleaned_data["version"],
                     complete=complete,
@@ -129,7 +129,7 @@ def review(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     else:
         facts = selectors.present(selectors.assemble_facts(episode))
     earlier = list(
-        ReadinessReview.objects.filter(episode=episode, completed_at__isnull=False)
+        ReadinessReview.objects.filter(episode=episode, completed_at__isnull=False)  # type: ignore[misc]  # None: IS NULL, as at run time
         .exclude(pk=current.pk if current else None)
         .select_related("completed_by")
     )
@@ -481,7 +481,7 @@ def plan_version(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def plan_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def plan_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     client = permissions.get_client(request, uuid)
     current = selectors.current_plan(client)
     if current is None:
@@ -524,7 +524,7 @@ def mine_plan(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_plan_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+def mine_plan_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     own = permissions.get_own(
         request,
         RelapsePreventionPlan.objects.select_related("client__practice"),
