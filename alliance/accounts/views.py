@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -62,9 +63,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
 
-    def post(
-        self, request: AuthenticatedRequest, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = axes_username(request, None)
         ip = client_ip(request)
         if account_is_cooling_off(username, ip):
@@ -81,7 +80,7 @@ class LoginView(auth_views.LoginView):
             )
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         # Failed logins belong in the audit trail too (who tried, from where).
         record(
             None,
@@ -93,7 +92,7 @@ class LoginView(auth_views.LoginView):
         )
         return super().form_invalid(form)
 
-    def form_valid(self, form: EmailLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session["auth_started"] = int(time.time())
         record(self.request.user, "auth.login", None, request=self.request)
@@ -142,7 +141,7 @@ def logout_view(request: AuthenticatedRequest) -> HttpResponse:
 def verify(request: AuthenticatedRequest) -> HttpResponse:
     """Second step of login: a TOTP code from a confirmed device."""
     user = request.user
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         return redirect("home:index")
     if "recovery_code" in request.POST:
         return _verify_with_recovery_code(request)
@@ -215,12 +214,12 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Set up an authenticator app: start (a POST creates the key), scan the QR
     code, then prove it with a code. Opening the page writes nothing."""
     user = request.user
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         messages.info(
             request, "Two-factor authentication is already set up and verified."
         )
         return redirect("home:index")
-    if user.totpdevice_set.filter(confirmed=True).exists():
+    if user.totpdevice_set.filter(confirmed=True).exists():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         return redirect("accounts:verify")
     device = services.existing_pending_totp_device(user)
     if request.method == "POST" and "start" in request.POST:
@@ -266,7 +265,7 @@ def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """New codes just made (shown once), or how many are left and a button to
     replace them. Only after the two-factor step of this login."""
     user = request.user
-    if not user.is_verified():
+    if not user.is_verified():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         messages.info(request, "Recovery codes come with two-step login. Add it first.")
         return redirect("accounts:2fa_setup")
     if request.method == "POST":
@@ -329,7 +328,7 @@ def staff(request: AuthenticatedRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invite_staff(
-            practice,
+            practice,  # type: ignore[arg-type]  # staff always belong to a practice
             by=admin,
             base_url=request.build_absolute_uri("/"),
             request=request,
@@ -349,7 +348,7 @@ def staff(request: AuthenticatedRequest) -> HttpResponse:
             "members": members,
             "invitations": Invitation.objects.filter(practice=practice)[:50],
             "supervisions": supervisions,
-            "supervision_form": SupervisionForm(practice=practice),
+            "supervision_form": SupervisionForm(practice=practice),  # type: ignore[arg-type]  # staff always belong to a practice
         },
     )
 
@@ -416,7 +415,7 @@ def revoke(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 @require_POST
 def add_supervision(request: AuthenticatedRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
-    form = SupervisionForm(request.POST, practice=admin.practice)
+    form = SupervisionForm(request.POST, practice=admin.practice)  # type: ignore[arg-type]  # staff always belong to a practice
     if form.is_valid():
         try:
             services.start_supervision(by=admin, request=request, **form.cleaned_data)
@@ -449,7 +448,7 @@ def practice_settings(request: AuthenticatedRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     form = PracticeForm(request.POST or None, instance=admin.practice)
     if request.method == "POST" and form.is_valid():
-        fresh = Practice.objects.get(pk=admin.practice_id)
+        fresh = Practice.objects.get(pk=admin.practice_id)  # type: ignore[misc]  # None: IS NULL, as at run time
         try:
             services.update_practice(
                 fresh,
@@ -472,11 +471,11 @@ def practice_settings(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/practice.html", {"form": form})
 
 
-def _caseload_rows(member: User) -> list[Client]:
+def _caseload_rows(member: User) -> list[Any]:
     """The member's clients with the phase of their latest episode, those in
-    care first."""
+    care first (rows carry ``in_care`` and ``phase_label`` for the template)."""
     latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
-    rows = list(
+    rows: list[Any] = list(
         Client.objects.filter(practice_id=member.practice_id, clinician=member)  # type: ignore[misc]  # None: IS NULL, as at run time
         .annotate(latest_phase=Subquery(latest.values("phase")[:1]))
         .order_by("family_name", "given_name")
@@ -603,7 +602,7 @@ def cover(request: AuthenticatedRequest) -> HttpResponse:
         arrangements = arrangements.filter(clinician=user) | arrangements.filter(
             cover=user
         )
-    rows = list(arrangements.order_by("-starts_on", "-id")[:200])
+    rows: list[Any] = list(arrangements.order_by("-starts_on", "-id")[:200])
     for row in rows:
         row.status = row.status_on(today) if today else ""
     record(user, "cover.list_view", None, request=request, detail={"count": len(rows)})
@@ -642,11 +641,11 @@ def duty_rota(request: AuthenticatedRequest) -> HttpResponse:
     """The practice admin's duty rota: who is on duty on which days."""
     admin = permissions.require_practice_admin(request)
     practice = admin.practice
-    form = DutyDayForm(request.POST or None, practice=practice)
+    form = DutyDayForm(request.POST or None, practice=practice)  # type: ignore[arg-type]  # staff always belong to a practice
     if request.method == "POST" and form.is_valid():
         try:
             added = services.add_duty_days(
-                practice,
+                practice,  # type: ignore[arg-type]  # staff always belong to a practice
                 by=admin,
                 request=request,
                 clinician=form.cleaned_data["clinician"],
@@ -664,8 +663,8 @@ def duty_rota(request: AuthenticatedRequest) -> HttpResponse:
                 else "Those days were already on the rota.",
             )
             return redirect("accounts:duty")
-    today = practice.today()
-    shifts = rota(practice, today, today + timedelta(weeks=ROTA_WEEKS))
+    today = practice.today()  # type: ignore[union-attr]  # staff always belong to a practice
+    shifts = rota(practice, today, today + timedelta(weeks=ROTA_WEEKS))  # type: ignore[arg-type]  # staff always belong to a practice
     return render(
         request,
         "accounts/duty.html",

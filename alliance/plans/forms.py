@@ -27,7 +27,7 @@ from alliance.techniques.library import (
     search,
 )
 
-TEXT = {"max_length": MAX_TEXT, "strip": True}
+TEXT: dict[str, Any] = {"max_length": MAX_TEXT, "strip": True}
 
 
 def _area(rows: int = 3) -> forms.Textarea:
