@@ -84,18 +84,20 @@ class Source:
         return all(part.date is not None for part in self.parts)
 
 
-def _caseload(path: str) -> Callable[[User], models.QuerySet]:
+def _caseload(
+    path: str,
+) -> Callable[[type[models.Model]], Callable[[User], models.QuerySet[Any]]]:
     """Rows whose client (at ``path``) the user may read."""
 
-    def rows_for(model: type[models.Model]) -> Callable[[User], models.QuerySet]:
-        def rows(user: User) -> models.QuerySet:
-            return model.objects.filter(
+    def rows_for(model: type[models.Model]) -> Callable[[User], models.QuerySet[Any]]:
+        def rows(user: User) -> models.QuerySet[Any]:
+            return model._default_manager.filter(
                 **{f"{path}__in": permissions.clients_readable_by(user)}
             )
 
         return rows
 
-    return rows_for  # type: ignore[return-value]
+    return rows_for
 
 
 def _one(
@@ -127,7 +129,8 @@ def _appointment_rows(user: User) -> models.QuerySet:
 
 
 def _administration_rows(user: User) -> models.QuerySet:
-    return _caseload("client")(Administration)(user).current()
+    rows = _caseload("client")(Administration)(user)
+    return rows.current()  # type: ignore[attr-defined]  # an AdministrationQuerySet
 
 
 def _observation_ids(ident: str) -> models.Q | None:

@@ -73,10 +73,10 @@ COUNTS = (
 # --- the per-episode numbers, as SQL -----------------------------------------------
 
 
-def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
+def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Any, Any]:
     """One row per episode and measure: first and last total, how many, when
     the last was taken. One sort of the scores serves every window."""
-    window = {
+    window: dict[str, Any] = {
         "partition_by": [F("episode_id"), F("instrument")],
         "order_by": [F("taken_at").asc(), F("id").asc()],
         "frame": RowRange(start=None, end=None),
@@ -86,7 +86,7 @@ def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
     # third faster on a million scores.
     replaced = Administration.objects.filter(corrects=OuterRef("pk"))
     return (
-        scores.submitted()
+        scores.submitted()  # type: ignore[attr-defined]  # an AdministrationQuerySet
         .exclude(Exists(replaced))
         .filter(instrument__in=(PHQ9, GAD7), total__isnull=False)
         .annotate(
@@ -109,7 +109,7 @@ def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
     )
 
 
-def _session_rows(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+def _session_rows(episodes: QuerySet[Episode]) -> QuerySet[Any, Any]:
     # Appointments belong to scheduling; reached through Episode's reverse
     # relation so measures never imports scheduling's models.
     return (
