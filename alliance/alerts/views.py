@@ -18,7 +18,7 @@ QUEUE_PAGE_SIZE = 50
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     """The practice risk queue: every open alert, most urgent first."""
     user, clinical = permissions.require_alert_queue(request)
-    page = Paginator(selectors.queue(user.practice_id), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(selectors.queue(user.practice_id), QUEUE_PAGE_SIZE).get_page(  # type: ignore[arg-type]  # staff always belong to a practice
         request.GET.get("page")
     )
     alerts = list(page.object_list)

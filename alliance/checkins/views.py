@@ -153,7 +153,7 @@ def client_checkins(request: AuthenticatedRequest, uuid: object) -> HttpResponse
             "client": client,
             "chart_checkins": selectors.chart_checkins(client),
             "page": page,
-            "rows": selectors.client_history(page.object_list),
+            "rows": selectors.client_history(page.object_list),  # type: ignore[arg-type]  # a page of a queryset
             "very_low_mood": VERY_LOW_MOOD,
             "checkins_page": True,
         },

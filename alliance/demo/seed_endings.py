@@ -188,7 +188,7 @@ def _progress(episode: Episode) -> str:
     first, last = _scores(episode, "phq9")
     if first is None:
         return "some"
-    if first - last >= 6:
+    if first - last >= 6:  # type: ignore[operator]  # _scores gives both or neither
         return "improved"
     return "some" if last < first else "none"
 

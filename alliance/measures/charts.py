@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 WIDTH, HEIGHT = 640, 280
@@ -222,9 +223,7 @@ def describe(instrument: object, points: Sequence[Point]) -> str:
     )
 
 
-def episode_chart(
-    episode: object, instrument: object, rows: Sequence[object] = ()
-) -> str:
+def episode_chart(episode: Any, instrument: Any, rows: Sequence[Any] = ()) -> str:
     """The progress chart of one measure in an episode: current scores (corrected
     ones left out) and the dates of held sessions, read from the database.
 
@@ -240,13 +239,13 @@ def episode_chart(
     else:
         administrations = list(
             Administration.objects.current()
-            .filter(episode=episode, instrument=instrument.code, total__isnull=False)  # type: ignore[attr-defined]
+            .filter(episode=episode, instrument=instrument.code, total__isnull=False)
             .only("taken_at", "total", "band_label")
             .order_by("taken_at", "id")
         )
     points = [Point(a.taken_at, a.total, a.band_label or "") for a in administrations]
     # Held sessions, by the reverse relation (measures does not import scheduling).
-    sessions = episode.appointments.filter(status="held").values_list(  # type: ignore[attr-defined]
+    sessions = episode.appointments.filter(status="held").values_list(
         "starts_at", flat=True
     )
     return progress_svg(instrument, points, session_dates=list(sessions))

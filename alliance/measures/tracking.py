@@ -10,6 +10,7 @@ hour per practice and instrument, so the home page does not refit them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -35,7 +36,7 @@ class OffTrack:
     verdict: Verdict
 
 
-def _band_key(instrument: Instrument) -> object:
+def _band_key(instrument: Instrument) -> Callable[[float], str]:
     def band_of(total: float) -> str:
         band = instrument.band_for(total)
         return band.key if band else "none"
@@ -93,7 +94,7 @@ def not_on_track(user: User, *, limit: int = 50) -> list[OffTrack]:
         verdict = judge(
             scores,
             band_of=_band_key(instrument),
-            curves=practice_curves(user.practice_id, code),
+            curves=practice_curves(user.practice_id, code),  # type: ignore[arg-type]  # staff always belong to a practice
             better=instrument.better,
             reliable_change=instrument.reliable_change,
         )

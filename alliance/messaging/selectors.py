@@ -27,7 +27,7 @@ def _with_attachments(messages: QuerySet[Message]) -> QuerySet[Message]:
     )
 
 
-def thread_page(client: Client, number: object = 1) -> Page:
+def thread_page(client: Client, number: int | str | None = 1) -> Page[Message]:
     """One page of the client's thread, newest page first; each page's
     ``object_list`` runs oldest to newest, as a conversation reads."""
     messages = _with_attachments(

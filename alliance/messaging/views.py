@@ -108,7 +108,7 @@ def _thread_context(
         "client": client,
         "practice": client.practice,
         "page": page,
-        "thread": _shown(request, client, page.object_list, covering),
+        "thread": _shown(request, client, page.object_list, covering),  # type: ignore[arg-type]  # thread_page made object_list a list
         "form": form,
         "covering": covering,
         "refusal": services.sending_refusal(client, request.user, covering=covering),

@@ -275,7 +275,7 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
                 progress_svg(
                     item.instrument,
                     [
-                        Point(a.taken_at, a.total)
+                        Point(a.taken_at, a.total)  # type: ignore[arg-type]  # submitted: taken_at set
                         for a in item.administrations
                         if a.total is not None
                     ],
