@@ -232,7 +232,7 @@ def get_clinical(
     """
     user = require_clinician(request)
     model = queryset.model
-    path: str = model.client_path  # type: ignore[attr-defined]
+    path: str = model.client_path  # type: ignore[attr-defined]  # models of client data declare it
     obj = queryset.select_related(path).filter(uuid=uuid).first()
     if obj is None:
         _refuse_if_exists(request, queryset, {"uuid": uuid})
@@ -242,7 +242,7 @@ def get_clinical(
     name = model._meta.model_name
     via = None
     if getattr(model, "sensitivity", Sensitivity.CLINICAL) == Sensitivity.AUTHOR_ONLY:
-        if obj.author_id != user.pk:  # type: ignore[attr-defined]
+        if obj.author_id != user.pk:  # type: ignore[attr-defined]  # AUTHOR_ONLY models declare author_id
             _deny(request, f"{name}.view", status=404, obj=obj)
     else:
         via = _check_client(request, user, client, obj, write, cover)
@@ -443,7 +443,7 @@ def get_own(
     """
     client = get_own_client(request, write=write, keepsake=keepsake)
     model = queryset.model
-    path: str = model.client_path  # type: ignore[attr-defined]
+    path: str = model.client_path  # type: ignore[attr-defined]  # models of client data declare it
     obj = queryset.filter(uuid=uuid).first()
     name = model._meta.model_name
     if obj is None:

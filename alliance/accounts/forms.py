@@ -226,6 +226,6 @@ class DutyDayForm(forms.Form):
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined]
+        self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined]  # a choice field
             practice=practice
         )

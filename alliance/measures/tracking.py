@@ -47,7 +47,7 @@ def _band_key(instrument: Instrument) -> Callable[[float], str]:
 def _series(queryset: object) -> dict[tuple[int, str], list[tuple[int, float]]]:
     """(episode, instrument) -> [(nth score, total), ...] in time order."""
     series: dict[tuple[int, str], list[tuple[int, float]]] = defaultdict(list)
-    for episode_id, code, total in queryset.values_list(  # type: ignore[attr-defined]
+    for episode_id, code, total in queryset.values_list(  # type: ignore[attr-defined]  # a queryset of Administrations
         "episode_id", "instrument", "total"
     ).order_by("episode_id", "instrument", "taken_at", "id"):
         key = (episode_id, code)

@@ -346,7 +346,7 @@ class OutcomesFilterForm(forms.Form):
             self.clinicians: dict[str, User] = {}
         else:
             self.clinicians = {str(c.uuid): c for c in clinicians}
-            self.fields["clinician"].choices = [  # type: ignore[attr-defined]
+            self.fields["clinician"].choices = [  # type: ignore[attr-defined]  # a choice field
                 ("", "Every clinician"),
                 *((key, c.full_name) for key, c in self.clinicians.items()),
             ]

@@ -103,7 +103,7 @@ def key_usage(ring: crypto.Keyring) -> dict[str, int]:
 
 def aad_for(model: type[models.Model], f: EncryptedTextField, uuid: Any) -> str:
     """The associated data the field uses for the row with this uuid."""
-    return f.aad_for(SimpleNamespace(_meta=model._meta, uuid=uuid))  # type: ignore[arg-type]
+    return f.aad_for(SimpleNamespace(_meta=model._meta, uuid=uuid))  # type: ignore[arg-type]  # aad_for reads only _meta and uuid
 
 
 def seal(plaintext: str, aad: str, ring: crypto.Keyring) -> str:

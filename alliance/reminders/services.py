@@ -167,7 +167,7 @@ def digest_email(client: Client, content: DigestContent) -> EmailMessage:
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
-        to=[client.user.email],  # type: ignore[union-attr]
+        to=[client.user.email],  # type: ignore[union-attr]  # digests go to portal clients
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
     )
 

@@ -66,7 +66,7 @@ class BookAppointmentForm(AppointmentDetailsForm):
         with_open_episode = Episode.objects.open().values("client_id")
         if user.is_practice_admin:
             clients = Client.objects.filter(practice_id=user.practice_id)  # type: ignore[misc]  # None: IS NULL, as at run time
-            self.fields["client"].show_clinician = True  # type: ignore[attr-defined]
+            self.fields["client"].show_clinician = True  # type: ignore[attr-defined]  # the client field is a ModelChoiceField subclass
             self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined,misc]  # a choice field; None: IS NULL
                 practice_id=user.practice_id
             )

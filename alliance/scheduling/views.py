@@ -239,7 +239,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/appointment_form.html",
-        {"form": form, "has_clients": form.fields["client"].queryset.exists()},  # type: ignore[attr-defined]
+        {"form": form, "has_clients": form.fields["client"].queryset.exists()},  # type: ignore[attr-defined]  # a choice field
     )
 
 
