@@ -34,6 +34,8 @@ worker: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Types (configured in pyproject.toml); settings load with DEBUG's defaults.
+	DEBUG=1 $(BIN)/mypy
 
 migrations-check: $(STAMP)
 	DEBUG=1 ALLIANCE_VAR_DIR=$$(mktemp -d) $(BIN)/alliance makemigrations --check --dry-run

@@ -39,7 +39,7 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied
-    return user  # type: ignore[return-value]
+    return user
 
 
 def _deny(request: HttpRequest, action: str, *, status: int, obj: Any = None) -> None:
@@ -243,7 +243,7 @@ def get_clinical(
     """
     user = require_clinician(request)
     model = queryset.model
-    path: str = model.client_path  # type: ignore[attr-defined]
+    path: str = model.client_path  # type: ignore[attr-defined]  # models of client data declare it
     obj = queryset.select_related(path).filter(uuid=uuid).first()
     if obj is None:
         _refuse_if_exists(request, queryset, {"uuid": uuid})
@@ -253,7 +253,7 @@ def get_clinical(
     name = model._meta.model_name
     via = None
     if getattr(model, "sensitivity", Sensitivity.CLINICAL) == Sensitivity.AUTHOR_ONLY:
-        if obj.author_id != user.pk:  # type: ignore[attr-defined]
+        if obj.author_id != user.pk:  # type: ignore[attr-defined]  # AUTHOR_ONLY models declare author_id
             _deny(request, f"{name}.view", status=404, obj=obj)
     else:
         via = _check_client(request, user, client, obj, write, cover)
@@ -295,11 +295,11 @@ def visible_clinicians(user: User) -> list[User]:
     every active clinician of the practice, a supervisor themselves and their
     supervisees, anyone else only themselves. Ordered by name."""
     if user.is_practice_admin:
-        return list(User.objects.clinicians().filter(practice_id=user.practice_id))
+        return list(User.objects.clinicians().filter(practice_id=user.practice_id))  # type: ignore[misc]  # None: IS NULL, as at run time
     if user.role != User.Role.SUPERVISOR:
         return [user]
     return list(
-        User.objects.filter(
+        User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             pk__in=[user.pk, *user.supervisee_ids()], practice_id=user.practice_id
         )
     )
@@ -329,7 +329,7 @@ def outcomes_choices(user: User) -> list[User] | None:
     if not user.is_practice_admin:
         return None
     return list(
-        User.objects.filter(
+        User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             practice_id=user.practice_id, role__in=User.CLINICAL_ROLES
         ).order_by("full_name", "pk")
     )
@@ -489,7 +489,7 @@ def get_own(
     """
     client = get_own_client(request, write=write, keepsake=keepsake)
     model = queryset.model
-    path: str = model.client_path  # type: ignore[attr-defined]
+    path: str = model.client_path  # type: ignore[attr-defined]  # models of client data declare it
     obj = queryset.filter(uuid=uuid).first()
     name = model._meta.model_name
     if obj is None:

@@ -102,8 +102,8 @@ class SupervisionForm(forms.Form):
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         staff = User.objects.filter(practice=practice, is_active=True)
-        self.fields["supervisor"].queryset = staff.filter(role=User.Role.SUPERVISOR)
-        self.fields["supervisee"].queryset = staff.filter(role__in=User.CLINICAL_ROLES)
+        self.fields["supervisor"].queryset = staff.filter(role=User.Role.SUPERVISOR)  # type: ignore[attr-defined]  # a choice field
+        self.fields["supervisee"].queryset = staff.filter(role__in=User.CLINICAL_ROLES)  # type: ignore[attr-defined]  # a choice field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -234,11 +234,11 @@ class CoverForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        clinicians = User.objects.clinicians().filter(practice_id=user.practice_id)
-        self.fields["cover"].queryset = clinicians.exclude(pk=user.pk)
+        clinicians = User.objects.clinicians().filter(practice_id=user.practice_id)  # type: ignore[misc]  # None: IS NULL, as at run time
+        self.fields["cover"].queryset = clinicians.exclude(pk=user.pk)  # type: ignore[attr-defined]  # a choice field
         if user.is_practice_admin:
-            self.fields["clinician"].queryset = clinicians
-            self.fields["cover"].queryset = clinicians
+            self.fields["clinician"].queryset = clinicians  # type: ignore[attr-defined]  # a choice field
+            self.fields["cover"].queryset = clinicians  # type: ignore[attr-defined]  # a choice field
         else:
             del self.fields["clinician"]
 
@@ -262,7 +262,7 @@ class DutyDayForm(forms.Form):
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined]
+        self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined]  # a choice field
             practice=practice
         )
 

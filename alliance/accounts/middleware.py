@@ -30,10 +30,10 @@ class SecondFactorMiddleware:
                 return redirect(settings.LOGIN_URL)
             if (
                 user.needs_second_factor
-                and not user.is_verified()
+                and not user.is_verified()  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
                 and not request.path.startswith(OPEN_PREFIXES)
             ):
-                has_device = user.totpdevice_set.filter(confirmed=True).exists()
+                has_device = user.totpdevice_set.filter(confirmed=True).exists()  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
                 if not has_device:
                     return redirect("accounts:2fa_setup")
                 # Come back to the page asked for once the code is entered.

@@ -275,7 +275,7 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
         if self.role in self.STAFF_ROLES:
             return True
         if not hasattr(self, "_has_totp"):
-            self._has_totp = self.totpdevice_set.filter(confirmed=True).exists()
+            self._has_totp = self.totpdevice_set.filter(confirmed=True).exists()  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         return self._has_totp
 
     def supervisee_ids(self) -> list[int]:

@@ -345,7 +345,8 @@ def reset_second_factor(
     up a new one at their next login. Returns how many were removed."""
     if user.practice_id != by.practice_id:
         raise ValidationError("That person is not in your practice.")
-    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    deleted: tuple[int, dict[str, int]] = TOTPDevice.objects.filter(user=user).delete()
+    count = deleted[0]
     StaticDevice.objects.filter(user=user).delete()
     record(by, "2fa.reset", user, request=request, detail={"devices": count})
     return count
@@ -373,7 +374,10 @@ def new_recovery_codes(user: User, *, request: HttpRequest | None = None) -> lis
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    left: int = StaticToken.objects.filter(
+        device__user=user, device__confirmed=True
+    ).count()
+    return left
 
 
 @transaction.atomic
@@ -477,7 +481,7 @@ def arrange_cover(
     refusal = cover_refusal(clinician, cover, starts_on, ends_on)
     if refusal or cover is None or starts_on is None or ends_on is None:
         raise ValidationError(refusal or "Give the colleague and the dates.")
-    arrangement = Cover.objects.create(
+    arrangement = Cover.objects.create(  # type: ignore[misc]  # staff always belong to a practice
         practice_id=clinician.practice_id,
         clinician=clinician,
         cover=cover,

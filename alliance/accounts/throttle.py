@@ -16,7 +16,7 @@ audit log, which records every failed sign-in anyway.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,7 +25,7 @@ from alliance.audit.chain import clean
 from alliance.audit.models import AuditEvent
 
 
-def _since(username: str) -> timezone.datetime:
+def _since(username: str) -> datetime:
     now = timezone.now()
     start = now - settings.ACCOUNT_FAILURE_WINDOW
     last_success = (

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -39,6 +40,7 @@ from alliance.accounts.forms import (
     SupervisionForm,
     TokenForm,
 )
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import (
     Cover,
     DutyShift,
@@ -75,7 +77,7 @@ class LoginView(auth_views.LoginView):
             )
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         # Failed logins belong in the audit trail too (who tried, from where).
         record(
             None,
@@ -87,7 +89,7 @@ class LoginView(auth_views.LoginView):
         )
         return super().form_invalid(form)
 
-    def form_valid(self, form: EmailLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session["auth_started"] = int(time.time())
         record(self.request.user, "auth.login", None, request=self.request)
@@ -127,16 +129,16 @@ password_reset_complete = login_not_required(
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthenticatedRequest) -> HttpResponse:
     record(request.user, "auth.logout", None, request=request)
     return auth_views.LogoutView.as_view()(request)
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedRequest) -> HttpResponse:
     """Second step of login: a TOTP code from a confirmed device."""
     user = request.user
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         return redirect("home:index")
     if "recovery_code" in request.POST:
         return _verify_with_recovery_code(request)
@@ -158,7 +160,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _verify_with_recovery_code(request: HttpRequest) -> HttpResponse:
+def _verify_with_recovery_code(request: AuthenticatedRequest) -> HttpResponse:
     """The login step with a single-use recovery code instead of the app."""
     user = request.user
     form = RecoveryCodeForm(request.POST)
@@ -186,7 +188,7 @@ def _verify_with_recovery_code(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: AuthenticatedRequest) -> str:
     """Where to go after the second factor: the page first asked for, if it is
     on this site; never another host (no open redirect after login)."""
     target = request.GET.get("next", "")
@@ -205,16 +207,16 @@ def _qr_data_uri(uri: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Set up an authenticator app: start (a POST creates the key), scan the QR
     code, then prove it with a code. Opening the page writes nothing."""
     user = request.user
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         messages.info(
             request, "Two-factor authentication is already set up and verified."
         )
         return redirect("home:index")
-    if user.totpdevice_set.filter(confirmed=True).exists():
+    if user.totpdevice_set.filter(confirmed=True).exists():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         return redirect("accounts:verify")
     device = services.existing_pending_totp_device(user)
     if request.method == "POST" and "start" in request.POST:
@@ -247,7 +249,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 RECOVERY_SESSION_KEY = "recovery_codes_to_show"
 
 
-def _show_recovery_codes(request: HttpRequest) -> HttpResponse:
+def _show_recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """Make new recovery codes and show them once, on the next page."""
     request.session[RECOVERY_SESSION_KEY] = services.new_recovery_codes(
         request.user, request=request
@@ -256,11 +258,11 @@ def _show_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """New codes just made (shown once), or how many are left and a button to
     replace them. Only after the two-factor step of this login."""
     user = request.user
-    if not user.is_verified():
+    if not user.is_verified():  # type: ignore[attr-defined]  # django-otp's (untyped) middleware and device model add it
         messages.info(request, "Recovery codes come with two-step login. Add it first.")
         return redirect("accounts:2fa_setup")
     if request.method == "POST":
@@ -315,14 +317,14 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff(request: HttpRequest) -> HttpResponse:
+def staff(request: AuthenticatedRequest) -> HttpResponse:
     """The practice admin's list of staff, invitations and supervision."""
     admin = permissions.require_practice_admin(request)
     practice = admin.practice
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invite_staff(
-            practice,
+            practice,  # type: ignore[arg-type]  # staff always belong to a practice
             by=admin,
             base_url=request.build_absolute_uri("/"),
             request=request,
@@ -342,13 +344,13 @@ def staff(request: HttpRequest) -> HttpResponse:
             "members": members,
             "invitations": Invitation.objects.filter(practice=practice)[:50],
             "supervisions": supervisions,
-            "supervision_form": SupervisionForm(practice=practice),
+            "supervision_form": SupervisionForm(practice=practice),  # type: ignore[arg-type]  # staff always belong to a practice
         },
     )
 
 
 @require_POST
-def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
+def set_active(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     member = permissions.get_practice_object(
         request, User.objects.all(), {"uuid": uuid}, admin_only=True
@@ -377,7 +379,7 @@ def set_active(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def reset_two_factor(request: HttpRequest, uuid: object) -> HttpResponse:
+def reset_two_factor(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     member = permissions.get_practice_object(
         request, User.objects.all(), {"uuid": uuid}, admin_only=True
@@ -392,7 +394,7 @@ def reset_two_factor(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def revoke(request: HttpRequest, uuid: object) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     invitation = permissions.get_practice_object(
         request, Invitation.objects.all(), {"uuid": uuid}, admin_only=True
@@ -407,9 +409,9 @@ def revoke(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def add_supervision(request: HttpRequest) -> HttpResponse:
+def add_supervision(request: AuthenticatedRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
-    form = SupervisionForm(request.POST, practice=admin.practice)
+    form = SupervisionForm(request.POST, practice=admin.practice)  # type: ignore[arg-type]  # staff always belong to a practice
     if form.is_valid():
         try:
             services.start_supervision(by=admin, request=request, **form.cleaned_data)
@@ -423,7 +425,7 @@ def add_supervision(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def end_supervision(request: HttpRequest, pk: int) -> HttpResponse:
+def end_supervision(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     supervision = permissions.get_practice_object(
         request,
@@ -438,11 +440,11 @@ def end_supervision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def practice_settings(request: HttpRequest) -> HttpResponse:
+def practice_settings(request: AuthenticatedRequest) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     form = PracticeForm(request.POST or None, instance=admin.practice)
     if request.method == "POST" and form.is_valid():
-        fresh = Practice.objects.get(pk=admin.practice_id)
+        fresh = Practice.objects.get(pk=admin.practice_id)  # type: ignore[misc]  # None: IS NULL, as at run time
         try:
             services.update_practice(
                 fresh,
@@ -466,7 +468,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cover(request: HttpRequest) -> HttpResponse:
+def cover(request: AuthenticatedRequest) -> HttpResponse:
     """Cover for leave: a clinician's own arrangements (as the one away or the
     one covering); the practice admin sees and arranges the whole practice's."""
     user = permissions.require_staff(request)
@@ -492,14 +494,14 @@ def cover(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:cover")
     today = user.practice.today() if user.practice else None
-    arrangements = Cover.objects.filter(practice_id=user.practice_id).select_related(
+    arrangements = Cover.objects.filter(practice_id=user.practice_id).select_related(  # type: ignore[misc]  # None: IS NULL, as at run time
         "clinician", "cover", "ended_by"
     )
     if not user.is_practice_admin:
         arrangements = arrangements.filter(clinician=user) | arrangements.filter(
             cover=user
         )
-    rows = list(arrangements.order_by("-starts_on", "-id")[:200])
+    rows: list[Any] = list(arrangements.order_by("-starts_on", "-id")[:200])
     for row in rows:
         row.status = row.status_on(today) if today else ""
     record(user, "cover.list_view", None, request=request, detail={"count": len(rows)})
@@ -515,7 +517,7 @@ def cover(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def end_cover(request: HttpRequest, uuid: object) -> HttpResponse:
+def end_cover(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     arrangement = permissions.get_cover(request, uuid)
     try:
         services.end_cover(arrangement, by=request.user, request=request)
@@ -534,15 +536,15 @@ ROTA_WEEKS = 8
 
 
 @require_http_methods(["GET", "POST"])
-def duty_rota(request: HttpRequest) -> HttpResponse:
+def duty_rota(request: AuthenticatedRequest) -> HttpResponse:
     """The practice admin's duty rota: who is on duty on which days."""
     admin = permissions.require_practice_admin(request)
     practice = admin.practice
-    form = DutyDayForm(request.POST or None, practice=practice)
+    form = DutyDayForm(request.POST or None, practice=practice)  # type: ignore[arg-type]  # staff always belong to a practice
     if request.method == "POST" and form.is_valid():
         try:
             added = services.add_duty_days(
-                practice,
+                practice,  # type: ignore[arg-type]  # staff always belong to a practice
                 by=admin,
                 request=request,
                 clinician=form.cleaned_data["clinician"],
@@ -560,8 +562,8 @@ def duty_rota(request: HttpRequest) -> HttpResponse:
                 else "Those days were already on the rota.",
             )
             return redirect("accounts:duty")
-    today = practice.today()
-    shifts = rota(practice, today, today + timedelta(weeks=ROTA_WEEKS))
+    today = practice.today()  # type: ignore[union-attr]  # staff always belong to a practice
+    shifts = rota(practice, today, today + timedelta(weeks=ROTA_WEEKS))  # type: ignore[arg-type]  # staff always belong to a practice
     return render(
         request,
         "accounts/duty.html",
@@ -570,7 +572,7 @@ def duty_rota(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def remove_duty_day(request: HttpRequest, pk: int) -> HttpResponse:
+def remove_duty_day(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     admin = permissions.require_practice_admin(request)
     shift = permissions.get_practice_object(
         request,

@@ -189,7 +189,7 @@ def open_booster_requests(user: User) -> list[BoosterRequest]:
     """Booster sessions asked for by the clients whose primary clinician is
     ``user``, oldest first, at most 50, with clients and episodes loaded."""
     return list(
-        BoosterRequest.objects.filter(
+        BoosterRequest.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             status=BoosterRequest.Status.REQUESTED,
             client__clinician=user,
             client__practice_id=user.practice_id,

@@ -297,7 +297,12 @@ def compare_followup(followup: FollowUp) -> dict[str, Any]:
         }
         if now is not None and end is not None and now.total is not None:
             try:
-                change = classify_change(instrument, end.total, now.total)
+                # No score at the end of treatment: nothing to compare with.
+                change = (
+                    classify_change(instrument, end.total, now.total)
+                    if end.total is not None
+                    else None
+                )
             except (ValueError, TypeError, ZeroDivisionError):
                 change = None
             if change is not None:
@@ -649,7 +654,7 @@ def clean_wellbeing(value: Any) -> int:
     return value
 
 
-def clean_note(note: Any, *, limit: int = NOTE_MAX) -> str:
+def clean_note(note: object, *, limit: int = NOTE_MAX) -> str:
     if note is None:
         return ""
     if not isinstance(note, str):

@@ -11,11 +11,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.aftercare import selectors, services
 from alliance.aftercare.forms import BoosterForm, FollowUpForm, RespondForm
 from alliance.aftercare.models import BoosterRequest, FollowUp
@@ -29,7 +30,9 @@ def _portal_context(client: Client, **extra: Any) -> dict[str, Any]:
 
 
 def _mine(
-    request: HttpRequest, client: Client, booster_form: BoosterForm | None = None
+    request: AuthenticatedRequest,
+    client: Client,
+    booster_form: BoosterForm | None = None,
 ) -> HttpResponse:
     followups = selectors.client_followups(client)
     record(
@@ -53,14 +56,14 @@ def _mine(
 
 
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The client's follow-up check-ins and booster sessions."""
     client = permissions.get_own_client(request)
     return _mine(request, client)
 
 
 @require_http_methods(["GET", "POST"])
-def followup(request: HttpRequest, uuid: object) -> HttpResponse:
+def followup(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One follow-up check-in: its questionnaires and the four questions."""
     posting = request.method == "POST"
     item = permissions.get_own(
@@ -93,7 +96,7 @@ def followup(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def request_booster(request: HttpRequest) -> HttpResponse:
+def request_booster(request: AuthenticatedRequest) -> HttpResponse:
     """The client asks for a booster session (once: asking again changes nothing)."""
     client = permissions.get_own_client(request, write=True)
     form = BoosterForm(request.POST)
@@ -115,7 +118,7 @@ def request_booster(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def client_aftercare(request: HttpRequest, uuid: object) -> HttpResponse:
+def client_aftercare(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Every follow-up of the client with the answers and results, and the
     booster sessions."""
     client = permissions.get_client(request, uuid)
@@ -146,7 +149,7 @@ DONE = {
 
 
 @require_POST
-def respond(request: HttpRequest, uuid: object) -> HttpResponse:
+def respond(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The primary clinician answers a booster session: re-open treatment, start
     a new linked episode, or decline / arrange otherwise, with a recorded note."""
     booster = permissions.get_clinical(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from alliance.alerts.models import AlertNotification, RiskAlert
 
 
-def queue(practice_id: int) -> object:
+def queue(practice_id: int) -> QuerySet[RiskAlert]:
     """Every open alert of the practice, most urgent first (severity, then
     oldest), with the client, their clinician and the escalation messages
     fetched alongside: a fixed number of queries whatever the length."""

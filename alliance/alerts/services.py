@@ -95,7 +95,7 @@ def acknowledge_alert(
     return alert
 
 
-SEVERITY_RANK = {
+SEVERITY_RANK: dict[str, int] = {
     RiskAlert.Severity.LOW: 0,
     RiskAlert.Severity.MEDIUM: 1,
     RiskAlert.Severity.HIGH: 2,

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.alerts import selectors
 from alliance.alerts.forms import DutyReasonForm
 
@@ -14,10 +15,10 @@ QUEUE_PAGE_SIZE = 50
 
 
 @require_http_methods(["GET"])
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """The practice risk queue: every open alert, most urgent first."""
     user, clinical = permissions.require_alert_queue(request)
-    page = Paginator(selectors.queue(user.practice_id), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(selectors.queue(user.practice_id), QUEUE_PAGE_SIZE).get_page(  # type: ignore[arg-type]  # staff always belong to a practice
         request.GET.get("page")
     )
     alerts = list(page.object_list)
@@ -31,7 +32,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def duty_open(request: HttpRequest, uuid: object) -> HttpResponse:
+def duty_open(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Open an alert outside one's caseload from the queue, with a reason."""
     form = DutyReasonForm(request.POST or None)
     reason = None

@@ -10,6 +10,8 @@ since, even by someone who got past the triggers (alliance/audit/chain.py).
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -19,7 +21,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_practice(self, practice_id: int) -> AuditEventQuerySet:
         return self.filter(practice_id=practice_id)
 
-    def about_client(self, client_uuid: object) -> AuditEventQuerySet:
+    def about_client(self, client_uuid: UUID | str | None) -> AuditEventQuerySet:
         return self.filter(client_uuid=client_uuid)
 
     def update(self, **kwargs: object) -> int:
@@ -74,7 +76,7 @@ class AuditEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise TypeError("audit events are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise TypeError("audit events are append-only")

@@ -104,7 +104,8 @@ def _row(event: AuditEvent) -> dict[str, Any]:
 def _stored_rows() -> Iterable[dict[str, Any]]:
     fields = ("id", "prev_hash", "hash", *chain.FIELDS)
     events = AuditEvent.objects.order_by(models.F("seq").asc(nulls_last=True), "id")
-    return events.values(*fields).iterator(chunk_size=2000)
+    rows: Iterable[dict[str, Any]] = events.values(*fields).iterator(chunk_size=2000)
+    return rows
 
 
 def verify_chain(

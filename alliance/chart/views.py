@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.aftercare.selectors import chart_aftercare
 from alliance.alerts.forms import AcknowledgeForm
 from alliance.alerts.models import RiskAlert
@@ -45,7 +46,7 @@ from alliance.termination.selectors import chart_termination
 from alliance.toolbox.selectors import chart_toolbox
 
 
-def client(request: HttpRequest, uuid: object) -> HttpResponse:
+def client(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The client chart: details, episodes with their timeline, and each app's card."""
     client = permissions.get_client(request, uuid)
     if client.practice_id == request.user.practice_id:
@@ -89,7 +90,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
     )
 
 
-def homework_review(request: HttpRequest, uuid: object) -> HttpResponse:
+def homework_review(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Before a session: what was assigned, done and missed, the answers and
     adherence over the last four weeks."""
     episode = permissions.get_episode(request, uuid)
@@ -112,7 +113,7 @@ def homework_review(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def alert(request: HttpRequest, uuid: object) -> HttpResponse:
+def alert(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Review a risk alert; the primary clinician acknowledges it with the action
     taken, or the colleague covering them while they are away, or a clinician
     with duty access."""

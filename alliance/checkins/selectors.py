@@ -140,7 +140,7 @@ def client_history(checkins: QuerySet[CheckIn] | list[CheckIn]) -> list[CheckInR
         for alert in RiskAlert.objects.filter(
             source_type=CheckIn._meta.label_lower, source_uuid__in=list(flagged)
         ):
-            flagged[alert.source_uuid].alert = alert
+            flagged[alert.source_uuid].alert = alert  # type: ignore[index]  # matched on source_uuid__in
     return rows
 
 

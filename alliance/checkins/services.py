@@ -117,7 +117,7 @@ def record_checkin(
             "Check-ins are open while you are in therapy. Your therapy has no open "
             "episode of care, so a new check-in cannot be saved."
         )
-    checkin = CheckIn(
+    checkin = CheckIn(  # type: ignore[misc]  # an EncryptedBooleanField holds a bool
         client=client,
         episode=episode,
         mood=clean_mood(mood),

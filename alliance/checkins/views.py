@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.services import record
 from alliance.checkins import selectors, services
 from alliance.checkins.forms import CheckInForm
@@ -39,7 +40,7 @@ def _key(posted: str | None) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedRequest) -> HttpResponse:
     """The client's check-in form: mood, feelings, a note, the safety question."""
     posting = request.method == "POST"
     client = permissions.get_own_client(request, write=posting)
@@ -54,7 +55,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
                 safety_concern=data["safety_concern"],
                 submission_key=request.POST.get("submission_key"),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 request=request,
             )
         except ValidationError as exc:
@@ -72,7 +73,7 @@ def new(request: HttpRequest) -> HttpResponse:
         services.raise_unsaved_safety_answer(
             client,
             submission_key=request.POST.get("submission_key"),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             request=request,
         )
     return render(
@@ -89,7 +90,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def done(request: HttpRequest, uuid: object) -> HttpResponse:
+def done(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Thanks; after a "yes" to the safety question, the crisis lines and the
     safety plan come first."""
     checkin = permissions.get_own(
@@ -103,7 +104,7 @@ def done(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The client's own check-ins: the chart of the last eight weeks, then all."""
     client = permissions.get_own_client(request)
     checkins = list(selectors.all_checkins(client))
@@ -130,7 +131,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def client_checkins(request: HttpRequest, uuid: object) -> HttpResponse:
+def client_checkins(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Every check-in of the client, newest first, with the chart; "yes"
     answers to the safety question and very low moods are flagged."""
     client = permissions.get_client(request, uuid)
@@ -152,7 +153,7 @@ def client_checkins(request: HttpRequest, uuid: object) -> HttpResponse:
             "client": client,
             "chart_checkins": selectors.chart_checkins(client),
             "page": page,
-            "rows": selectors.client_history(page.object_list),
+            "rows": selectors.client_history(page.object_list),  # type: ignore[arg-type]  # a page of a queryset
             "very_low_mood": VERY_LOW_MOOD,
             "checkins_page": True,
         },

@@ -59,7 +59,7 @@ class NewClientForm(ClientForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["version"]  # a new record has nothing to conflict with
-        self.fields["clinician"].queryset = User.objects.clinicians().filter(
+        self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined,misc]  # a choice field; None: IS NULL
             practice_id=user.practice_id
         )
         self.fields["clinician"].initial = user.pk
@@ -81,7 +81,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [
+        self.fields["to"].choices = [  # type: ignore[attr-defined]  # a choice field
             (phase, Episode.Phase(phase).label) for phase in episode.next_phases()
         ]
 

@@ -118,7 +118,7 @@ def due_for_disposal(practice: Practice, as_of: date | None = None) -> list[DueR
     )
     found = []
     for client in clients:
-        closed_on = timezone.localdate(client.last_closed_at, zone)  # type: ignore[attr-defined]
+        closed_on = timezone.localdate(client.last_closed_at, zone)
         due, rule = due_date(
             closed_on=closed_on,
             born=client.date_of_birth,
@@ -130,7 +130,7 @@ def due_for_disposal(practice: Practice, as_of: date | None = None) -> list[DueR
                     client_uuid=str(client.uuid),
                     initials=initials(client),
                     last_closed=closed_on,
-                    discharge_reason=client.last_discharge or "",  # type: ignore[attr-defined]
+                    discharge_reason=client.last_discharge or "",
                     due_since=due,
                     rule=rule,
                 )

@@ -62,7 +62,7 @@ def register_client(
     unknown = set(fields) - set(CLIENT_FIELDS)
     if unknown:
         raise ValueError(f"unknown client fields: {sorted(unknown)}")
-    client = Client(
+    client = Client(  # type: ignore[misc]  # staff always belong to a practice
         practice_id=by.practice_id, clinician=clinician, created_by=by, **fields
     )
     client.full_clean()

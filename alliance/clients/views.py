@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User
 from alliance.accounts.services import clients_in_care
 from alliance.audit.services import record
@@ -35,7 +36,7 @@ from alliance.core.versioning import Conflict, model_form_conflict_page
 PAGE_SIZE = 100
 
 
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedRequest) -> HttpResponse:
     user = permissions.require_clinician(request)
     clients = Client.objects.in_caseload_of(user).select_related("clinician")
     query = search_text(request.GET.get("q", ""))
@@ -61,7 +62,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         )
     }
     for row in rows:
-        row.latest_episode = episodes.get(row.pk)
+        row.latest_episode = episodes.get(row.pk)  # type: ignore[attr-defined]  # an attribute for the template
     # Name the clients shown, so the log answers "who saw this client's name".
     record(
         user,
@@ -84,7 +85,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthenticatedRequest) -> HttpResponse:
     user = permissions.require_clinician(request)
     form = NewClientForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +109,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def client_edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def client_edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     client = permissions.get_client(request, uuid, write=True)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
@@ -152,11 +153,11 @@ def _refusal(text: str, episode: Episode, to: str) -> str:
 
 
 @require_POST
-def transition(request: HttpRequest, uuid: object) -> HttpResponse:
+def transition(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     form = TransitionForm(request.POST, episode=episode)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         # A phase not offered for this episode is explained by the rule itself.
         to = request.POST.get("to", "")
         refusal = episode.can_move_to(to) if to else None
@@ -201,7 +202,7 @@ def transition(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def open_new_episode(request: HttpRequest, uuid: object) -> HttpResponse:
+def open_new_episode(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Open a new episode for a returning client, linked to their last one."""
     client = permissions.get_client(request, uuid, write=True)
     form = NewEpisodeForm(request.POST)
@@ -224,7 +225,7 @@ def open_new_episode(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def invite_portal(request: HttpRequest, uuid: object) -> HttpResponse:
+def invite_portal(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     client = permissions.get_client(request, uuid, write=True)
     try:
         services.invite_to_portal(
@@ -241,7 +242,7 @@ def invite_portal(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def withdraw_consent(request: HttpRequest, uuid: object) -> HttpResponse:
+def withdraw_consent(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     consent = permissions.get_clinical(
         request, Consent.objects.select_related("episode__client"), uuid, write=True
     )
@@ -255,7 +256,7 @@ def withdraw_consent(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest, uuid: object) -> HttpResponse:
+def consent(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Record the client's informed consent to the current consent text."""
     episode = permissions.get_episode(request, uuid, write=True)
     text = services.current_consent_text(episode.client.practice)
@@ -288,7 +289,7 @@ def consent(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def consent_texts(request: HttpRequest) -> HttpResponse:
+def consent_texts(request: AuthenticatedRequest) -> HttpResponse:
     """The practice admin's consent text: edit to publish a new version."""
     admin = permissions.require_practice_admin(request)
     texts = ConsentText.objects.filter(practice=admin.practice)
@@ -299,7 +300,10 @@ def consent_texts(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         text = services.publish_consent_text(
-            admin.practice, by=admin, request=request, **form.cleaned_data
+            admin.practice,  # type: ignore[arg-type]  # an admin belongs to a practice
+            by=admin,
+            request=request,
+            **form.cleaned_data,
         )
         messages.success(request, f"Version {text.version} published.")
         return redirect("clients:consent_texts")
@@ -310,7 +314,7 @@ def consent_texts(request: HttpRequest) -> HttpResponse:
     )
 
 
-def consent_text_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def consent_text_detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Any staff member may read any version of their practice's consent text."""
     text = permissions.get_practice_object(
         request, ConsentText.objects.all(), {"uuid": uuid}

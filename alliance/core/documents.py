@@ -13,7 +13,7 @@ creates or locks the plan and refuses a save opened from an older version.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,7 +40,9 @@ class VersionedDocument(UUIDModel):
         abstract = True
 
     def current_version(self) -> Any:
-        return self.versions.select_related("created_by").order_by("-number").first()
+        # ``versions`` is the related name every subclass's version model gives ``plan``.
+        versions = self.versions  # type: ignore[attr-defined]  # declared by subclasses
+        return versions.select_related("created_by").order_by("-number").first()
 
 
 class DocumentVersion(UUIDModel):
@@ -89,29 +91,35 @@ class DocumentVersion(UUIDModel):
         """No later version of the same document exists."""
         return not (
             type(self)
-            .objects.filter(plan_id=self.plan_id, number__gt=self.number)
+            ._default_manager.filter(  # type: ignore[misc]  # plan: declared by subclasses
+                plan_id=self.plan_id,  # type: ignore[attr-defined]  # (as above)
+                number__gt=self.number,
+            )
             .exists()
         )
 
 
+D = TypeVar("D", bound=VersionedDocument)
+
+
 def next_version(
-    document_model: type[VersionedDocument],
+    document_model: type[D],
     *,
     based_on: int | None,
     stale: str,
     **owner: Any,
-) -> tuple[VersionedDocument, int]:
+) -> tuple[D, int]:
     """The document of ``owner`` (created on the first save), locked, and the
     number its next version takes. Call inside the service's transaction.
 
     ``based_on`` is the version number the editor was opened from: if a newer
     one was saved meanwhile, ``stale`` is raised and nothing is written."""
-    document, _ = document_model.objects.get_or_create(**owner)
+    document, _ = document_model._default_manager.get_or_create(**owner)
     # Lock the document row so two saves cannot take the same number.
-    document = document_model.objects.select_for_update().get(pk=document.pk)
-    current = (
-        document.versions.order_by("-number").values_list("number", flat=True).first()
-        or 0
+    document = document_model._default_manager.select_for_update().get(pk=document.pk)
+    versions = document.versions  # type: ignore[attr-defined]  # declared by subclasses
+    current: int = (
+        versions.order_by("-number").values_list("number", flat=True).first() or 0
     )
     if based_on is not None and based_on != current:
         raise ValidationError(stale)

@@ -59,10 +59,10 @@ class _DecryptingAttribute:
         instance.__dict__[self.field.attname] = value
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # the stubs' field generics (set/get types) do not fit a field whose value type depends on the descriptor
     """Text encrypted with AES-GCM; not searchable or sortable by design."""
 
-    descriptor_class = _DecryptingAttribute  # type: ignore[assignment]
+    descriptor_class = _DecryptingAttribute
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("blank", True)
@@ -74,7 +74,8 @@ class EncryptedTextField(models.TextField):
         return f"_{self.attname}_sealed"
 
     def aad_for(self, instance: models.Model) -> str:
-        return f"{instance._meta.label_lower}.{self.attname}:{instance.uuid}"
+        uuid = instance.uuid  # type: ignore[attr-defined]  # every model with an encrypted field has one
+        return f"{instance._meta.label_lower}.{self.attname}:{uuid}"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or value == "":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -86,7 +87,7 @@ def unavailable_response() -> HttpResponse:
 class DatabaseUnavailableMiddleware:
     """Turn a lost database connection in a view into the 503 page."""
 
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -14,7 +14,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if proxies:
-        chain = [
+        chain: list[str] = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()

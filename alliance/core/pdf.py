@@ -44,7 +44,8 @@ def html_to_pdf(
         CSS(string=render_to_string(name)) for name in (BASE_STYLESHEET, *stylesheets)
     ]
     document = HTML(string=html, base_url=base_url, url_fetcher=no_fetcher())
-    return document.write_pdf(stylesheets=sheets)
+    pdf: bytes = document.write_pdf(stylesheets=sheets)
+    return pdf
 
 
 def render_pdf(

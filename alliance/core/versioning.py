@@ -23,6 +23,8 @@ from django.shortcuts import render
 from django.utils import dateformat, timezone
 from django_htmx.http import reswap, retarget
 
+from alliance.core.http import HtmxRequest
+
 CONFLICT_MESSAGE = (
     "{what} was saved in another window, or by someone else, after you opened "
     "it, so your changes were not saved. The saved version is shown next to "
@@ -35,7 +37,8 @@ class Conflict(ValidationError):
     written. ``current`` is the row as now stored."""
 
     def __init__(self, current: models.Model, message: str | None = None) -> None:
-        self.current = current
+        # The caller knows which model it saved; Any lets it use that model's fields.
+        self.current: Any = current
         # A model may name itself for this sentence ("This client record").
         what = getattr(current, "conflict_label", "") or (
             f"This {current._meta.verbose_name}"
@@ -77,13 +80,13 @@ def claim(
     if not claimed:
         stored = current() if current else model._default_manager.get(pk=obj.pk)
         raise conflict(stored)
+    new: int
     if version is None:
-        obj.version = model._default_manager.values_list("version", flat=True).get(
-            pk=obj.pk
-        )
+        new = model._default_manager.values_list("version", flat=True).get(pk=obj.pk)
     else:
-        obj.version = version + 1
-    return obj.version
+        new = version + 1
+    obj.version = new  # type: ignore[attr-defined]  # callers pass models with a version
+    return new
 
 
 def save_if_current(
@@ -105,10 +108,10 @@ def save_if_current(
     update = list(fields)
     model = type(obj)
     if by is not None and _has_field(model, "updated_by"):
-        obj.updated_by = by
+        obj.updated_by = by  # type: ignore[attr-defined]  # checked just above
         update.append("updated_by")
     if _has_field(model, "updated_at"):
-        obj.updated_at = timezone.now()
+        obj.updated_at = timezone.now()  # type: ignore[attr-defined]  # checked above
         update.append("updated_at")
     if update:
         obj.save(update_fields=update)
@@ -171,7 +174,7 @@ def rebind(
 
 
 def conflict_page(
-    request: HttpRequest,
+    request: HtmxRequest,
     conflict: Conflict,
     *,
     form: Any,
@@ -210,7 +213,7 @@ def conflict_page(
 
 
 def model_form_conflict_page(
-    request: HttpRequest,
+    request: HtmxRequest,
     conflict: Conflict,
     form_class: Callable[..., Any],
     *,
@@ -222,11 +225,16 @@ def model_form_conflict_page(
     fresh copy of the stored row (binding writes into its instance, so the
     stored one stays untouched), beside that stored row as the form shows it."""
     stored = conflict.current
-    fresh = type(stored).objects.get(pk=stored.pk)
+    fresh = type(stored)._default_manager.get(pk=stored.pk)
     return conflict_page(
         request,
         conflict,
-        form=rebind(form_class, request, stored.version, instance=fresh),
+        form=rebind(
+            form_class,
+            request,
+            stored.version,
+            instance=fresh,
+        ),
         saved=stored_rows(form_class(instance=stored), stored),
         action=action,
         back=back,

@@ -40,7 +40,7 @@ def seed_alerts(
     for offset in range(7):
         day = today + timedelta(days=offset)
         add_duty_days(
-            practice,
+            practice,  # type: ignore[arg-type]  # staff always belong to a practice
             clinician=chloe if day.weekday() in (0, 2, 4, 6) else alice,
             start=day,
             repeat_weekly_until=until,

@@ -431,7 +431,7 @@ def _acknowledge(course: _Course, version: TreatmentPlanVersion) -> None:
 
 def _measure_totals(course: _Course, code: str) -> list[tuple[datetime, float]]:
     return list(
-        Administration.objects.current()
+        Administration.objects.current()  # type: ignore[arg-type]  # submitted scores: both set
         .filter(episode=course.episode, instrument=code, total__isnull=False)
         .order_by("taken_at")
         .values_list("taken_at", "total")

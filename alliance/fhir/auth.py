@@ -37,7 +37,7 @@ def acting_user(request: HttpRequest) -> User:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
         raise NotAuthenticated
-    return user  # type: ignore[return-value]
+    return user
 
 
 def note_bodies_allowed(request: HttpRequest) -> bool:

@@ -175,7 +175,7 @@ def patient(client: Client) -> Resource:
 
 # --- the course of care ------------------------------------------------------------
 
-EPISODE_STATUS = {
+EPISODE_STATUS: dict[str, str] = {
     Episode.Phase.REFERRAL: "waitlist",
     Episode.Phase.ASSESSMENT: "active",
     Episode.Phase.ACTIVE: "active",
@@ -205,7 +205,7 @@ def episode_of_care(episode: Episode) -> Resource:
     )
 
 
-ENCOUNTER_CLASS = {
+ENCOUNTER_CLASS: dict[str, tuple[str, str]] = {
     # v3-ActCode encounter classes (R4 Encounter.class, extensible binding).
     Appointment.Modality.IN_PERSON: ("AMB", "ambulatory"),
     Appointment.Modality.VIDEO: ("VR", "virtual"),
@@ -241,7 +241,7 @@ def encounter(session: TherapySession) -> Resource:
     )
 
 
-APPOINTMENT_STATUS = {
+APPOINTMENT_STATUS: dict[str, str] = {
     Appointment.Status.BOOKED: "booked",
     Appointment.Status.HELD: "fulfilled",
     Appointment.Status.CANCELLED: "cancelled",
@@ -309,7 +309,7 @@ def condition(diagnosis: ProvisionalDiagnosis) -> Resource:
 
 # --- goals and the treatment plan ----------------------------------------------------
 
-GOAL_LIFECYCLE = {
+GOAL_LIFECYCLE: dict[str, str] = {
     Goal.Status.ACTIVE: "active",
     Goal.Status.ACHIEVED: "completed",
     Goal.Status.DROPPED: "cancelled",
@@ -388,7 +388,7 @@ def gas_observation(rating: GoalRating) -> Resource:
             "code": codes.concept(codes.LOINC, code, display),
             "subject": patient_ref(client),
             "focus": [ref("Goal", rating.goal.uuid)],
-            "encounter": ref("Encounter", rating.session.uuid)
+            "encounter": ref("Encounter", rating.session.uuid)  # type: ignore[union-attr]  # guarded by session_id below
             if rating.session_id
             else None,
             "effectiveDateTime": instant(rating.effective_at),

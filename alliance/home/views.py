@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import Cover, User
 from alliance.accounts.services import clients_in_care_count
 from alliance.aftercare.selectors import open_booster_requests
@@ -22,7 +25,7 @@ from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import pending_requests, todays_appointments
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """The clinician's day: appointments, caseload by phase, unsigned notes, open
     alerts. A practice admin sees practice-level counts and no clinical text."""
     if getattr(request.user, "role", None) == User.Role.CLIENT:
@@ -43,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     unsigned = unsigned_notes(user)
     covering = _covering(user)
-    detail = {"alerts": len(alerts), "unsigned": len(unsigned)}
+    detail: dict[str, Any] = {"alerts": len(alerts), "unsigned": len(unsigned)}
     if covering:
         detail["cover_alerts"] = len(covering["alerts"])
         detail["via"] = "cover"
@@ -70,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _covering(user: User) -> dict[str, object] | None:
+def _covering(user: User) -> dict[str, Any] | None:
     """What a colleague covering absent clinicians today needs: their
     clients' open alerts and unread messages (``permissions`` decides whom)."""
     ids = permissions.covered_clinician_ids(user)
@@ -95,15 +98,15 @@ def _covering(user: User) -> dict[str, object] | None:
     }
 
 
-def _admin_home(request: HttpRequest, admin: User) -> HttpResponse:
-    episodes = Episode.objects.filter(client__practice_id=admin.practice_id).open()
+def _admin_home(request: AuthenticatedRequest, admin: User) -> HttpResponse:
+    episodes = Episode.objects.filter(client__practice_id=admin.practice_id).open()  # type: ignore[misc]  # None: IS NULL, as at run time
     by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
     phases = [
         (value, label, by_phase.get(value, 0))
         for value, label in Episode.Phase.choices
         if value != Episode.Phase.CLOSED
     ]
-    staff = User.objects.filter(practice_id=admin.practice_id, is_active=True).exclude(
+    staff = User.objects.filter(practice_id=admin.practice_id, is_active=True).exclude(  # type: ignore[misc]  # None: IS NULL, as at run time
         role=User.Role.CLIENT
     )
     return render(

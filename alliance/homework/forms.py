@@ -51,7 +51,7 @@ class AssignForm(forms.Form):
         # Distinct ids: the form sits on the chart next to other forms.
         kwargs.setdefault("auto_id", "id_assign_%s")
         super().__init__(*args, **kwargs)
-        self.fields["technique"].choices = [("", "None")] + [
+        self.fields["technique"].choices = [("", "None")] + [  # type: ignore[attr-defined]  # a choice field
             (t.slug, t.name) for t in all_techniques()
         ]
 

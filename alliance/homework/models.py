@@ -110,7 +110,7 @@ class HomeworkAssignment(UUIDModel):
         """Due days up to ``today`` (a one-off's due date, even if later)."""
         if self.recurrence == self.Recurrence.NONE:
             day = self.due_date or self.starts_on
-            if self.status == self.Status.TREATMENT_ENDED and day > self.ended_on:
+            if self.status == self.Status.TREATMENT_ENDED and day > self.ended_on:  # type: ignore[operator]  # an ended assignment has ended_on
                 return []  # treatment ended before it fell due
             return [day] if since is None or day >= since else []
         last = min(today, self.ended_on) if self.ended_on else today

@@ -444,7 +444,7 @@ def _clean_value(f: Field, value: Any, errors: list[str], where: str) -> Any:
         except ValueError:
             errors.append(f"{label}: enter a whole number from {f.low} to {f.high}.")
             return None
-        if not (f.low <= number <= f.high):  # type: ignore[operator]
+        if not (f.low <= number <= f.high):  # type: ignore[operator]  # number fields set low and high
             errors.append(f"{label}: enter a number from {f.low} to {f.high}.")
             return None
         return number

@@ -10,11 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.homework import guided, services
 from alliance.homework.forms import AssignForm, CommentForm
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
@@ -22,7 +23,7 @@ from alliance.homework.templates_catalog import answers_from_post, get_template,
 
 
 @require_http_methods(["GET", "POST"])
-def assign(request: HttpRequest, uuid: object) -> HttpResponse:
+def assign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Set homework from a template for the episode's client."""
     episode = permissions.get_episode(request, uuid, write=True)
     refusal = services.assign_refusal(episode)
@@ -46,7 +47,7 @@ def assign(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def end(request: HttpRequest, uuid: object) -> HttpResponse:
+def end(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     assignment = permissions.get_clinical(
         request,
         HomeworkAssignment.objects.select_related("episode__client"),
@@ -59,7 +60,7 @@ def end(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def comment(request: HttpRequest, uuid: object) -> HttpResponse:
+def comment(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     entry = permissions.get_clinical(
         request,
         HomeworkEntry.objects.select_related("assignment__episode__client"),
@@ -87,7 +88,7 @@ def comment(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def _own_assignment(
-    request: HttpRequest, uuid: object, day: str, write: bool
+    request: AuthenticatedRequest, uuid: object, day: str, write: bool
 ) -> tuple[HomeworkAssignment, date]:
     assignment = permissions.get_own(
         request,
@@ -106,7 +107,7 @@ def _own_assignment(
 
 
 def _entry_context(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     assignment: HomeworkAssignment,
     day: date,
     entry: HomeworkEntry | None,
@@ -135,7 +136,7 @@ def _entry_context(
 
 
 @require_http_methods(["GET", "POST"])
-def entry(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
+def entry(request: AuthenticatedRequest, uuid: object, day: str) -> HttpResponse:
     """The client's form for one occurrence: save a draft, or send it."""
     assignment, for_date = _own_assignment(request, uuid, day, request.method == "POST")
     stored = HomeworkEntry.objects.filter(
@@ -193,7 +194,7 @@ def _not_saved(problems: list[str] | tuple[str, ...]) -> list[str]:
     return [f"Not saved: {problem}" for problem in problems]
 
 
-def _version(request: HttpRequest) -> int:
+def _version(request: AuthenticatedRequest) -> int:
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
@@ -201,7 +202,7 @@ def _version(request: HttpRequest) -> int:
 
 
 @require_POST
-def autosave(request: HttpRequest, uuid: object, day: str) -> HttpResponse:
+def autosave(request: AuthenticatedRequest, uuid: object, day: str) -> HttpResponse:
     """Save the draft as the client types; answers the status line (and the
     new version) to htmx, or goes back to the form after a plain POST."""
     assignment, for_date = _own_assignment(request, uuid, day, True)

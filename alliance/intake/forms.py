@@ -230,7 +230,8 @@ class PreIntakeForm(forms.Form):
             self.fields[name].widget.attrs["autocomplete"] = value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         entered = any(data.get(name) for name, _ in CONTACT_FIELDS)
         if not entered and not data.get("contact_unchanged"):
             raise forms.ValidationError(
@@ -262,12 +263,13 @@ class ContactReviewForm(forms.Form):
         self, data: Any = None, *, proposals: list[tuple[str, str, str, str]], **kw: Any
     ) -> None:
         super().__init__(data, **kw)
-        self.fields["fields_to_accept"].choices = [
+        self.fields["fields_to_accept"].choices = [  # type: ignore[attr-defined]  # a choice field
             (name, label) for name, label, _, _ in proposals
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = data.get("fields_to_accept") or []
         if data.get("action") == "accept" and not chosen:
             raise forms.ValidationError(

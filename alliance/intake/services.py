@@ -583,12 +583,8 @@ def review_contact_changes(
     if unknown:
         raise ValidationError("Choose only details the client proposed.")
     if accept:
-        update_client(
-            client,
-            by=by,
-            request=request,
-            **{name: proposals[name] for name in accept},
-        )
+        changes: dict[str, Any] = {name: proposals[name] for name in accept}
+        update_client(client, by=by, request=request, **changes)
     pre.contact_reviewed_at = timezone.now()
     pre.contact_reviewed_by = by
     pre.save(update_fields=["contact_reviewed_at", "contact_reviewed_by"])

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.core.pdf import pdf_response
 from alliance.intake import services
 from alliance.intake.forms import (
@@ -101,7 +103,7 @@ class Card:
         return _values(self.saved) if self.saved is not None else []
 
 
-def _can_write(request: HttpRequest, intake: Intake) -> bool:
+def _can_write(request: AuthenticatedRequest, intake: Intake) -> bool:
     client = intake.episode.client
     return not intake.is_completed and permissions.is_primary_clinician(
         request.user, client
@@ -109,7 +111,7 @@ def _can_write(request: HttpRequest, intake: Intake) -> bool:
 
 
 def _card(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     intake: Intake,
     section: IntakeSection,
     diagnoses: list[ProvisionalDiagnosis],
@@ -130,7 +132,7 @@ def _card(
 
 
 def _page_context(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     intake: Intake,
     *,
     replace: Card | None = None,
@@ -171,7 +173,7 @@ def _is_empty(card: Card) -> bool:
 
 
 def _render_page(
-    request: HttpRequest, intake: Intake, *, status: int = 200, **kwargs: Any
+    request: AuthenticatedRequest, intake: Intake, *, status: int = 200, **kwargs: Any
 ) -> HttpResponse:
     return render(
         request, PAGE, _page_context(request, intake, **kwargs), status=status
@@ -179,7 +181,7 @@ def _render_page(
 
 
 def _section_response(
-    request: HttpRequest, intake: Intake, card: Card, *, status: int = 200
+    request: AuthenticatedRequest, intake: Intake, card: Card, *, status: int = 200
 ) -> HttpResponse:
     """The section's card alone for htmx; the whole page otherwise."""
     if request.htmx:
@@ -188,14 +190,14 @@ def _section_response(
     return _render_page(request, intake, replace=card, status=status)
 
 
-def intake_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def intake_detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The intake: one card per section, each saved on its own."""
     intake = permissions.get_clinical(request, _intakes(), uuid)
     return _render_page(request, intake)
 
 
 @require_POST
-def start(request: HttpRequest, uuid: object) -> HttpResponse:
+def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     try:
         intake = services.start_intake(episode, by=request.user, request=request)
@@ -207,7 +209,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def section(request: HttpRequest, uuid: object, key: str) -> HttpResponse:
+def section(request: AuthenticatedRequest, uuid: object, key: str) -> HttpResponse:
     """Save one section (htmx gets that section's card back)."""
     intake = permissions.get_clinical(request, _intakes(), uuid, write=True)
     if key not in KEYS:
@@ -255,7 +257,10 @@ def section(request: HttpRequest, uuid: object, key: str) -> HttpResponse:
 
 
 def _conflict(
-    request: HttpRequest, intake: Intake, conflict: SectionConflict, form: SectionForm
+    request: AuthenticatedRequest,
+    intake: Intake,
+    conflict: SectionConflict,
+    form: SectionForm,
 ) -> HttpResponse:
     """Show the stored section next to the editor's unsaved copy; saving again
     from here deliberately replaces the version now shown."""
@@ -276,7 +281,7 @@ def _conflict(
 
 
 def _locked(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     intake: Intake,
     current: IntakeSection,
     diagnoses: list[ProvisionalDiagnosis],
@@ -293,7 +298,7 @@ def _locked(
 
 
 @require_POST
-def complete(request: HttpRequest, uuid: object) -> HttpResponse:
+def complete(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     intake = permissions.get_clinical(request, _intakes(), uuid, write=True)
     try:
         services.complete_intake(intake, by=request.user, request=request)
@@ -309,7 +314,7 @@ def complete(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def addendum(request: HttpRequest, uuid: object) -> HttpResponse:
+def addendum(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     intake = permissions.get_clinical(request, _intakes(), uuid, write=True)
     form = AddendumForm(request.POST)
     if form.is_valid():
@@ -344,13 +349,13 @@ def _summary_context(intake: Intake) -> dict[str, Any]:
     }
 
 
-def summary(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Every section read-only, laid out for printing."""
     intake = permissions.get_clinical(request, _intakes(), uuid)
     return render(request, "intake/summary.html", _summary_context(intake))
 
 
-def summary_download(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The summary as a PDF with the practice's letterhead (audited as intake.pdf)."""
     intake = permissions.get_clinical(request, _intakes(), uuid, action="intake.pdf")
     pdf = summary_pdf(
@@ -361,7 +366,7 @@ def summary_download(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def send_pre_intake(request: HttpRequest, uuid: object) -> HttpResponse:
+def send_pre_intake(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Email the client a one-time link to the pre-intake questionnaire."""
     episode = permissions.get_episode(request, uuid, write=True)
     try:
@@ -383,7 +388,7 @@ def send_pre_intake(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def review_contact(request: HttpRequest, uuid: object) -> HttpResponse:
+def review_contact(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Copy the contact details the client proposed (the ticked ones) to their
     record, or keep the details on file."""
     pre = permissions.get_clinical(
@@ -399,7 +404,7 @@ def review_contact(request: HttpRequest, uuid: object) -> HttpResponse:
         return redirect(client)
     form = ContactReviewForm(request.POST, proposals=proposals)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         messages.error(request, " ".join(errors))
         return redirect(client)
     accept = form.cleaned_data["fields_to_accept"]

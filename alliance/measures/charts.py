@@ -331,7 +331,7 @@ def episode_chart_and_legend(
     points = [Point(a.taken_at, a.total, a.band_label or "") for a in administrations]
     expected = expected_range(episode, instrument, administrations)
     # Held sessions, by the reverse relation (measures does not import scheduling).
-    sessions = episode.appointments.filter(status="held").values_list(  # type: ignore[attr-defined]
+    sessions = episode.appointments.filter(status="held").values_list(
         "starts_at", flat=True
     )
     svg = progress_svg(

@@ -13,7 +13,7 @@ prorating (only where the instrument's authors define it) itself.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,7 +203,7 @@ class Condition:
                 return total >= self.value
             return total <= self.value
         given = [
-            answers[key] for key in self.items if isinstance(answers.get(key), int)
+            value for key in self.items if isinstance(value := answers.get(key), int)
         ]
         if self.type == "items_at_least":
             matching = [value for value in given if value >= self.value]
@@ -591,7 +591,7 @@ def all_instruments() -> list[Instrument]:
     return loader.catalogue()
 
 
-def _combine(method: str, parts: list[int | float]) -> float:
+def _combine(method: str, parts: Sequence[float]) -> float:
     """A subscale's value: ``sum``, ``mean`` or ``min`` (the lowest item, e.g.
     the alliance check's weakest statement) of its items' keyed values."""
     if method == "mean":

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import push_url
 
+from alliance.core.http import HtmxRequest
 from alliance.measures import services
 from alliance.measures.drinks import DRINK_MEASURES, drink_note
 from alliance.measures.engine import Instrument, get_instrument
@@ -53,7 +54,7 @@ class Flow:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _step(request: HttpRequest, steps: int) -> int:
+def _step(request: HtmxRequest, steps: int) -> int:
     try:
         step = int(request.GET.get("step", "1"))
     except ValueError:
@@ -107,7 +108,7 @@ def item_screen_context(
 
 
 def render_step(
-    request: HttpRequest,
+    request: HtmxRequest,
     administration: Administration,
     flow: Flow,
     step: int,
@@ -128,7 +129,7 @@ def render_step(
 
 
 def render_review(
-    request: HttpRequest,
+    request: HtmxRequest,
     administration: Administration,
     flow: Flow,
     errors: list[str],
@@ -139,7 +140,7 @@ def render_review(
 
 
 def run_item_step(
-    request: HttpRequest, administration: Administration, flow: Flow
+    request: HtmxRequest, administration: Administration, flow: Flow
 ) -> HttpResponse:
     """Show one item (GET) or save its answer and move on (POST). Each answer is
     saved to the draft the moment it is given; a refused answer changes nothing."""

@@ -29,10 +29,11 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = instrument_choices()
+        self.fields["instrument"].choices = instrument_choices()  # type: ignore[attr-defined]  # a choice field
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("when") == MeasureSchedule.When.EVERY_N_WEEKS and not data.get(
             "every_n_weeks"
         ):
@@ -53,7 +54,7 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].choices = instrument_choices()
+        self.fields["instrument"].choices = instrument_choices()  # type: ignore[attr-defined]  # a choice field
 
 
 class AnswerForm(forms.Form):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
 from alliance.measures import services
@@ -41,12 +42,12 @@ def kiosk_paths(uuid: str) -> tuple[str, ...]:
     return tuple(reverse(f"measures:{name}", args=[uuid]) for name in KIOSK_URLS)
 
 
-def enter_kiosk(request: HttpRequest, administration: Administration) -> None:
+def enter_kiosk(request: AuthenticatedRequest, administration: Administration) -> None:
     request.session[KIOSK_KEY] = {"administration": str(administration.uuid)}
     record(request.user, "administration.kiosk_start", administration, request=request)
 
 
-def _in_kiosk(request: HttpRequest, administration: Administration) -> bool:
+def _in_kiosk(request: AuthenticatedRequest, administration: Administration) -> bool:
     return kiosk_uuid(request) == str(administration.uuid)
 
 
@@ -60,7 +61,7 @@ def _kiosk_context(administration: Administration) -> dict[str, Any]:
     }
 
 
-def _kiosk_flow(request: HttpRequest, administration: Administration) -> Flow:
+def _kiosk_flow(request: AuthenticatedRequest, administration: Administration) -> Flow:
     return Flow(
         page="measures/kiosk.html",
         step_url=reverse("measures:kiosk", args=[administration.uuid]),
@@ -70,7 +71,9 @@ def _kiosk_flow(request: HttpRequest, administration: Administration) -> Flow:
     )
 
 
-def _kiosk_administration(request: HttpRequest, uuid: object) -> Administration:
+def _kiosk_administration(
+    request: AuthenticatedRequest, uuid: object
+) -> Administration:
     return permissions.get_clinical(
         request,
         administrations().select_related("client__practice"),
@@ -81,7 +84,7 @@ def _kiosk_administration(request: HttpRequest, uuid: object) -> Administration:
 
 
 @require_POST
-def kiosk_start(request: HttpRequest, uuid: object) -> HttpResponse:
+def kiosk_start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Lock this session to the administration's kiosk pages and hand over."""
     administration = permissions.get_clinical(
         request, administrations(), uuid, write=True
@@ -103,7 +106,7 @@ def kiosk_start(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def kiosk(request: HttpRequest, uuid: object) -> HttpResponse:
+def kiosk(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The client answers on the clinician's device, one item per screen."""
     administration = _kiosk_administration(request, uuid)
     if not _in_kiosk(request, administration):
@@ -115,7 +118,7 @@ def kiosk(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def kiosk_submit(request: HttpRequest, uuid: object) -> HttpResponse:
+def kiosk_submit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     administration = _kiosk_administration(request, uuid)
     if not _in_kiosk(request, administration):
         return redirect(administration)
@@ -134,7 +137,7 @@ def kiosk_submit(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("measures:kiosk_done", administration.uuid)
 
 
-def kiosk_done(request: HttpRequest, uuid: object) -> HttpResponse:
+def kiosk_done(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Thank the client; after a risk answer, show the crisis lines first."""
     administration = _kiosk_administration(request, uuid)
     if not _in_kiosk(request, administration):
@@ -149,7 +152,7 @@ def kiosk_done(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def kiosk_exit(request: HttpRequest, uuid: object) -> HttpResponse:
+def kiosk_exit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Unlock the device: only the clinician's password ends kiosk mode."""
     administration = _kiosk_administration(request, uuid)
     if not _in_kiosk(request, administration):

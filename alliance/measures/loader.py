@@ -21,7 +21,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from alliance.measures.engine import (
     CHOICE,
@@ -295,7 +295,7 @@ def _text(
     return value.strip()
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
@@ -475,8 +475,8 @@ def _range(items: list[Item], scoring: Scoring) -> tuple[float, float]:
     scored = [item for item in items if item.scored and item.options]
     if not scored:
         return 0.0, 0.0
-    low = sum(min(item.values) for item in scored)
-    high = sum(max(item.values) for item in scored)
+    low: float = sum(min(item.values) for item in scored)
+    high: float = sum(max(item.values) for item in scored)
     if scoring.method == "mean":
         low, high = low / len(scored), high / len(scored)
     return round(low * scoring.multiplier, 6), round(high * scoring.multiplier, 6)

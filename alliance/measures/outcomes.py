@@ -135,7 +135,7 @@ def in_treatment(scores: QuerySet[Administration]) -> QuerySet[Administration]:
 def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
     """One row per episode and measure: first and last total, how many, when
     the last was taken. One sort of the scores serves every window."""
-    window = {
+    window: dict[str, Any] = {
         "partition_by": [F("episode_id"), F("instrument")],
         "order_by": [F("taken_at").asc(), F("id").asc()],
         "frame": RowRange(start=None, end=None),
@@ -168,7 +168,7 @@ def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
     )
 
 
-def _session_rows(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+def _session_rows(episodes: QuerySet[Episode]) -> QuerySet[Any, Any]:
     # Appointments belong to scheduling; reached through Episode's reverse
     # relation so measures never imports scheduling's models.
     return (

@@ -199,7 +199,7 @@ def _mark_due(
     for schedule in schedules:
         episode = schedule.episode
         zone = zone_of(episode.client.practice)
-        schedule.is_due = is_due(
+        schedule.is_due = is_due(  # type: ignore[attr-defined]  # an attribute set for the page
             schedule,
             episode,
             last.get((episode.pk, schedule.instrument)),
@@ -222,7 +222,7 @@ def due_measures(episode: Episode, *, on: date | None = None) -> list[MeasureSch
     )
     for schedule in schedules:
         schedule.episode = episode
-    return [s for s in _mark_due(schedules, on) if s.is_due]
+    return [s for s in _mark_due(schedules, on) if s.is_due]  # type: ignore[attr-defined]  # an attribute set for the page
 
 
 def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSchedule]:
@@ -231,7 +231,7 @@ def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSche
     ``next_due``, sorted and limited in the database. One query."""
     today = on or user.practice.today()
     schedules = list(
-        MeasureSchedule.objects.filter(
+        MeasureSchedule.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             active=True,
             next_due__lte=today,
             episode__client__clinician=user,
@@ -301,8 +301,8 @@ def episode_nhs_outcome(episode: Episode) -> dict:
         .order_by("taken_at", "id")
         .values_list("instrument", "total")
     ):
-        firsts.setdefault(code, total)
-        lasts[code] = total
+        firsts.setdefault(code, total)  # type: ignore[arg-type]  # filtered on total__isnull=False
+        lasts[code] = total  # type: ignore[assignment]  # (as above)
         counts[code] = counts.get(code, 0) + 1
     # Held treatment appointments, by reverse relation (measures does not
     # import scheduling).
@@ -391,10 +391,10 @@ def chart_measures(client: Client) -> ChartMeasures:
         )
         for a in latest
     ]
-    chart.drafts = sorted(
+    chart.drafts = sorted(  # type: ignore[assignment]  # annotated rows are Administrations
         (a for a in rows if a.is_draft), key=lambda a: a.started_at, reverse=True
     )[:20]
-    chart.incomplete = sorted(
+    chart.incomplete = sorted(  # type: ignore[assignment]  # (as above)
         (a for a in rows if a.is_incomplete), key=lambda a: a.started_at, reverse=True
     )[:20]
     chart.prompts = open_prompts(client)
@@ -408,7 +408,7 @@ def chart_measures(client: Client) -> ChartMeasures:
     # Corrections keep the original's date, so the latest current score is
     # also the latest completion of each measure.
     last = {(episode.pk, a.instrument): a.taken_at for a in latest}
-    chart.schedules = _mark_due(schedules, None, last=last)
+    chart.schedules = _mark_due(schedules, None, last=last)  # type: ignore[arg-type]  # submitted: taken_at set
     chart.nhs = episode_nhs_outcome(episode)
     for stage in EmploymentStatus.Stage.values:
         status = getattr(episode, f"employment_{stage}_status", None)
@@ -468,7 +468,7 @@ def measure_history(episode: Episode, instrument: Instrument) -> list[HistoryRow
         .order_by("taken_at", "id")[:HISTORY_LIMIT]
     )
     history = [
-        HistoryRow(a, superseded=a.superseded, correction_uuid=a.correction_uuid)
+        HistoryRow(a, superseded=a.superseded, correction_uuid=a.correction_uuid)  # type: ignore[attr-defined]  # an attribute set for the page
         for a in rows
     ]
     baseline = next(

@@ -473,7 +473,11 @@ def _check_risk(
         previous = before.get(flag.item_key)
         source, summary, severity = describe_risk(instrument, (flag,))
         if entry is not None and not entry.get("unanswered"):
-            if isinstance(previous, int) and previous >= flag.answer:
+            if (
+                isinstance(previous, int)
+                and isinstance(flag.answer, int)
+                and previous >= flag.answer
+            ):
                 continue  # the same answer again, or a milder one
             alert = RiskAlert.objects.filter(uuid=entry.get("alert")).first()
             if alert is not None and alert.is_open:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -19,6 +20,7 @@ from django.views.decorators.http import (
 )
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.alerts.models import RiskAlert
 from alliance.core.downloads import download_response
 from alliance.measures import services
@@ -47,7 +49,7 @@ from alliance.measures.selectors import (
 
 
 @require_POST
-def assign(request: HttpRequest, uuid: object) -> HttpResponse:
+def assign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Assign a measure to the episode, once or on a schedule."""
     episode = permissions.get_episode(request, uuid, write=True)
     form = ScheduleForm(request.POST)
@@ -76,7 +78,7 @@ def assign(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def stop(request: HttpRequest, uuid: object) -> HttpResponse:
+def stop(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     schedule = permissions.get_clinical(
         request,
         MeasureSchedule.objects.select_related("episode__client"),
@@ -93,7 +95,7 @@ def stop(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def start(request: HttpRequest, uuid: object) -> HttpResponse:
+def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Give a measure now: the clinician enters answers, or hands over the device."""
     episode = permissions.get_episode(request, uuid, write=True)
     form = StartForm(request.POST)
@@ -121,7 +123,9 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
 # --- reading ------------------------------------------------------------------------
 
 
-def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
+def history(
+    request: AuthenticatedRequest, uuid: object, instrument: str
+) -> HttpResponse:
     """Every score of one measure in the episode, with the change from the first."""
     episode = permissions.get_episode(request, uuid)
     measure = instrument_or_404(instrument)
@@ -146,7 +150,9 @@ def history(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse
     )
 
 
-def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
+def chart(
+    request: AuthenticatedRequest, uuid: object, instrument: str
+) -> HttpResponseBase:
     """The same progress chart as an SVG file, for downloads and PDFs."""
     episode = permissions.get_episode(request, uuid)
     measure = instrument_or_404(instrument)
@@ -158,7 +164,7 @@ def chart(request: HttpRequest, uuid: object, instrument: str) -> HttpResponse:
     )
 
 
-def detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One administration, answer by answer (decrypted, so the read is audited)."""
     administration = permissions.get_clinical(request, administrations(), uuid)
     instrument = instrument_or_404(
@@ -194,7 +200,7 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def dismiss_prompt(request: HttpRequest, uuid: object) -> HttpResponse:
+def dismiss_prompt(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The clinician has acted on a clinical prompt: it leaves the chart."""
     prompt = permissions.get_clinical(
         request,
@@ -216,7 +222,7 @@ def dismiss_prompt(request: HttpRequest, uuid: object) -> HttpResponse:
 # --- clinician data entry -----------------------------------------------------------
 
 
-def _entry_flow(request: HttpRequest, administration: Administration) -> Flow:
+def _entry_flow(request: AuthenticatedRequest, administration: Administration) -> Flow:
     return Flow(
         page="measures/enter.html",
         step_url=reverse("measures:enter", args=[administration.uuid]),
@@ -228,7 +234,7 @@ def _entry_flow(request: HttpRequest, administration: Administration) -> Flow:
 
 
 @require_http_methods(["GET", "POST"])
-def enter(request: HttpRequest, uuid: object) -> HttpResponse:
+def enter(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The clinician types in the answers, one item per screen."""
     administration = permissions.get_clinical(
         request,
@@ -249,7 +255,7 @@ def enter(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, uuid: object) -> HttpResponse:
+def submit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     administration = permissions.get_clinical(
         request, administrations(), uuid, write=True
     )
@@ -271,7 +277,7 @@ def submit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def correct(request: HttpRequest, uuid: object) -> HttpResponse:
+def correct(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Correct submitted answers: a new administration replaces this one."""
     original = permissions.get_clinical(
         request,

@@ -27,7 +27,7 @@ def _with_attachments(messages: QuerySet[Message]) -> QuerySet[Message]:
     )
 
 
-def thread_page(client: Client, number: object = 1) -> Page:
+def thread_page(client: Client, number: int | str | None = 1) -> Page[Message]:
     """One page of the client's thread, newest page first; each page's
     ``object_list`` runs oldest to newest, as a conversation reads."""
     messages = _with_attachments(
@@ -61,7 +61,7 @@ def unread_by_client_for_clinicians(
     # Filtering on the messages before counting joins only unread messages,
     # so the query grows with what is unread, not with the caseload.
     clients = (
-        Client.objects.filter(
+        Client.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             practice_id=practice_id,
             clinician_id__in=clinician_ids,
             messages__from_client=True,
@@ -90,7 +90,7 @@ def inbox(user: User, *, covering: list[int] | None = None) -> list[InboxRow]:
     message text is read."""
     reachable = Client.objects.in_caseload_of(user)
     if covering:
-        reachable = reachable | Client.objects.filter(
+        reachable = reachable | Client.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             practice_id=user.practice_id, clinician_id__in=covering
         )
     clients = (

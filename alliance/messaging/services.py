@@ -141,7 +141,7 @@ def _refuse_attachment(
 
 def _checked_attachment(
     client: Client,
-    files: Sequence[UploadedFile],
+    files: Sequence[UploadedFile[bytes]],
     *,
     by: User,
     request: HttpRequest | None,
@@ -190,7 +190,7 @@ def send_message(
     body: object,
     *,
     by: User,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
     request: HttpRequest | None = None,
     covering: bool = False,
 ) -> Message:

@@ -13,11 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
@@ -30,11 +32,11 @@ from alliance.messaging.models import Message, MessageAttachment
 from alliance.messaging.uploads import bounded_uploads
 
 
-def _uploads(request: HttpRequest) -> list[Any]:
+def _uploads(request: AuthenticatedRequest) -> list[Any]:
     return [f for name in request.FILES for f in request.FILES.getlist(name)]
 
 
-def _covering(request: HttpRequest, client: Client) -> bool:
+def _covering(request: AuthenticatedRequest, client: Client) -> bool:
     """Whether the clinician reaches this thread only as the primary
     clinician's cover today (``permissions`` decides)."""
     user = request.user
@@ -46,7 +48,10 @@ def _covering(request: HttpRequest, client: Client) -> bool:
 
 
 def _send(
-    request: HttpRequest, client: Client, form: MessageForm, covering: bool = False
+    request: AuthenticatedRequest,
+    client: Client,
+    form: MessageForm,
+    covering: bool = False,
 ) -> bool:
     """Send the posted message; on refusal put the reason on the form."""
     if not form.is_valid():
@@ -79,7 +84,7 @@ class Shown:
 
 
 def _shown(
-    request: HttpRequest, client: Client, items: list[Message], covering: bool
+    request: AuthenticatedRequest, client: Client, items: list[Message], covering: bool
 ) -> list[Shown]:
     by_client = services.is_client_side(client, request.user)
     marks = by_client or covering or services.is_primary(client, request.user)
@@ -95,7 +100,7 @@ def _shown(
 
 
 def _thread_context(
-    request: HttpRequest, client: Client, form: MessageForm, **extra: Any
+    request: AuthenticatedRequest, client: Client, form: MessageForm, **extra: Any
 ) -> dict[str, Any]:
     page = selectors.thread_page(client, request.GET.get("page", 1))
     covering = extra.pop("covering", False)
@@ -103,7 +108,7 @@ def _thread_context(
         "client": client,
         "practice": client.practice,
         "page": page,
-        "thread": _shown(request, client, page.object_list, covering),
+        "thread": _shown(request, client, page.object_list, covering),  # type: ignore[arg-type]  # thread_page made object_list a list
         "form": form,
         "covering": covering,
         "refusal": services.sending_refusal(client, request.user, covering=covering),
@@ -116,7 +121,7 @@ def _thread_context(
 
 
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     """Every conversation in the caseload, unread first; no message text."""
     user = permissions.require_clinician(request)
     threads = selectors.inbox(user, covering=permissions.covered_clinician_ids(user))
@@ -136,7 +141,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @bounded_uploads
 @require_http_methods(["GET", "POST"])
-def thread(request: HttpRequest, uuid: object) -> HttpResponse:
+def thread(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The conversation with one client; the primary clinician may reply, or
     the colleague covering them while they are away."""
     client = permissions.get_client(
@@ -159,7 +164,9 @@ def thread(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(request, "messaging/thread.html", context)
 
 
-def _download(request: HttpRequest, attachment: MessageAttachment) -> HttpResponse:
+def _download(
+    request: AuthenticatedRequest, attachment: MessageAttachment
+) -> HttpResponseBase:
     try:
         data = attachment.data
         filename = attachment.filename
@@ -183,7 +190,7 @@ def _attachments() -> Any:
 
 
 @require_GET
-def attachment(request: HttpRequest, uuid: object) -> HttpResponse:
+def attachment(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """Download a file from a thread the clinician may read."""
     found = permissions.get_clinical(
         request,
@@ -200,7 +207,7 @@ def attachment(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @bounded_uploads
 @require_http_methods(["GET", "POST"])
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The client's conversation with their clinician. After therapy ends it
     can be read for the practice's set time, but not written in."""
     client = permissions.get_own_client(request, write=request.method == "POST")
@@ -221,7 +228,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_attachment(request: HttpRequest, uuid: object) -> HttpResponse:
+def mine_attachment(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """Download a file from the client's own thread; anyone else's is 404."""
     found = permissions.get_own(
         request, _attachments(), uuid, action="message.attachment_download"
@@ -233,7 +240,7 @@ def mine_attachment(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def email_choice(request: HttpRequest) -> HttpResponse:
+def email_choice(request: AuthenticatedRequest) -> HttpResponse:
     """Switch one's own emails about new messages on or off: a client from
     their reminder page (also after therapy ends), a clinician or supervisor
     from the inbox. Admins have no messages, so 403."""

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.notes import services
 from alliance.notes.forms import ProcessNoteForm, StartSessionForm
 from alliance.notes.models import ProcessNote
@@ -20,7 +21,7 @@ from alliance.scheduling.models import Appointment
 
 
 @require_POST
-def start(request: HttpRequest, uuid: object) -> HttpResponse:
+def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Start the session record (and draft progress note) for a held appointment."""
     appointment = permissions.get_clinical(
         request, Appointment.objects.all(), uuid, write=True
@@ -44,7 +45,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def process_note(request: HttpRequest, uuid: object) -> HttpResponse:
+def process_note(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The author's private process notes for one session."""
     note = permissions.get_clinical(
         request,

@@ -39,7 +39,7 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -571,7 +571,7 @@ def _sqlite_snapshot(dest: Path) -> dict[str, Any]:
         db.close()
 
 
-def _pg_params(settings_dict: dict[str, Any]) -> dict[str, Any]:
+def _pg_params(settings_dict: Mapping[str, Any]) -> dict[str, Any]:
     params: dict[str, Any] = {"dbname": settings_dict["NAME"]}
     for key in ("USER", "PASSWORD", "HOST", "PORT"):
         if settings_dict.get(key):

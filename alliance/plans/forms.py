@@ -27,7 +27,7 @@ from alliance.techniques.library import (
     search,
 )
 
-TEXT = {"max_length": MAX_TEXT, "strip": True}
+TEXT: dict[str, Any] = {"max_length": MAX_TEXT, "strip": True}
 
 
 def _area(rows: int = 3) -> forms.Textarea:
@@ -82,7 +82,7 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure_code"].choices = [
+        self.fields["measure_code"].choices = [  # type: ignore[attr-defined]  # a choice field
             ("", "No linked measure"),
             *instrument_choices(),
         ]
@@ -152,7 +152,7 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args: Any, goal: Goal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [
+        self.fields["level"].choices = [  # type: ignore[attr-defined]  # a choice field
             (level, f"{shown} {anchor}: {text}")
             for level, shown, anchor, text in reversed(goal.levels())
         ]
@@ -222,7 +222,7 @@ class PlanForm(forms.Form):
                 "next_review": version.next_review,
             }
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = episode.goals.exclude(
+        self.fields["goals"].queryset = episode.goals.exclude(  # type: ignore[attr-defined]  # a choice field
             status=Goal.Status.DROPPED
         )
         if reviewing:
@@ -356,13 +356,13 @@ class SessionRecordForm(forms.Form):
             data["version"] = str(version)
         super().__init__(data, initial=initial)
         self.goal_ids = {g.uuid: g for g in goals}
-        self.fields["goals_addressed"].queryset = Goal.objects.filter(
+        self.fields["goals_addressed"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]  # a choice field
             pk__in=[g.pk for g in goals]
         )
         # The plan's interventions first, then any other technique already used.
         offered = list(dict.fromkeys([*plan_slugs, *used]))
         self.offered = [(slug, _technique_name(slug)) for slug in offered]
-        self.fields["techniques"].choices = self.offered
+        self.fields["techniques"].choices = self.offered  # type: ignore[attr-defined]  # a choice field
         for slug, name in self.offered:
             self.fields[f"response__{slug}"] = forms.CharField(
                 label=f"Client's response to {name}",
@@ -371,7 +371,7 @@ class SessionRecordForm(forms.Form):
                 initial=used[slug].client_response if slug in used else "",
                 **TEXT,
             )
-        self.fields["extra_technique"].choices = [
+        self.fields["extra_technique"].choices = [  # type: ignore[attr-defined]  # a choice field
             ("", "None"),
             *(
                 (t.slug, f"{t.name} ({t.approach_label})")

@@ -281,7 +281,7 @@ class GoalRating(UUIDModel):
     @property
     def effective_at(self) -> Any:
         """When the rating describes: the session it was made in, else when made."""
-        return self.session.held_at if self.session_id else self.rated_at
+        return self.session.held_at if self.session_id else self.rated_at  # type: ignore[union-attr]  # session_id set: the session exists
 
 
 class TreatmentPlan(UUIDModel):

@@ -211,11 +211,11 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
 # -- home -------------------------------------------------------------------------
 
 
-def reviews_due(user: User) -> list[TreatmentPlan]:
+def reviews_due(user: User) -> list[Any]:
     """Plans in the user's caseload (open episodes) whose next review is within
     seven days or overdue, soonest first, at most 50. One query."""
     today = timezone.localdate(timezone=zone_of(user.practice))
-    rows = list(
+    rows: list[Any] = list(
         TreatmentPlan.objects.filter(
             episode__client__in=Client.objects.in_caseload_of(user),
             current__next_review__lte=today + REVIEW_WINDOW,

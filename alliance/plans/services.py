@@ -92,7 +92,7 @@ def _require_open(episode: Episode) -> None:
         )
 
 
-def _text(label: str, value: Any, *, required: bool = False) -> str:
+def _text(label: str, value: object, *, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -120,7 +120,9 @@ def _instrument_code(code: str) -> str:
 # -- goals -----------------------------------------------------------------------
 
 
-def _clean_goal(fields: Mapping[str, Any], *, creating: bool, today: date) -> dict:
+def _clean_goal(
+    fields: Mapping[str, Any], *, creating: bool, today: date
+) -> dict[str, Any]:
     """Validate a goal's content; return it tidied. Raises ValidationError with
     every problem found."""
     unknown = set(fields) - set(CONTENT_FIELDS)
@@ -255,7 +257,7 @@ def revise_goal(
         setattr(goal, name, cleaned[name])
     save_if_current(goal, changed, version=version, by=by)
     last = goal.versions.order_by("-number").values_list("number", flat=True).first()
-    version = GoalVersion.objects.create(
+    saved = GoalVersion.objects.create(
         goal=goal, number=(last or 0) + 1, reason=reason, created_by=by, **cleaned
     )
     record(
@@ -263,7 +265,7 @@ def revise_goal(
         "goal.revise",
         goal,
         request=request,
-        detail={"version": version.number, "fields": changed},
+        detail={"version": saved.number, "fields": changed},
     )
     return goal
 
@@ -365,7 +367,7 @@ def rate_goal(
             raise ValidationError("That session belongs to another episode of care.")
         if GoalRating.objects.filter(goal=goal, session=session).exists():
             raise ValidationError("This goal was already rated in this session.")
-    rating = GoalRating.objects.create(
+    rating = GoalRating.objects.create(  # type: ignore[misc]  # a goal has a version from its creation
         goal=goal,
         goal_version=goal.versions.order_by("-number").first(),
         session=session,
@@ -424,7 +426,7 @@ def episode_t_score(episode: Episode, *, as_of: datetime | None = None) -> float
 def t_score_history(episode: Episode) -> list[TScorePoint]:
     """The T-score after each session that had ratings, oldest first."""
     ratings = _episode_ratings(episode)
-    sessions = {r.session_id: r.session for r in ratings if r.session_id}
+    sessions = {r.session_id: r.session for r in ratings if r.session is not None}
     points = []
     for session in sorted(sessions.values(), key=lambda s: (s.held_at, s.pk)):
         score = _t_score(ratings, session.held_at)

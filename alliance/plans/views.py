@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.clients.models import Episode
 from alliance.core.pdf import pdf_response, render_pdf
 from alliance.core.versioning import Conflict, conflict_page, rebind, stored_rows
@@ -35,13 +36,13 @@ from alliance.plans.services import RecordConflict
 SESSION_PARTIAL = "plans/_session_plan.html"
 
 
-def _can_edit(request: HttpRequest, episode: Episode) -> bool:
+def _can_edit(request: AuthenticatedRequest, episode: Episode) -> bool:
     return episode.is_open and permissions.is_primary_clinician(
         request.user, episode.client
     )
 
 
-def _goal(request: HttpRequest, uuid: object, *, write: bool) -> Goal:
+def _goal(request: AuthenticatedRequest, uuid: object, *, write: bool) -> Goal:
     return permissions.get_clinical(
         request, Goal.objects.select_related("episode"), uuid, write=write
     )
@@ -50,7 +51,7 @@ def _goal(request: HttpRequest, uuid: object, *, write: bool) -> Goal:
 # -- goals ------------------------------------------------------------------------
 
 
-def goals(request: HttpRequest, uuid: object) -> HttpResponse:
+def goals(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The episode's goals: scales, ratings, status, and the GAS T-score."""
     episode = permissions.get_episode(request, uuid)
     return render(
@@ -66,7 +67,7 @@ def goals(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_create(request: HttpRequest, uuid: object) -> HttpResponse:
+def goal_create(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +88,7 @@ def goal_create(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def goal_revise(request: HttpRequest, uuid: object) -> HttpResponse:
+def goal_revise(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     goal = _goal(request, uuid, write=True)
     form = GoalReviseForm(
         request.POST or None, initial={**goal.content(), "version": goal.version}
@@ -131,7 +132,9 @@ def goal_revise(request: HttpRequest, uuid: object) -> HttpResponse:
     )
 
 
-def _goal_status(request: HttpRequest, uuid: object, *, dropping: bool) -> HttpResponse:
+def _goal_status(
+    request: AuthenticatedRequest, uuid: object, *, dropping: bool
+) -> HttpResponse:
     goal = _goal(request, uuid, write=True)
     form_class = DropForm if dropping else AchieveForm
     form = form_class(request.POST or None)
@@ -172,17 +175,17 @@ def _goal_status(request: HttpRequest, uuid: object, *, dropping: bool) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-def goal_achieve(request: HttpRequest, uuid: object) -> HttpResponse:
+def goal_achieve(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return _goal_status(request, uuid, dropping=False)
 
 
 @require_http_methods(["GET", "POST"])
-def goal_drop(request: HttpRequest, uuid: object) -> HttpResponse:
+def goal_drop(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return _goal_status(request, uuid, dropping=True)
 
 
 @require_http_methods(["GET", "POST"])
-def goal_rate(request: HttpRequest, uuid: object) -> HttpResponse:
+def goal_rate(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Rate a goal between sessions (ratings in a session are made on the
     session page)."""
     goal = _goal(request, uuid, write=True)
@@ -216,7 +219,7 @@ def goal_rate(request: HttpRequest, uuid: object) -> HttpResponse:
 # -- treatment plans -------------------------------------------------------------------
 
 
-def plan(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The episode's treatment plan: the current version and the earlier ones."""
     episode = permissions.get_episode(request, uuid)
     treatment_plan = (
@@ -246,7 +249,7 @@ def plan(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def _plan_form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     episode: Episode,
     *,
     treatment_plan: TreatmentPlan | None,
@@ -325,7 +328,7 @@ def _plan_form(
 
 
 def _plan_conflict(
-    request: HttpRequest, episode: Episode, conflict: Conflict
+    request: AuthenticatedRequest, episode: Episode, conflict: Conflict
 ) -> tuple[PlanForm, dict[str, Any]]:
     """The reviewer's form, bound again at the stored version, and the plan as
     someone else saved it meanwhile, shown above the form (409)."""
@@ -350,7 +353,7 @@ def _plan_conflict(
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     if TreatmentPlan.objects.filter(episode=episode).exists():
         messages.info(request, "This episode already has a plan: review it instead.")
@@ -359,7 +362,7 @@ def plan_create(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_review(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_review(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     treatment_plan = permissions.get_clinical(
         request,
         TreatmentPlan.objects.select_related("current"),
@@ -370,7 +373,7 @@ def plan_review(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def technique_picker(request: HttpRequest, uuid: object) -> HttpResponse:
+def technique_picker(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The technique checkboxes filtered by the search box (htmx)."""
     episode = permissions.get_episode(request, uuid, write=True)
     query = request.GET.get("q", "")[:100]
@@ -385,7 +388,7 @@ def technique_picker(request: HttpRequest, uuid: object) -> HttpResponse:
     )
 
 
-def plan_version(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_version(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One version of a plan, as it was written."""
     version = permissions.get_clinical(
         request,
@@ -438,7 +441,7 @@ def plan_version_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_acknowledge(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_acknowledge(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Record the client's acknowledgement of a plan version."""
     version = permissions.get_clinical(
         request,
@@ -480,7 +483,11 @@ def plan_acknowledge(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def _session_response(
-    request: HttpRequest, session: TherapySession, context: Any, *, status: int = 200
+    request: AuthenticatedRequest,
+    session: TherapySession,
+    context: Any,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     template = SESSION_PARTIAL if request.htmx else "plans/session_record.html"
     response = render(
@@ -495,7 +502,7 @@ def _session_response(
 
 
 @require_http_methods(["GET", "POST"])
-def session_record(request: HttpRequest, uuid: object) -> HttpResponse:
+def session_record(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The plan's part of a session: read it, or save it (htmx, optimistic)."""
     writing = request.method == "POST"
     session = permissions.get_clinical(

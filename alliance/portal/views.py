@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.aftercare.selectors import portal_aftercare
 from alliance.audit.services import record
 from alliance.checkins.selectors import portal_checkins
@@ -78,7 +79,7 @@ def _portal_administrations() -> QuerySet[Administration]:
     ).select_related("client__practice", "episode")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """What the client has to complete now, and drafts to continue.
 
     Once care has ended and the read period is over, only the keepsakes are
@@ -151,7 +152,7 @@ TWO_STEP_DISMISSED = "two_step_prompt_dismissed"
 
 
 @require_POST
-def dismiss_two_step(request: HttpRequest) -> HttpResponse:
+def dismiss_two_step(request: AuthenticatedRequest) -> HttpResponse:
     """Hide the invitation to add two-step login until the next sign-in."""
     permissions.get_own_client(request, keepsake=True)
     request.session[TWO_STEP_DISMISSED] = True
@@ -159,7 +160,7 @@ def dismiss_two_step(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def start(request: HttpRequest, uuid: object) -> HttpResponse:
+def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Begin a questionnaire that is due, or carry on the one already begun."""
     schedule = permissions.get_own(
         request,
@@ -185,7 +186,7 @@ def start(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("portal:answer", administration.uuid)
 
 
-def _flow(request: HttpRequest, administration: Administration) -> Flow:
+def _flow(request: AuthenticatedRequest, administration: Administration) -> Flow:
     return Flow(
         page="portal/answer.html",
         step_url=reverse("portal:answer", args=[administration.uuid]),
@@ -197,7 +198,7 @@ def _flow(request: HttpRequest, administration: Administration) -> Flow:
 
 
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, uuid: object) -> HttpResponse:
+def answer(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One question per screen; each answer is saved as soon as it is given."""
     administration = permissions.get_own(
         request,
@@ -211,7 +212,7 @@ def answer(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def submit(request: HttpRequest, uuid: object) -> HttpResponse:
+def submit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Submit the answers. Sending the same form twice changes nothing more."""
     administration = permissions.get_own(
         request, _portal_administrations(), uuid, write=True
@@ -226,7 +227,7 @@ def submit(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("portal:done", administration.uuid)
 
 
-def done(request: HttpRequest, uuid: object) -> HttpResponse:
+def done(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Thanks; after a risk answer, the crisis lines come first, in kind words."""
     administration = permissions.get_own(request, _portal_administrations(), uuid)
     if administration.is_draft:
@@ -278,7 +279,7 @@ def direction(progress: SharedProgress) -> str:
     return "On this questionnaire, lower scores mean fewer difficulties."
 
 
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedRequest) -> HttpResponse:
     """The client's own scores, for measures the clinician chose to share."""
     client = permissions.get_own_client(request)
     shared = shared_progress(client)
@@ -300,7 +301,7 @@ def progress(request: HttpRequest) -> HttpResponse:
                 progress_svg(
                     item.instrument,
                     [
-                        Point(a.taken_at, a.total)
+                        Point(a.taken_at, a.total)  # type: ignore[arg-type]  # submitted: taken_at set
                         for a in item.administrations
                         if a.total is not None
                     ],

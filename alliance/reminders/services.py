@@ -167,12 +167,14 @@ def digest_email(client: Client, content: DigestContent) -> EmailMessage:
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
-        to=[client.user.email],  # type: ignore[union-attr]
+        to=[client.user.email],  # type: ignore[union-attr]  # digests go to portal clients
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
     )
 
 
-def _claim(client: Client, day: Any, now: datetime, counts: dict[str, int]) -> Any:
+def _claim(
+    client: Client, day: Any, now: datetime, counts: dict[str, int]
+) -> ReminderDigest | None:
     """The day's digest row for this client, newly claimed, or None when one
     exists already (sent, or being sent by another worker)."""
     try:

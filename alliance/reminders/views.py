@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.services import record
 from alliance.messaging.services import emails_wanted
 from alliance.reminders import services
@@ -21,7 +22,7 @@ from alliance.reminders.selectors import preference_for
 
 
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     """What reminder emails the client gets, and switches for each kind."""
     client = permissions.get_own_client(request, write=request.method == "POST")
     preference = preference_for(client)

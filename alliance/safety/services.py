@@ -15,7 +15,9 @@ from alliance.safety.models import SECTION_FIELDS, SafetyPlan, SafetyPlanVersion
 MAX_TEXT = 10_000
 
 
-def _validate(client: Client, by: User, number: int, reason: str, texts: dict) -> None:
+def _validate(
+    client: Client, by: User, number: int, reason: str, texts: dict[str, str]
+) -> None:
     if client.clinician_id != by.pk or client.practice_id != by.practice_id:
         raise ValidationError(
             "Only the client's primary clinician can write their safety plan."

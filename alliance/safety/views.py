@@ -12,12 +12,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import Practice
 from alliance.audit.services import record
 from alliance.clients.models import Client
@@ -85,8 +87,8 @@ def _plan_context(client: Client, version: SafetyPlanVersion | None) -> dict[str
 
 
 def _pdf_response(
-    request: HttpRequest, client: Client, version: SafetyPlanVersion
-) -> HttpResponse:
+    request: AuthenticatedRequest, client: Client, version: SafetyPlanVersion
+) -> HttpResponseBase:
     context = {**_plan_context(client, version), "printed_at": timezone.now()}
     pdf = render_pdf(
         "safety/plan_pdf.html",
@@ -101,7 +103,7 @@ def _pdf_response(
 
 
 @require_GET
-def plan(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The current plan, the practice's crisis lines, and earlier versions."""
     client = permissions.get_client(request, uuid)
     versions = list(
@@ -129,7 +131,7 @@ def plan(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Write the plan with the client; saving adds a new version."""
     client = permissions.get_client(request, uuid, write=True)
     current = current_safety_plan(client)
@@ -160,7 +162,7 @@ def edit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def version(request: HttpRequest, uuid: object) -> HttpResponse:
+def version(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One earlier (or the current) version, read-only."""
     shown = permissions.get_clinical(
         request, SafetyPlanVersion.objects.select_related("created_by"), uuid
@@ -174,7 +176,7 @@ def version(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def plan_download(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The current plan as a PDF (audited as safety_plan.pdf)."""
     client = permissions.get_client(request, uuid)
     current = current_safety_plan(client)
@@ -190,7 +192,7 @@ def plan_download(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The client's current plan: crisis lines first, large text, tap to call."""
     # The safety plan stays with the client after care ends (a keepsake).
     client = permissions.get_own_client(request, keepsake=True)
@@ -215,7 +217,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_download(request: HttpRequest, uuid: object) -> HttpResponse:
+def mine_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The client's own plan as a PDF; anyone else's plan is 404."""
     own = permissions.get_own(
         request,

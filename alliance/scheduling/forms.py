@@ -21,7 +21,7 @@ class ClientChoiceField(forms.ModelChoiceField):
     # A practice admin books for every clinician, so sees whose client it is.
     show_clinician = False
 
-    def label_from_instance(self, obj: Client) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Client) -> str:
         if self.show_clinician:
             return f"{obj.display_name} ({obj.clinician})"
         return obj.display_name
@@ -86,9 +86,9 @@ class BookAppointmentForm(AppointmentDetailsForm):
         ]
         with_open_episode = Episode.objects.open().values("client_id")
         if user.is_practice_admin:
-            clients = Client.objects.filter(practice_id=user.practice_id)
-            self.fields["client"].show_clinician = True  # type: ignore[attr-defined]
-            self.fields["clinician"].queryset = User.objects.clinicians().filter(
+            clients = Client.objects.filter(practice_id=user.practice_id)  # type: ignore[misc]  # None: IS NULL, as at run time
+            self.fields["client"].show_clinician = True  # type: ignore[attr-defined]  # the client field is a ModelChoiceField subclass
+            self.fields["clinician"].queryset = User.objects.clinicians().filter(  # type: ignore[attr-defined,misc]  # a choice field; None: IS NULL
                 practice_id=user.practice_id
             )
         else:
@@ -96,7 +96,7 @@ class BookAppointmentForm(AppointmentDetailsForm):
             # supervisor reads supervisees' calendars but does not book on them.
             clients = Client.objects.in_caseload_of(user).filter(clinician=user)
             del self.fields["clinician"]
-        self.fields["client"].queryset = clients.filter(
+        self.fields["client"].queryset = clients.filter(  # type: ignore[attr-defined]  # a choice field
             pk__in=with_open_episode
         ).select_related("clinician")
 

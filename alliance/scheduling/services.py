@@ -55,21 +55,21 @@ ALLOWED_STATUS_CHANGES: dict[str, tuple[str, ...]] = {
     Status.CANCELLED: (Status.BOOKED,),
     Status.LATE_CANCELLED: (Status.BOOKED,),
 }
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[str, str] = {
     Status.BOOKED: "appointment.reinstate",
     Status.HELD: "appointment.mark_held",
     Status.NO_SHOW: "appointment.mark_no_show",
     Status.CANCELLED: "appointment.cancel",
     Status.LATE_CANCELLED: "appointment.cancel_late",
 }
-_IS_NOW = {
+_IS_NOW: dict[str, str] = {
     Status.BOOKED: "booked",
     Status.HELD: "marked held",
     Status.NO_SHOW: "marked as did not attend",
     Status.CANCELLED: "cancelled",
     Status.LATE_CANCELLED: "cancelled late",
 }
-_ONE = {
+_ONE: dict[str, str] = {
     Status.BOOKED: "A booked appointment",
     Status.HELD: "A held appointment",
     Status.NO_SHOW: "An appointment the client did not attend",

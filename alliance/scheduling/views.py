@@ -20,12 +20,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User, zone_of
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
@@ -52,9 +54,11 @@ def in_practice_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     """Run the view with the user's practice time zone active."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: AuthenticatedRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         user = request.user
-        practice = user.practice if user.is_authenticated else None  # type: ignore[union-attr]
+        practice = user.practice if user.is_authenticated else None
         with timezone.override(zone_of(practice)):
             return view(request, *args, **kwargs)
 
@@ -77,7 +81,7 @@ class Calendar:
         return f"{path}?{urlencode(params)}" if params else path
 
 
-def _calendar(request: HttpRequest) -> Calendar:
+def _calendar(request: AuthenticatedRequest) -> Calendar:
     """Resolve ``?clinician=<uuid>`` to a calendar the user may read, or 404."""
     user = permissions.require_staff(request)
     choices = permissions.visible_clinicians(user)
@@ -107,12 +111,12 @@ def _calendar(request: HttpRequest) -> Calendar:
 
 
 def _appointments(
-    request: HttpRequest, cal: Calendar, first: date, days: int
+    request: AuthenticatedRequest, cal: Calendar, first: date, days: int
 ) -> list[Appointment]:
     """The owner's appointments starting on these local days, audited as read."""
     if cal.owner is None:
         return []
-    start, end = day_bounds(first, timezone.get_current_timezone(), days)  # type: ignore[arg-type]
+    start, end = day_bounds(first, timezone.get_current_timezone(), days)
     rows = list(
         Appointment.objects.for_clinician(cal.owner)
         .starting_between(start, end)
@@ -149,7 +153,7 @@ def _context(cal: Calendar, view: str, first: date, step: int) -> dict[str, Any]
 
 @require_GET
 @in_practice_zone
-def day(request: HttpRequest, day: date | None = None) -> HttpResponse:
+def day(request: AuthenticatedRequest, day: date | None = None) -> HttpResponse:
     cal = _calendar(request)
     if day is None and (jump := request.GET.get("date")):
         # The "go to date" form on the calendar pages.
@@ -169,7 +173,7 @@ def day(request: HttpRequest, day: date | None = None) -> HttpResponse:
 
 @require_GET
 @in_practice_zone
-def week(request: HttpRequest, day: date) -> HttpResponse:
+def week(request: AuthenticatedRequest, day: date) -> HttpResponse:
     cal = _calendar(request)
     monday = week_start(day)
     rows = _appointments(request, cal, monday, 7)
@@ -189,7 +193,7 @@ def week(request: HttpRequest, day: date) -> HttpResponse:
     return render(request, "scheduling/week.html", context)
 
 
-def _booking_initial(request: HttpRequest) -> dict[str, Any]:
+def _booking_initial(request: AuthenticatedRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     for name in ("client", "clinician"):
         value = request.GET.get(name, "")
@@ -209,7 +213,7 @@ def _booking_initial(request: HttpRequest) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @in_practice_zone
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedRequest) -> HttpResponse:
     """Book an appointment: a clinician for their own clients, the practice
     admin for any client with any clinician."""
     user = permissions.require_staff(request)
@@ -242,7 +246,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduling/appointment_form.html",
-        {"form": form, "has_clients": form.fields["client"].queryset.exists()},  # type: ignore[attr-defined]
+        {"form": form, "has_clients": form.fields["client"].queryset.exists()},  # type: ignore[attr-defined]  # a choice field
     )
 
 
@@ -362,7 +366,7 @@ def edit_following(request: HttpRequest, uuid: object) -> HttpResponse:
 
 def _slot(appointment: Appointment) -> str:
     zone = timezone.get_current_timezone()
-    return describe_slot(appointment.starts_at, appointment.ends_at, zone)  # type: ignore[arg-type]
+    return describe_slot(appointment.starts_at, appointment.ends_at, zone)
 
 
 STATUS_BUTTONS = {
@@ -373,9 +377,9 @@ STATUS_BUTTONS = {
 
 @require_GET
 @in_practice_zone
-def detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     appointment = permissions.get_appointment(request, uuid)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     can_write = permissions.may_manage_appointment(user, appointment)
     now = timezone.now()
     allowed = services.ALLOWED_STATUS_CHANGES[appointment.status]
@@ -424,7 +428,7 @@ def detail(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @in_practice_zone
-def edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Move the appointment, or change how or where it happens."""
     appointment = permissions.get_appointment(request, uuid, write=True)
     form = RescheduleForm(
@@ -487,12 +491,12 @@ STATUS_DONE = {
 
 @require_POST
 @in_practice_zone
-def change_status(request: HttpRequest, uuid: object) -> HttpResponse:
+def change_status(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     appointment = permissions.get_appointment(request, uuid, write=True)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, " ".join(e for errs in form.errors.values() for e in errs)
+            request, " ".join(str(e) for errs in form.errors.values() for e in errs)
         )
         return redirect(appointment)
     status = form.cleaned_data["status"]
@@ -512,7 +516,7 @@ def change_status(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: AuthenticatedRequest) -> HttpResponse:
     """The clinician's calendar feed: POST makes a new secret address (shown
     this once: only its hash is kept) or, with action=off, switches it off."""
     user = permissions.require_clinician(request)
@@ -546,7 +550,7 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "HEAD"])
-def feed(request: HttpRequest, token: str) -> HttpResponse:
+def feed(request: HttpRequest, token: str) -> HttpResponseBase:
     """The clinician's appointments as iCalendar, behind a secret address.
     Public (calendar apps cannot log in), so it holds no client data."""
     owner = (

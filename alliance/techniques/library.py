@@ -223,7 +223,7 @@ def _references(value: Any) -> tuple[list[Reference], list[str]]:
         found.append(
             Reference(
                 author=" ".join(ref["author"].split()),
-                year=year,
+                year=year,  # type: ignore[arg-type]  # checked above: no problem found
                 title=" ".join(ref["title"].split()),
                 source=" ".join(ref["source"].split()),
             )

@@ -8,13 +8,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from alliance import permissions
+from alliance.core.http import HtmxRequest
 from alliance.techniques import library
 
 PAGE = "techniques/technique_list.html"
 
 
 @require_GET
-def technique_list(request: HttpRequest) -> HttpResponse:
+def technique_list(request: HtmxRequest) -> HttpResponse:
     permissions.require_staff(request)
     query = request.GET.get("q", "").strip()[:100]
     approach = request.GET.get("approach", "")
@@ -33,7 +34,7 @@ def technique_list(request: HttpRequest) -> HttpResponse:
         "filtered": bool(query or approach or problem),
     }
     # A history restore needs the whole page, even though htmx asks for it.
-    htmx = request.htmx  # type: ignore[attr-defined]
+    htmx = request.htmx
     partial = htmx and not htmx.history_restore_request
     template = f"{PAGE}#technique-results" if partial else PAGE
     return render(request, template, context)

@@ -138,14 +138,14 @@ def _goals(episode: Episode) -> dict[str, Any]:
     t_score = episode_t_score(episode)
     rows = []
     for goal in goals:
-        rating = latest.get(goal.pk)
+        goal_rating = latest.get(goal.pk)
         rows.append(
             {
                 "uuid": str(goal.uuid),
                 "status": goal.status,
-                "level": rating.level if rating else None,
-                "rated_on": _local_day(rating.effective_at, episode)
-                if rating
+                "level": goal_rating.level if goal_rating else None,
+                "rated_on": _local_day(goal_rating.effective_at, episode)
+                if goal_rating
                 else None,
                 "weight": _number(float(goal.weight)),
             }
@@ -197,7 +197,7 @@ def _measures(episode: Episode) -> tuple[list[dict[str, Any]], dict[str, Any] | 
         change = None
         if len(rows) >= 2 and instrument is not None:
             try:
-                change = classify_change(instrument, first.total, last.total)
+                change = classify_change(instrument, first.total, last.total)  # type: ignore[arg-type]  # rows filtered on total__isnull=False (taken_at is set on submit)
             except (ValueError, KeyError, TypeError, ZeroDivisionError):
                 change = None
         # Recovery as NHS Talking Therapies defines it, so on its cut-offs
@@ -257,7 +257,7 @@ def _alliance(
     episode: Episode, name: str, rows: list[Administration], code: str
 ) -> dict[str, Any]:
     first, last = rows[0], rows[-1]
-    difference = last.total - first.total if len(rows) >= 2 else None
+    difference = last.total - first.total if len(rows) >= 2 else None  # type: ignore[operator]  # rows filtered on total__isnull=False (taken_at is set on submit)
     direction = None
     if difference is not None:
         if abs(difference) < ALLIANCE_STEADY:
@@ -644,7 +644,7 @@ def summary_charts(summary: TerminationSummary) -> list[tuple[str, SafeString]]:
         except KeyError:
             continue
         points = [
-            Point(a.taken_at, a.total, a.band_label or "")
+            Point(a.taken_at, a.total, a.band_label or "")  # type: ignore[arg-type]  # rows filtered on total__isnull=False (taken_at is set on submit)
             for a in Administration.objects.current()
             .filter(
                 episode=episode,

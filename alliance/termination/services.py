@@ -61,7 +61,7 @@ class Locked(ValidationError):
         )
 
 
-def _text(label: str, value: Any) -> str:
+def _text(label: str, value: object) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -370,7 +370,7 @@ def share_summary(
 
 
 def _validate_plan(
-    number: int, reason: str, texts: dict[str, str], skills: list
+    number: int, reason: str, texts: dict[str, str], skills: list[Any]
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not texts["warning_signs"]:

@@ -11,12 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.services import record
 from alliance.clients.models import Client, Episode
 from alliance.core.pdf import pdf_response
@@ -33,8 +35,8 @@ from alliance.termination.pdf import render_pdf
 
 
 def _pdf(
-    request: HttpRequest, template: str, context: dict[str, Any], name: str
-) -> HttpResponse:
+    request: AuthenticatedRequest, template: str, context: dict[str, Any], name: str
+) -> HttpResponseBase:
     pdf = render_pdf(
         template,
         {**context, "printed_at": timezone.now()},
@@ -61,7 +63,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, uuid: object) -> HttpResponse:
+def review(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The episode's readiness review: the facts assembled live from the record
     while it is open (a snapshot once completed) and the clinician's part."""
     writing = request.method == "POST"
@@ -75,7 +77,7 @@ def review(request: HttpRequest, uuid: object) -> HttpResponse:
         and permissions.is_primary_clinician(request.user, client)
     )
     form = (
-        ReviewForm(request.POST if writing else None, review=current)
+        ReviewForm(request.POST if writing else None, review=current)  # type: ignore[arg-type]  # editable: a review exists
         if editable
         else None
     )
@@ -92,7 +94,7 @@ def review(request: HttpRequest, uuid: object) -> HttpResponse:
             complete = request.POST.get("action") == "complete"
             try:
                 services.save_review(
-                    current,
+                    current,  # type: ignore[arg-type]  # editable: a review exists
                     by=request.user,
                     version=form.cleaned_data["version"],
                     complete=complete,
@@ -127,7 +129,7 @@ def review(request: HttpRequest, uuid: object) -> HttpResponse:
     else:
         facts = selectors.present(selectors.assemble_facts(episode))
     earlier = list(
-        ReadinessReview.objects.filter(episode=episode, completed_at__isnull=False)
+        ReadinessReview.objects.filter(episode=episode, completed_at__isnull=False)  # type: ignore[misc]  # None: IS NULL, as at run time
         .exclude(pk=current.pk if current else None)
         .select_related("completed_by")
     )
@@ -148,7 +150,7 @@ def review(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def _review_conflict(
-    request: HttpRequest, conflict: services.Conflict
+    request: AuthenticatedRequest, conflict: services.Conflict
 ) -> tuple[ReviewForm, ReadinessReview, int]:
     """The editor's unsaved copy over the stored review; saving again from
     here deliberately replaces the version now shown."""
@@ -162,7 +164,7 @@ def _review_conflict(
 
 
 @require_GET
-def review_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+def review_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """A completed readiness review as a PDF (its facts as completed)."""
     shown = permissions.get_clinical(
         request,
@@ -216,7 +218,7 @@ def _summary_context(summary: TerminationSummary) -> dict[str, Any]:
 
 
 @require_GET
-def summary(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The episode's termination summary, or the button that assembles it."""
     episode = permissions.get_episode(request, uuid)
     found = _summaries().filter(episode=episode).first()
@@ -236,7 +238,7 @@ def summary(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def summary_assemble(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_assemble(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     try:
         services.assemble_summary(episode, by=request.user, request=request)
@@ -252,7 +254,7 @@ def summary_assemble(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def summary_edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Edit both versions; a save from a stale window is refused (409)."""
     found = permissions.get_clinical(request, _summaries(), uuid, write=True)
     if found.is_finalised:
@@ -307,7 +309,7 @@ def summary_edit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def _summary_action(
-    request: HttpRequest, uuid: object, action: Any, done: str
+    request: AuthenticatedRequest, uuid: object, action: Any, done: str
 ) -> HttpResponse:
     found = permissions.get_clinical(request, _summaries(), uuid, write=True)
     try:
@@ -320,7 +322,7 @@ def _summary_action(
 
 
 @require_POST
-def summary_refresh(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_refresh(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return _summary_action(
         request,
         uuid,
@@ -330,7 +332,7 @@ def summary_refresh(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def summary_finalise(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_finalise(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return _summary_action(
         request,
         uuid,
@@ -340,7 +342,7 @@ def summary_finalise(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def summary_share(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_share(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return _summary_action(
         request,
         uuid,
@@ -350,7 +352,7 @@ def summary_share(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def summary_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The clinician's version, with letterhead and progress charts."""
     found = permissions.get_clinical(
         request, _summaries(), uuid, action="termination_summary.pdf"
@@ -365,7 +367,7 @@ def summary_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def summary_client_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+def summary_client_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The client's plain-language version, to hand over or post."""
     found = permissions.get_clinical(
         request, _summaries(), uuid, action="termination_summary.client_pdf"
@@ -394,7 +396,7 @@ def _plan_context(
 
 
 @require_GET
-def plan(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The current plan and its earlier versions."""
     client = permissions.get_client(request, uuid)
     versions = list(
@@ -426,7 +428,7 @@ def plan(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Write the plan with the client; saving adds a new version."""
     client = permissions.get_client(request, uuid, write=True)
     current = selectors.current_plan(client)
@@ -464,7 +466,7 @@ def plan_edit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def plan_version(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_version(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One version, read-only."""
     shown = permissions.get_clinical(
         request,
@@ -479,7 +481,7 @@ def plan_version(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def plan_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     client = permissions.get_client(request, uuid)
     current = selectors.current_plan(client)
     if current is None:
@@ -489,8 +491,8 @@ def plan_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def _plan_pdf(
-    request: HttpRequest, client: Client, version: RelapsePreventionPlanVersion
-) -> HttpResponse:
+    request: AuthenticatedRequest, client: Client, version: RelapsePreventionPlanVersion
+) -> HttpResponseBase:
     return _pdf(
         request,
         "termination/plan_pdf.html",
@@ -503,7 +505,7 @@ def _plan_pdf(
 
 
 @require_GET
-def mine_plan(request: HttpRequest) -> HttpResponse:
+def mine_plan(request: AuthenticatedRequest) -> HttpResponse:
     """The client's relapse-prevention plan: a keepsake, open after care ends."""
     client = permissions.get_own_client(request, keepsake=True)
     current = selectors.current_plan(client)
@@ -522,7 +524,7 @@ def mine_plan(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_plan_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+def mine_plan_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     own = permissions.get_own(
         request,
         RelapsePreventionPlan.objects.select_related("client__practice"),
@@ -537,7 +539,7 @@ def mine_plan_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def mine_summary(request: HttpRequest) -> HttpResponse:
+def mine_summary(request: AuthenticatedRequest) -> HttpResponse:
     """The plain-language summary the clinician shared, if any."""
     client = permissions.get_own_client(request)
     shared = selectors.shared_summary(client)
@@ -561,7 +563,7 @@ def mine_summary(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def mine_summary_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+def mine_summary_pdf(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     shared = permissions.get_own(
         request,
         _summaries().filter(shared_at__isnull=False),

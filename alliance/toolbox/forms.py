@@ -35,7 +35,7 @@ class LibrarySkillForm(forms.Form):
         # Distinct ids: the form sits on the chart next to other forms.
         kwargs.setdefault("auto_id", "id_toolbox_library_%s")
         super().__init__(*args, **kwargs)
-        self.fields["technique"].choices = library_choices()
+        self.fields["technique"].choices = library_choices()  # type: ignore[attr-defined]  # a choice field
 
 
 class OwnSkillForm(forms.Form):

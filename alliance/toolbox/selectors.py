@@ -71,9 +71,9 @@ def _rows(skills: QuerySet[CopingSkill], *, with_practices: bool) -> list[SkillR
     rows = [
         SkillRow(
             s,
-            s.practice_count,  # type: ignore[attr-defined]
-            s.last_practised,  # type: ignore[attr-defined]
-            s.last_helpfulness,  # type: ignore[attr-defined]
+            s.practice_count,  # type: ignore[attr-defined]  # annotated on the queryset
+            s.last_practised,  # type: ignore[attr-defined]  # (as above)
+            s.last_helpfulness,  # type: ignore[attr-defined]  # (as above)
         )
         for s in found
     ]

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import (
@@ -24,6 +24,7 @@ from django.views.decorators.http import (
 )
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.services import record
 from alliance.clients.models import Client
 from alliance.core.versioning import Conflict, conflict_page, rebind
@@ -43,7 +44,7 @@ def _skills() -> Any:
     return CopingSkill.objects.select_related("client__practice")
 
 
-def _error(request: HttpRequest, exc: ValidationError) -> None:
+def _error(request: AuthenticatedRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
 
 
@@ -54,7 +55,9 @@ def _form_problem(form: Any) -> ValidationError:
     )
 
 
-def _log_practice(request: HttpRequest, skill: CopingSkill, form: PracticeForm) -> None:
+def _log_practice(
+    request: AuthenticatedRequest, skill: CopingSkill, form: PracticeForm
+) -> None:
     if not form.is_valid():
         raise _form_problem(form)
     data = form.cleaned_data
@@ -64,7 +67,7 @@ def _log_practice(request: HttpRequest, skill: CopingSkill, form: PracticeForm) 
         helpfulness=data["helpfulness"],
         note=data["note"],
         idempotency_key=data["idempotency_key"],
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
         request=request,
     )
 
@@ -72,11 +75,12 @@ def _log_practice(request: HttpRequest, skill: CopingSkill, form: PracticeForm) 
 # -- clinician --------------------------------------------------------------------
 
 
-def _client_page(request: HttpRequest, client: Client, **forms: Any) -> HttpResponse:
+def _client_page(
+    request: AuthenticatedRequest, client: Client, **forms: Any
+) -> HttpResponse:
     toolbox = selectors.client_toolbox(client)
     can_edit = (
-        permissions.is_primary_clinician(request.user, client)  # type: ignore[arg-type]
-        and toolbox.episode_open
+        permissions.is_primary_clinician(request.user, client) and toolbox.episode_open
     )
     return render(
         request,
@@ -92,7 +96,7 @@ def _client_page(request: HttpRequest, client: Client, **forms: Any) -> HttpResp
 
 
 @require_GET
-def client(request: HttpRequest, uuid: object) -> HttpResponse:
+def client(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """All the client's skills, with their notes and practice logs."""
     found = permissions.get_client(request, uuid)
     record(
@@ -105,7 +109,7 @@ def client(request: HttpRequest, uuid: object) -> HttpResponse:
     return _client_page(request, found)
 
 
-def _back(request: HttpRequest, client: Client) -> HttpResponse:
+def _back(request: AuthenticatedRequest, client: Client) -> HttpResponse:
     # A fixed choice of pages, never a URL from the form (no open redirect).
     if request.POST.get("back") == "chart":
         return redirect("chart:client", client.uuid)
@@ -113,7 +117,7 @@ def _back(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 @require_POST
-def add_from_library(request: HttpRequest, uuid: object) -> HttpResponse:
+def add_from_library(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     found = permissions.get_client(request, uuid, write=True)
     form = LibrarySkillForm(request.POST)
     if form.is_valid():
@@ -121,7 +125,7 @@ def add_from_library(request: HttpRequest, uuid: object) -> HttpResponse:
             skill = services.add_skill_from_library(
                 found,
                 form.cleaned_data["technique"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 request=request,
             )
         except ValidationError as exc:
@@ -135,7 +139,7 @@ def add_from_library(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def add_skill(request: HttpRequest, uuid: object) -> HttpResponse:
+def add_skill(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     found = permissions.get_client(request, uuid, write=True)
     form = OwnSkillForm(request.POST)
     if form.is_valid():
@@ -144,7 +148,7 @@ def add_skill(request: HttpRequest, uuid: object) -> HttpResponse:
                 found,
                 title=form.cleaned_data["title"],
                 notes=form.cleaned_data["notes"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 request=request,
             )
         except ValidationError as exc:
@@ -155,12 +159,12 @@ def add_skill(request: HttpRequest, uuid: object) -> HttpResponse:
     return _client_page(request, found, own_form=form)
 
 
-def _clinician_skill(request: HttpRequest, uuid: object) -> CopingSkill:
+def _clinician_skill(request: AuthenticatedRequest, uuid: object) -> CopingSkill:
     return permissions.get_clinical(request, _skills(), uuid, write=True)
 
 
 def _notes_conflict(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     conflict: Conflict,
     *,
     action: str,
@@ -187,7 +191,7 @@ def _notes_conflict(
 
 
 @require_POST
-def skill_notes(request: HttpRequest, uuid: object) -> HttpResponse:
+def skill_notes(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     skill = _clinician_skill(request, uuid)
     form = NotesForm(request.POST)
     try:
@@ -196,7 +200,7 @@ def skill_notes(request: HttpRequest, uuid: object) -> HttpResponse:
         services.update_skill_notes(
             skill,
             notes=form.cleaned_data["notes"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             version=form.cleaned_data["version"],
             request=request,
         )
@@ -216,7 +220,7 @@ def skill_notes(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def skill_log(request: HttpRequest, uuid: object) -> HttpResponse:
+def skill_log(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     skill = _clinician_skill(request, uuid)
     try:
         _log_practice(request, skill, PracticeForm(request.POST))
@@ -228,10 +232,10 @@ def skill_log(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def archive(request: HttpRequest, uuid: object) -> HttpResponse:
+def archive(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     skill = _clinician_skill(request, uuid)
     try:
-        services.archive_skill(skill, by=request.user, request=request)  # type: ignore[arg-type]
+        services.archive_skill(skill, by=request.user, request=request)
     except ValidationError as exc:
         _error(request, exc)
     else:
@@ -240,10 +244,10 @@ def archive(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def restore(request: HttpRequest, uuid: object) -> HttpResponse:
+def restore(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     skill = _clinician_skill(request, uuid)
     try:
-        services.restore_skill(skill, by=request.user, request=request)  # type: ignore[arg-type]
+        services.restore_skill(skill, by=request.user, request=request)
     except ValidationError as exc:
         _error(request, exc)
     else:
@@ -259,7 +263,7 @@ def _portal(client: Client, **extra: Any) -> dict[str, Any]:
 
 
 def _mine_page(
-    request: HttpRequest, client: Client, form: OwnSkillForm | None = None
+    request: AuthenticatedRequest, client: Client, form: OwnSkillForm | None = None
 ) -> HttpResponse:
     return render(
         request,
@@ -273,7 +277,7 @@ def _mine_page(
 
 
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The client's toolbox: their skills and a form to add their own."""
     found = permissions.get_own_client(request, keepsake=True)
     record(
@@ -287,7 +291,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def add_own(request: HttpRequest) -> HttpResponse:
+def add_own(request: AuthenticatedRequest) -> HttpResponse:
     found = permissions.get_own_client(request, write=True, keepsake=True)
     form = OwnSkillForm(request.POST)
     if form.is_valid():
@@ -296,7 +300,7 @@ def add_own(request: HttpRequest) -> HttpResponse:
                 found,
                 title=form.cleaned_data["title"],
                 notes=form.cleaned_data["notes"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 request=request,
             )
         except ValidationError as exc:
@@ -307,12 +311,14 @@ def add_own(request: HttpRequest) -> HttpResponse:
     return _mine_page(request, found, form)
 
 
-def _own_skill(request: HttpRequest, uuid: object, *, write: bool) -> CopingSkill:
+def _own_skill(
+    request: AuthenticatedRequest, uuid: object, *, write: bool
+) -> CopingSkill:
     return permissions.get_own(request, _skills(), uuid, write=write, keepsake=True)
 
 
 def _skill_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     skill: CopingSkill,
     *,
     notes_form: NotesForm | None = None,
@@ -340,14 +346,14 @@ def _skill_page(
 
 
 @require_GET
-def skill(request: HttpRequest, uuid: object) -> HttpResponse:
+def skill(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """One skill: the client's notes, the practice log, and for a library
     skill what it is for and its steps."""
     return _skill_page(request, _own_skill(request, uuid, write=False))
 
 
 @require_POST
-def notes(request: HttpRequest, uuid: object) -> HttpResponse:
+def notes(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     found = _own_skill(request, uuid, write=True)
     form = NotesForm(request.POST)
     if form.is_valid():
@@ -355,7 +361,7 @@ def notes(request: HttpRequest, uuid: object) -> HttpResponse:
             services.update_skill_notes(
                 found,
                 notes=form.cleaned_data["notes"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 version=form.cleaned_data["version"],
                 request=request,
             )
@@ -376,7 +382,7 @@ def notes(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def log(request: HttpRequest, uuid: object) -> HttpResponse:
+def log(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     found = _own_skill(request, uuid, write=True)
     form = PracticeForm(request.POST)
     try:
@@ -390,9 +396,9 @@ def log(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def archive_mine(request: HttpRequest, uuid: object) -> HttpResponse:
+def archive_mine(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     found = _own_skill(request, uuid, write=True)
-    services.archive_skill(found, by=request.user, request=request)  # type: ignore[arg-type]
+    services.archive_skill(found, by=request.user, request=request)
     messages.success(
         request, f"“{found.title}” is put away. Your notes and log are kept."
     )
@@ -400,10 +406,10 @@ def archive_mine(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def restore_mine(request: HttpRequest, uuid: object) -> HttpResponse:
+def restore_mine(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     found = _own_skill(request, uuid, write=True)
     try:
-        services.restore_skill(found, by=request.user, request=request)  # type: ignore[arg-type]
+        services.restore_skill(found, by=request.user, request=request)
     except ValidationError as exc:
         _error(request, exc)
         return redirect("toolbox:mine")
@@ -415,7 +421,7 @@ def restore_mine(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def _exercises_page(
-    request: HttpRequest, client: Client, form: GuidedLogForm
+    request: AuthenticatedRequest, client: Client, form: GuidedLogForm
 ) -> HttpResponse:
     # ``?fast=1`` speeds the timer up for browser tests, never in production.
     fast = settings.DEBUG and request.GET.get("fast") == "1"
@@ -434,7 +440,7 @@ def _exercises_page(
 
 
 @require_http_methods(["GET", "POST"])
-def exercises(request: HttpRequest) -> HttpResponse:
+def exercises(request: AuthenticatedRequest) -> HttpResponse:
     """The breathing pacer, body scan and grounding, whenever the client wants
     them, also after therapy ends (a keepsake). POST logs the exercise done
     as a practice of its skill in the client's own toolbox."""
@@ -460,7 +466,7 @@ def exercises(request: HttpRequest) -> HttpResponse:
             data["method"],
             minutes=data["minutes"],
             helpfulness=data["helpfulness"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             idempotency_key=data["idempotency_key"],
             request=request,
         )

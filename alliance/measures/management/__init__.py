@@ -21,7 +21,7 @@ class JsonCommand(BaseCommand):
         self, prog_name: str, subcommand: str, **kwargs: Any
     ) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser._negative_number_matcher = NEGATIVE_LIST  # type: ignore[attr-defined]
+        parser._negative_number_matcher = NEGATIVE_LIST
         return parser
 
     def handle(self, *args: Any, **options: Any) -> None:

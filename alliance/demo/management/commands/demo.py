@@ -40,6 +40,7 @@ from alliance.clients.services import (
     transition_episode,
 )
 from alliance.demo import content
+from alliance.demo.episodes import open_episode
 from alliance.demo.seed_adsm import seed_adsm
 from alliance.demo.seed_alerts import seed_alerts
 from alliance.demo.seed_cover import seed_cover
@@ -68,7 +69,7 @@ P = Episode.Phase
 PRACTICE, STAFF = practice_texts()
 ZONE = PRACTICE["time_zone"]
 # Weeks since referral, by the phase each demo client is in now.
-WEEKS_AGO = {
+WEEKS_AGO: dict[str, tuple[int, int]] = {
     P.REFERRAL: (0, 1),
     P.ASSESSMENT: (2, 3),
     P.ACTIVE: (6, 16),
@@ -256,7 +257,7 @@ class Command(BaseCommand):
         )
         if phase == P.REFERRAL:
             return client
-        episode = client.current_episode()
+        episode = open_episode(client)
         if phase == P.CLOSED and i % 4 == 0:
             # Some referrals never start: offered an assessment, no reply.
             transition_episode(
@@ -402,7 +403,7 @@ class Command(BaseCommand):
         structure: str,
         *,
         sign: bool = True,
-        **fields: str,
+        **fields: Any,
     ) -> ProgressNote:
         """Hold a booked session and write its progress note, signed by default."""
         session = start_session(
@@ -415,7 +416,11 @@ class Command(BaseCommand):
     def _hold(
         self, client: Client, when: datetime, structure: str, *, index: int
     ) -> ProgressNote:
-        texts = {"soap": content.SOAP, "dap": content.DAP, "birp": content.BIRP}
+        texts: dict[str, Any] = {
+            "soap": content.SOAP,
+            "dap": content.DAP,
+            "birp": content.BIRP,
+        }
         sections = texts[structure][index % len(texts[structure])]
         fields = {f"section_{k + 1}": text for k, text in enumerate(sections)}
         note = self._write(client, when, structure, risk_level="none", **fields)
@@ -463,7 +468,7 @@ class Command(BaseCommand):
                 total -= answers[f"q{k}"]
             return answers
 
-        episode = client.current_episode()
+        episode = open_episode(client)
         at = when + timedelta(minutes=2)
         record_administration(
             episode, "phq9", {**spread(phq, 8), "q9": 0}, by=client.clinician, at=at
@@ -483,7 +488,7 @@ class Command(BaseCommand):
         as in the browser walk-through), and later appointments."""
         now = timezone.localtime(self.now, self.zone).replace(second=0, microsecond=0)
         just_ended = now - timedelta(minutes=70 + now.minute % 10)
-        active = {c.clinician_id: [] for c, _ in self.clients}
+        active: dict[int, list[Any]] = {c.clinician_id: [] for c, _ in self.clients}
         for c, phase in self.clients:
             if phase == P.ACTIVE:
                 active[c.clinician_id].append(c)
@@ -569,7 +574,7 @@ class Command(BaseCommand):
             author=alice, signed_at__isnull=False
         ).first()
         add_addendum(
-            signed,
+            signed,  # type: ignore[arg-type]  # alice signed notes just above
             by=alice,
             text="Correction: the homework agreed was twice this week, not daily.",
         )
