@@ -17,9 +17,13 @@ from alliance.messaging.selectors import (
     unread_by_client_for_clinician,
     unread_by_client_for_clinicians,
 )
-from alliance.notes.selectors import awaiting_cosign, unsigned_notes
+from alliance.notes.selectors import awaiting_cosign, cosign_summary, unsigned_notes
 from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import pending_requests, todays_appointments
+
+# The home lists the few oldest notes awaiting co-signature; the rest are on
+# the co-sign queue page it links to.
+HOME_COSIGN_ROWS = 5
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -56,7 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "appointment_requests": pending_requests(user),
             "phases": phases,
             "unsigned": unsigned,
-            "awaiting_cosign": awaiting_cosign(user),
+            "awaiting_cosign": awaiting_cosign(user, limit=HOME_COSIGN_ROWS),
+            "cosign_summary": cosign_summary(user),
             "is_supervisor": user.role == User.Role.SUPERVISOR,
             "covers_alerts": permissions.covers_alerts(user),
             "alerts": alerts,
