@@ -11,6 +11,7 @@ from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.home.supervisees import supervisee_overview
 from alliance.measures.selectors import due_for_clinician
 from alliance.measures.tracking import not_on_track
 from alliance.messaging.selectors import (
@@ -73,6 +74,22 @@ def index(request: HttpRequest) -> HttpResponse:
             "covering": covering,
         },
     )
+
+
+def supervisees(request: HttpRequest) -> HttpResponse:
+    """The supervisor's overview: one row of figures per current supervisee.
+    Counts only, no client names; the supervisor opens a supervisee's clients
+    from their own caseload pages as before."""
+    user = permissions.require_supervisor(request)
+    rows = supervisee_overview(user)
+    record(
+        user,
+        "supervisees.view",
+        None,
+        request=request,
+        detail={"supervisees": len(rows)},
+    )
+    return render(request, "home/supervisees.html", {"rows": rows})
 
 
 def _covering(user: User) -> dict[str, object] | None:
