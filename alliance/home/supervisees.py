@@ -11,8 +11,9 @@ so the page costs the same however many people a supervisor has."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from alliance.accounts.models import User
 from alliance.accounts.services import clients_in_care_count
@@ -37,7 +38,10 @@ class SuperviseeRow:
     outcomes: OutcomeRow | None
 
 
-def _by(queryset, field: str, *, distinct: str | None = None) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def _by(
+    queryset: QuerySet[Any], field: str, *, distinct: str | None = None
+) -> dict[int, int]:
+    """Rows of ``queryset`` counted per value of ``field`` (a clinician's id)."""
     counted = Count(distinct, distinct=True) if distinct else Count("pk")
     return dict(
         queryset.order_by()
