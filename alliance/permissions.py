@@ -85,6 +85,15 @@ def require_clinician(request: HttpRequest) -> User:
     return user
 
 
+def require_supervisor(request: HttpRequest) -> User:
+    """Supervisors only (the co-sign queue, the supervisee overview): other
+    roles get 403. Whom a supervisor sees is ``User.supervisee_ids``."""
+    user = _user(request)
+    if user.role != User.Role.SUPERVISOR:
+        _deny(request, "supervisor_page.denied", status=403)
+    return user
+
+
 def require_practice_admin(request: HttpRequest) -> User:
     user = _user(request)
     if not user.is_practice_admin:

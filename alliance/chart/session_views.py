@@ -10,6 +10,7 @@ the page puts them together. Each address stays under /notes/.
 
 from __future__ import annotations
 
+import uuid as uuid_module
 from typing import Any
 
 from django.contrib import messages
@@ -17,16 +18,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from alliance import permissions
+from alliance.accounts.models import User
 from alliance.homework.selectors import review as homework_review
 from alliance.measures.selectors import low_alliance_before, open_prompts
 from alliance.notes import services
 from alliance.notes.forms import AddendumForm, NoteForm
 from alliance.notes.models import ProcessNote, ProgressNote, TherapySession
+from alliance.notes.selectors import next_to_cosign
 from alliance.notes.services import NoteConflict
 from alliance.plans.selectors import session_plan
 
@@ -131,6 +135,9 @@ def session(request: HttpRequest, uuid: object) -> HttpResponse:
     return _render(
         request,
         _notes().get(session=session),
+        # Reached from the co-sign queue: offer "co-sign and open next".
+        from_queue=request.GET.get("queue") == "1",
+        queue_supervisee=request.GET.get("supervisee", "").strip()[:40],
         session_plan=session_plan(session, request.user),
         session_homework=homework_review(session.episode),
         session_prompts=open_prompts(session.episode.client),
@@ -226,10 +233,46 @@ def cosign(request: HttpRequest, uuid: object) -> HttpResponse:
             return _render(request, note, errors=exc.messages)
         messages.error(request, " ".join(exc.messages))
         return redirect(note)
+    if request.POST.get("next") == "queue":
+        return _next_in_queue(request, request.POST.get("supervisee", ""))
     if request.htmx:
         return _render(request, _notes().get(pk=note.pk), notice="Note co-signed.")
     messages.success(request, "Note co-signed.")
     return redirect(note)
+
+
+def _next_in_queue(request: HttpRequest, supervisee: str) -> HttpResponse:
+    """After "co-sign and open next": the oldest note still awaiting the
+    supervisor's co-signature (of the supervisee the queue was filtered to,
+    if any), or the queue itself once it is empty."""
+    user = request.user
+    supervisee_id = None
+    supervisee = supervisee.strip()
+    if supervisee:
+        supervisee_id = (
+            User.objects.filter(uuid=supervisee, pk__in=user.supervisee_ids())
+            .values_list("pk", flat=True)
+            .first()
+            if _is_uuid(supervisee)
+            else None
+        )
+    following = next_to_cosign(user, supervisee_id)
+    if following is None:
+        messages.success(
+            request, "Note co-signed. Nothing else awaits your co-signature."
+        )
+        return redirect("notes:cosign_queue")
+    messages.success(request, "Note co-signed. Here is the next one.")
+    query = "?queue=1" + (f"&supervisee={supervisee}" if supervisee_id else "")
+    return redirect(reverse("chart:session", args=[following.session.uuid]) + query)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid_module.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @require_POST

@@ -14,15 +14,20 @@ from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.home.supervisees import supervisee_overview
 from alliance.measures.selectors import due_for_clinician
 from alliance.measures.tracking import not_on_track
 from alliance.messaging.selectors import (
     unread_by_client_for_clinician,
     unread_by_client_for_clinicians,
 )
-from alliance.notes.selectors import awaiting_cosign, unsigned_notes
+from alliance.notes.selectors import awaiting_cosign, cosign_summary, unsigned_notes
 from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import pending_requests, todays_appointments
+
+# The home lists the few oldest notes awaiting co-signature; the rest are on
+# the co-sign queue page it links to.
+HOME_COSIGN_ROWS = 5
 
 
 def index(request: AuthenticatedRequest) -> HttpResponse:
@@ -59,7 +64,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "appointment_requests": pending_requests(user),
             "phases": phases,
             "unsigned": unsigned,
-            "awaiting_cosign": awaiting_cosign(user),
+            "awaiting_cosign": awaiting_cosign(user, limit=HOME_COSIGN_ROWS),
+            "cosign_summary": cosign_summary(user),
             "is_supervisor": user.role == User.Role.SUPERVISOR,
             "covers_alerts": permissions.covers_alerts(user),
             "alerts": alerts,
@@ -71,6 +77,22 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "covering": covering,
         },
     )
+
+
+def supervisees(request: HttpRequest) -> HttpResponse:
+    """The supervisor's overview: one row of figures per current supervisee.
+    Counts only, no client names; the supervisor opens a supervisee's clients
+    from their own caseload pages as before."""
+    user = permissions.require_supervisor(request)
+    rows = supervisee_overview(user)
+    record(
+        user,
+        "supervisees.view",
+        None,
+        request=request,
+        detail={"supervisees": len(rows)},
+    )
+    return render(request, "home/supervisees.html", {"rows": rows})
 
 
 def _covering(user: User) -> dict[str, Any] | None:

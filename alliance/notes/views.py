@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance import permissions
 from alliance.accounts.http import AuthenticatedRequest
-from alliance.notes import services
+from alliance.accounts.models import User
+from alliance.audit.services import record
+from alliance.notes import selectors, services
 from alliance.notes.forms import ProcessNoteForm, StartSessionForm
 from alliance.notes.models import ProcessNote
 from alliance.notes.services import NoteConflict
@@ -90,4 +94,47 @@ def process_note(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
             "saved": [("Process notes", theirs.text or "—")] if theirs else [],
         },
         status=status,
+    )
+
+
+QUEUE_PAGE_SIZE = 25
+
+
+def cosign_queue(request: HttpRequest) -> HttpResponse:
+    """The supervisor's co-sign queue: supervisees' signed notes awaiting the
+    co-signature, oldest first, paged, optionally for one supervisee."""
+    user = permissions.require_supervisor(request)
+    supervisees = list(
+        User.objects.filter(pk__in=user.supervisee_ids()).order_by("full_name", "pk")
+    )
+    chosen = None
+    wanted = request.GET.get("supervisee", "").strip()
+    if wanted:
+        chosen = next((s for s in supervisees if str(s.uuid) == wanted), None)
+        if chosen is None:
+            messages.error(
+                request,
+                "That clinician is not one of your supervisees; showing everyone's "
+                "notes.",
+            )
+    paginator = Paginator(
+        selectors.cosign_queue(user, chosen.pk if chosen else None), QUEUE_PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    record(
+        user,
+        "note.cosign_queue.view",
+        None,
+        request=request,
+        detail={"count": paginator.count, "page": page.number},
+    )
+    return render(
+        request,
+        "notes/cosign_queue.html",
+        {
+            "page": page,
+            "supervisees": supervisees,
+            "chosen": chosen,
+            "now": timezone.now(),
+        },
     )

@@ -109,6 +109,19 @@ def clinician_page(ok: Any = 200) -> dict[str, Any]:
     }
 
 
+def supervisor_page(ok: Any = 200) -> dict[str, Any]:
+    """A page with no object for supervisors only (Sam); everyone else 403."""
+    return {
+        **UNAUTH,
+        "client": 403,
+        "ada": 403,
+        "zed": 403,
+        "alice": 403,
+        "bob": 403,
+        "sam": ok,
+    }
+
+
 def staff_page(ok: Any = 200) -> dict[str, Any]:
     return {
         **UNAUTH,

@@ -13,6 +13,7 @@ from tests.authz import (
     kind,
     staff_object,
     staff_page,
+    supervisor_page,
 )
 
 PUBLIC_URLS.update(
@@ -121,6 +122,8 @@ def _consent_text(world, side):
 
 
 case("home:index", {**staff_page(), "client": 302})
+# Supervisors only: counts for their own supervisees (Sam: Alice).
+case("home:supervisees", supervisor_page())
 case("clients:list", clinician_page())
 case("clients:create", clinician_page())
 case("clients:create", clinician_page((200,)), method="POST")

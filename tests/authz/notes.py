@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from itertools import count
 
-from tests.authz import author_only, case, clinical, kind
+from tests.authz import author_only, case, clinical, kind, supervisor_page
 
 # Each build books its own past hour: some suites build a kind several times in
 # one world, and the scheduling rules refuse a double-booked clinician.
@@ -84,3 +84,6 @@ case(
     method="POST",
     data={"text": "Revised.", "version": 2},
 )
+
+# The co-sign queue: supervisors only; it lists their own supervisees' notes.
+case("notes:cosign_queue", supervisor_page())
