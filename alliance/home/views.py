@@ -79,7 +79,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def supervisees(request: HttpRequest) -> HttpResponse:
+def supervisees(request: AuthenticatedRequest) -> HttpResponse:
     """The supervisor's overview: one row of figures per current supervisee.
     Counts only, no client names; the supervisor opens a supervisee's clients
     from their own caseload pages as before."""
