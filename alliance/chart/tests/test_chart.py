@@ -84,4 +84,6 @@ def test_the_chart_reads_each_card_s_rows_once(as_user, alice, cleo):
     # The timeline's episodes and the measures card's (with its employment
     # statuses); no third read for the intake or the open-episode check.
     assert reads("clients_episode") == 2
-    assert len(sql) <= 45
+    # A fixed number per card, whatever the caseload: 45 before the journal,
+    # guides and record-export cards (one to two queries each) joined the chart.
+    assert len(sql) <= 50
