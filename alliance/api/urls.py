@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, re_path
@@ -56,7 +56,8 @@ def _session_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def _patterns() -> list[URLPattern]:
     ninja_patterns, _, _ = api.urls
     result = []
-    for pattern in ninja_patterns:
+    # ninja builds every operation's url with path(): URLPatterns only.
+    for pattern in cast(list[URLPattern], ninja_patterns):
         if pattern.name == "api-root":
             # ninja reverses it to find the prefix; the bare root is not a resource.
             result.append(URLPattern(pattern.pattern, views.not_found, name="api-root"))

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User
 from alliance.homework.selectors import review as homework_review
 from alliance.measures.selectors import low_alliance_before, open_prompts
@@ -50,7 +51,7 @@ def _notes() -> QuerySet[ProgressNote]:
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     note: ProgressNote,
     *,
     status: int = 200,
@@ -90,7 +91,7 @@ def _render(
 
 
 def _conflict(
-    request: HttpRequest, conflict: NoteConflict, *, status: int = 409
+    request: AuthenticatedRequest, conflict: NoteConflict, *, status: int = 409
 ) -> HttpResponse:
     """Show the stored note next to the editor's unsaved text; nothing is lost."""
     current = _notes().get(pk=conflict.current.pk)
@@ -127,7 +128,7 @@ def _conflict(
     return response
 
 
-def session(request: HttpRequest, uuid: object) -> HttpResponse:
+def session(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The session record: progress note (form while a draft), addenda, co-sign."""
     session = permissions.get_clinical(
         request, TherapySession.objects.select_related("appointment"), uuid
@@ -145,7 +146,7 @@ def session(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, uuid: object) -> HttpResponse:
+def edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     reading = request.method == "GET"
     note = permissions.get_clinical(
         request,
@@ -180,7 +181,7 @@ def edit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def sign(request: HttpRequest, uuid: object) -> HttpResponse:
+def sign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Save the text sent with the request (if any), then sign and lock the note."""
     note = permissions.get_clinical(request, _notes(), uuid, write=True)
     form = NoteForm(request.POST, note=note)
@@ -222,7 +223,7 @@ def sign(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def cosign(request: HttpRequest, uuid: object) -> HttpResponse:
+def cosign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """A supervisor co-signs a supervisee's signed note. Read access is enough
     to reach it; the service checks the supervision itself."""
     note = permissions.get_clinical(request, _notes(), uuid, write=False)
@@ -276,7 +277,7 @@ def _is_uuid(value: str) -> bool:
 
 
 @require_POST
-def addendum(request: HttpRequest, uuid: object) -> HttpResponse:
+def addendum(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     note = permissions.get_clinical(request, _notes(), uuid, write=True)
     form = AddendumForm(request.POST)
     if form.is_valid():

@@ -52,7 +52,7 @@ def client(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     if client.practice_id == request.user.practice_id:
         # The same practice the request has read already: the cards that
         # need the practice's day or settings reuse it.
-        client.practice = request.user.practice
+        client.practice = request.user.practice  # type: ignore[assignment]  # same id: not None
     episodes = chart_episodes(client)
     current = next((e for e in episodes if e.is_open), None)
     alerts = RiskAlert.objects.filter(client=client).open()

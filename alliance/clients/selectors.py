@@ -3,6 +3,8 @@ chart in ``alliance.chart`` composes these with other apps' selectors)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, Subquery
 
 from alliance.accounts.models import User
@@ -42,8 +44,9 @@ def caseload(member: User) -> list[Client]:
     """The member's clients with the phase of their latest episode, those in
     care first (the caseload transfer page)."""
     latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
-    rows = list(
-        Client.objects.filter(practice_id=member.practice_id, clinician=member)
+    # Any: each row gains in_care and phase_label below, for the page.
+    rows: list[Any] = list(
+        Client.objects.filter(practice_id=member.practice_id, clinician=member)  # type: ignore[misc]  # None: IS NULL, as at run time
         .annotate(latest_phase=Subquery(latest.values("phase")[:1]))
         .order_by("family_name", "given_name")
     )

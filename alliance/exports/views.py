@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.core.downloads import download_response
 from alliance.exports.models import RecordExport
 from alliance.exports.services import ExportRefused, request_export
@@ -20,7 +22,7 @@ from alliance.exports.services import download as read_zip
 RECENT = 10
 
 
-def _status_template(request: HttpRequest, full: str) -> str:
+def _status_template(request: AuthenticatedRequest, full: str) -> str:
     return "exports/_status.html" if request.htmx else full
 
 
@@ -32,13 +34,13 @@ def _own_exports() -> QuerySet[RecordExport]:
 
 
 @require_http_methods(["GET", "POST"])
-def own(request: HttpRequest) -> HttpResponse:
+def own(request: AuthenticatedRequest) -> HttpResponse:
     # The right of access outlasts care: asked for like the keepsakes.
     client = permissions.get_own_client(request, keepsake=True)
     if request.method == "POST":
         export = request_export(
             client,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             scope=RecordExport.Scope.OWN_COPY,
             request=request,
         )
@@ -56,7 +58,7 @@ def own(request: HttpRequest) -> HttpResponse:
     )
 
 
-def own_status(request: HttpRequest, uuid: object) -> HttpResponse:
+def own_status(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     export = permissions.get_own(
         request,
         _own_exports(),
@@ -76,16 +78,18 @@ def own_status(request: HttpRequest, uuid: object) -> HttpResponse:
     )
 
 
-def own_download(request: HttpRequest, uuid: object) -> HttpResponse:
+def own_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     export = permissions.get_own(
         request, _own_exports(), uuid, keepsake=True, action="recordexport.download"
     )
     return _serve(request, export, "exports:own_status")
 
 
-def _serve(request: HttpRequest, export: RecordExport, back: str) -> HttpResponse:
+def _serve(
+    request: AuthenticatedRequest, export: RecordExport, back: str
+) -> HttpResponseBase:
     try:
-        data = read_zip(export, by=request.user, request=request)  # type: ignore[arg-type]
+        data = read_zip(export, by=request.user, request=request)
     except ExportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(back, export.uuid)
@@ -98,7 +102,7 @@ STAFF_SCOPES = (RecordExport.Scope.ACCESS_REQUEST, RecordExport.Scope.TRANSFER)
 
 
 @require_http_methods(["GET", "POST"])
-def client_exports(request: HttpRequest, uuid: object) -> HttpResponse:
+def client_exports(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     client = permissions.get_client(request, uuid)
     user = request.user
     if request.method == "POST":
@@ -108,7 +112,7 @@ def client_exports(request: HttpRequest, uuid: object) -> HttpResponse:
                 raise ExportRefused("Choose what kind of export to prepare.")
             export = request_export(
                 client,
-                by=user,  # type: ignore[arg-type]
+                by=user,
                 scope=scope,
                 include_process_notes=request.POST.get("process_notes") == "mine",
                 request=request,
@@ -128,7 +132,7 @@ def client_exports(request: HttpRequest, uuid: object) -> HttpResponse:
     )
 
 
-def status(request: HttpRequest, uuid: object) -> HttpResponse:
+def status(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     export = permissions.get_requested(
         request, RecordExport.objects.filter(scope__in=STAFF_SCOPES), uuid
     )
@@ -141,7 +145,7 @@ def status(request: HttpRequest, uuid: object) -> HttpResponse:
     return render(request, _status_template(request, "exports/status.html"), context)
 
 
-def download(request: HttpRequest, uuid: object) -> HttpResponse:
+def download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     export = permissions.get_requested(
         request, RecordExport.objects.filter(scope__in=STAFF_SCOPES), uuid
     )

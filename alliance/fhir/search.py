@@ -17,7 +17,7 @@ import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -29,7 +29,7 @@ from alliance.clients.models import Client, Consent, Episode
 from alliance.fhir import resources
 from alliance.intake.models import ProvisionalDiagnosis
 from alliance.measures.engine import all_instruments
-from alliance.measures.models import Administration
+from alliance.measures.models import Administration, AdministrationQuerySet
 from alliance.notes.models import ProgressNote, TherapySession
 from alliance.plans.models import Goal, GoalRating, TreatmentPlan
 from alliance.scheduling.models import Appointment
@@ -87,14 +87,17 @@ class Source:
 
 def _caseload(
     path: str,
-) -> Callable[[type[models.Model]], Callable[[User], models.QuerySet[Any]]]:
+) -> Callable[[type[models.Model]], Callable[[User | None], models.QuerySet[Any]]]:
     """Rows whose client (at ``path``) the user may read."""
 
-    def rows_for(model: type[models.Model]) -> Callable[[User], models.QuerySet]:
-        def rows(user: User | None) -> models.QuerySet:
+    def rows_for(
+        model: type[models.Model],
+    ) -> Callable[[User | None], models.QuerySet[Any]]:
+        def rows(user: User | None) -> models.QuerySet[Any]:
+            manager = model.objects  # type: ignore[attr-defined]  # each model passed declares objects
             if user is None:  # one client's copy: the caller decided access
-                return model.objects.all()
-            return model.objects.filter(
+                return manager.all()
+            return manager.filter(
                 **{f"{path}__in": permissions.clients_readable_by(user)}
             )
 
@@ -136,7 +139,8 @@ def _appointment_rows(user: User | None) -> models.QuerySet:
 
 
 def _administration_rows(user: User | None) -> models.QuerySet:
-    return _caseload("client")(Administration)(user).current()
+    rows = cast(AdministrationQuerySet, _caseload("client")(Administration)(user))
+    return rows.current()
 
 
 def _observation_ids(ident: str) -> models.Q | None:

@@ -97,7 +97,7 @@ def fhir_view(
         # need no CSRF token; a session's unsafe call (an export's DELETE) does.
         if not uses_token(request) and request.method not in SAFE_METHODS:
             refused = CsrfViewMiddleware(_no_response).process_view(
-                request, None, (), {}
+                request, _no_response, (), {}
             )
             if refused is not None:
                 return outcome(403, "forbidden", "The CSRF check failed.")

@@ -17,13 +17,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.services import record
 from alliance.clients.models import Client
 from alliance.clients.services import set_client_time_zone
@@ -47,7 +49,7 @@ class TimeZoneForm(forms.Form):
 
     def __init__(self, *args: Any, practice_zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [
+        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]  # a choice field
             ("", f"The practice's time zone ({practice_zone})"),
             *_zone_choices(),
         ]
@@ -84,7 +86,7 @@ def _context(client: Client, **extra: Any) -> dict[str, Any]:
 
 
 def _render(
-    request: HttpRequest, template: str, client: Client, **extra: Any
+    request: AuthenticatedRequest, template: str, client: Client, **extra: Any
 ) -> HttpResponse:
     # Templates show aware times in the active zone: make it the client's.
     with timezone.override(client.zone):
@@ -110,7 +112,7 @@ def _row(appointment: Appointment, client: Client, now: datetime) -> dict[str, A
 
 
 @require_GET
-def appointments(request: HttpRequest) -> HttpResponse:
+def appointments(request: AuthenticatedRequest) -> HttpResponse:
     """Upcoming and past sessions, with times in the client's zone."""
     client = permissions.get_own_client(request)
     now = timezone.now()
@@ -146,7 +148,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def time_zone(request: HttpRequest) -> HttpResponse:
+def time_zone(request: AuthenticatedRequest) -> HttpResponse:
     """Choose the time zone appointment times are shown in."""
     client = permissions.get_own_client(request, write=True)
     form = TimeZoneForm(request.POST, practice_zone=client.practice.time_zone)
@@ -165,7 +167,7 @@ def time_zone(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def appointment_ics(request: HttpRequest, uuid: object) -> HttpResponse:
+def appointment_ics(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     """The appointment as a calendar file for the client's own calendar."""
     appointment = permissions.get_own(request, _own_appointments(), uuid)
     portal_url = settings.SITE_URL.rstrip("/") + reverse("portal:appointments")
@@ -177,7 +179,7 @@ def appointment_ics(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def change_request(request: HttpRequest, uuid: object) -> HttpResponse:
+def change_request(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Ask to cancel or move an appointment."""
     write = request.method == "POST"
     appointment = permissions.get_own(request, _own_appointments(), uuid, write=write)
@@ -218,7 +220,7 @@ def change_request(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def join(request: HttpRequest, uuid: object) -> HttpResponse:
+def join(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Open the video session's room: only from ten minutes before the start
     until the end. At any other time the page says when it opens (or that the
     session is over) and gives no link."""

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -324,7 +324,7 @@ def _signing_episode(client: Client) -> Episode | None:
     return episode if episode and episode.is_open else None
 
 
-def consent(request: HttpRequest) -> HttpResponse:
+def consent(request: AuthenticatedRequest) -> HttpResponse:
     """The practice's current consent agreement, whether the client has agreed
     to this exact version, and the form to sign it."""
     client = permissions.get_own_client(request)
@@ -354,7 +354,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def sign_consent_view(request: HttpRequest, uuid: object) -> HttpResponse:
+def sign_consent_view(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Sign the consent text shown: typed name, statement ticked, digest."""
     client, text = permissions.get_own_practice_object(
         request, ConsentText.objects.all(), uuid, write=True
@@ -379,7 +379,7 @@ def sign_consent_view(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("portal:consent")
 
 
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: AuthenticatedRequest) -> HttpResponse:
     """The client's current treatment plan and goals in plain words, with their
     own 0–10 rating of each goal; the plan version can be signed here."""
     client = permissions.get_own_client(request)
@@ -410,7 +410,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def sign_plan(request: HttpRequest, uuid: object) -> HttpResponse:
+def sign_plan(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Sign one version of the plan; only the current one can be signed."""
     version = permissions.get_own(
         request,
@@ -435,7 +435,7 @@ def sign_plan(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 @require_POST
-def rate_goal(request: HttpRequest, uuid: object) -> HttpResponse:
+def rate_goal(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """The client's own rating of how close they are to a goal (0–10)."""
     goal = permissions.get_own(
         request,

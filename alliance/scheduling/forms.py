@@ -176,7 +176,7 @@ class SeriesForm(BookAppointmentForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts_at = data.get("starts_at")
         if starts_at is None or self.has_error("count") or self.has_error("until"):
             return data

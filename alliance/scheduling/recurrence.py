@@ -81,7 +81,7 @@ def local_occurrences(rule: str, first_date: date, local_start: time) -> list[da
         recurrence = rrulestr(rule, dtstart=start)
     except (ValueError, TypeError) as exc:
         raise ValidationError("That repeat pattern could not be read.") from exc
-    found = list(islice(iter(recurrence), MAX_OCCURRENCES + 1))  # type: ignore[call-overload]
+    found = list(islice(iter(recurrence), MAX_OCCURRENCES + 1))
     if len(found) > MAX_OCCURRENCES:
         raise ValidationError(
             f"That pattern makes more than {MAX_OCCURRENCES} sessions. End the "

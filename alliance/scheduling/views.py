@@ -252,7 +252,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @in_practice_zone
-def create_series(request: HttpRequest) -> HttpResponse:
+def create_series(request: AuthenticatedRequest) -> HttpResponse:
     """Book a repeating series (weekly, fortnightly or on chosen weekdays);
     nothing is booked if any session clashes."""
     user = permissions.require_staff(request)
@@ -301,13 +301,13 @@ def create_series(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @in_practice_zone
-def cancel_following(request: HttpRequest, uuid: object) -> HttpResponse:
+def cancel_following(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Cancel this session of a series and every later booked one."""
     appointment = permissions.get_appointment(request, uuid, write=True)
     form = StatusForm({"status": Status.CANCELLED, **request.POST.dict()})
     if not form.is_valid():
         messages.error(
-            request, " ".join(e for errs in form.errors.values() for e in errs)
+            request, " ".join(str(e) for errs in form.errors.values() for e in errs)
         )
         return redirect(appointment)
     try:
@@ -328,7 +328,7 @@ def cancel_following(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @in_practice_zone
-def edit_following(request: HttpRequest, uuid: object) -> HttpResponse:
+def edit_following(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Move this session of a series and every later booked one."""
     appointment = permissions.get_appointment(request, uuid, write=True)
     if appointment.series_id is None:
@@ -586,7 +586,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponseBase:
 
 
 @require_POST
-def decide_request(request: HttpRequest, uuid: object) -> HttpResponse:
+def decide_request(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     """Approve or decline a client's request to cancel or move an appointment;
     back to the page it was answered from (home or the appointment)."""
     change = permissions.get_appointment_request(request, uuid)

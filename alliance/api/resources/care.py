@@ -12,12 +12,13 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import zone_of
 from alliance.alerts.models import RiskAlert
 from alliance.alerts.services import acknowledge_alert
@@ -91,7 +92,7 @@ def alert_out(alert: RiskAlert) -> dict[str, Any]:
     "/alerts", response=AlertPage, url_name="alert_list", summary="Your clients' alerts"
 )
 def alert_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     open: bool = True,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -115,7 +116,9 @@ def alert_list(
     url_name="alert_acknowledge",
     summary="Acknowledge an alert",
 )
-def alert_acknowledge(request: HttpRequest, uuid: UUID, payload: AcknowledgeIn):
+def alert_acknowledge(
+    request: AuthenticatedRequest, uuid: UUID, payload: AcknowledgeIn
+):
     """With the action taken; the primary clinician, their cover, or a duty
     access holder, as on the alert's page."""
     require_write(request)
@@ -173,7 +176,7 @@ def schedule_out(schedule: MeasureSchedule) -> dict[str, Any]:
     summary="Measures assigned to a client",
 )
 def schedule_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     uuid: UUID,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -193,7 +196,7 @@ def schedule_list(
     url_name="schedule_create",
     summary="Assign a measure",
 )
-def schedule_create(request: HttpRequest, uuid: UUID, payload: ScheduleIn):
+def schedule_create(request: AuthenticatedRequest, uuid: UUID, payload: ScheduleIn):
     """To the client's open episode, once or every n weeks."""
     require_write(request)
     client = permissions.get_client(request, uuid, write=True)
@@ -263,7 +266,7 @@ def administration_out(administration: Administration) -> dict[str, Any]:
     summary="A client's submitted measures with scores",
 )
 def administration_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     uuid: UUID,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -282,7 +285,7 @@ def administration_list(
     url_name="administration_detail",
     summary="One submitted measure with its scores",
 )
-def administration_detail(request: HttpRequest, uuid: UUID):
+def administration_detail(request: AuthenticatedRequest, uuid: UUID):
     administration = permissions.get_clinical(
         request, Administration.objects.submitted().select_related("episode"), uuid
     )
@@ -330,7 +333,7 @@ def goal_out(goal: Goal) -> dict[str, Any]:
         "statement": goal.statement,
         "target_date": goal.target_date,
         "status": goal.status,
-        "latest_level": goal.latest_level,
+        "latest_level": goal.latest_level,  # type: ignore[attr-defined]  # from with_latest_level
         "version": goal.version,
     }
 
@@ -342,7 +345,7 @@ def goal_out(goal: Goal) -> dict[str, Any]:
     summary="A client's goals",
 )
 def goal_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     uuid: UUID,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -357,7 +360,7 @@ def goal_list(
 
 
 @router.get("/goals/{uuid}", response=GoalOut, url_name="goal_detail", summary="A goal")
-def goal_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
+def goal_detail(request: AuthenticatedRequest, response: HttpResponse, uuid: UUID):
     goal = permissions.get_clinical(request, with_latest_level(Goal.objects), uuid)
     response["ETag"] = f'"{goal.version}"'
     return goal_out(goal)
@@ -369,7 +372,7 @@ def goal_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
     url_name="goal_rate",
     summary="Rate a goal",
 )
-def goal_rate(request: HttpRequest, uuid: UUID, payload: RatingIn):
+def goal_rate(request: AuthenticatedRequest, uuid: UUID, payload: RatingIn):
     """Where the client stands on the goal's scale now (primary clinician)."""
     require_write(request)
     goal = permissions.get_clinical(request, Goal.objects.all(), uuid, write=True)
@@ -441,7 +444,7 @@ def homework_out(assignment: HomeworkAssignment) -> dict[str, Any]:
     summary="A client's homework and entries",
 )
 def homework_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     uuid: UUID,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -474,7 +477,7 @@ class AssignIn(InSchema):
     url_name="homework_assign",
     summary="Set homework",
 )
-def homework_assign(request: HttpRequest, uuid: UUID, payload: AssignIn):
+def homework_assign(request: AuthenticatedRequest, uuid: UUID, payload: AssignIn):
     """For the client's open episode (primary clinician), with the homework
     page's checks (a due date, or how often it repeats; not after treatment)."""
     require_write(request)
@@ -503,7 +506,7 @@ def homework_assign(request: HttpRequest, uuid: UUID, payload: AssignIn):
     url_name="homework_detail",
     summary="One homework assignment and its entries",
 )
-def homework_detail(request: HttpRequest, uuid: UUID):
+def homework_detail(request: AuthenticatedRequest, uuid: UUID):
     assignment = permissions.get_clinical(
         request, HomeworkAssignment.objects.select_related("episode"), uuid
     )
@@ -559,13 +562,13 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
     summary="Appointments on your calendar",
 )
 def appointment_list(
-    request: HttpRequest, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    request: AuthenticatedRequest, cursor: str | None = None, limit: int = DEFAULT_LIMIT
 ):
     """Appointments on the calendars you may see (your own; a supervisor's
     supervisees'; every clinician's for the practice admin)."""
     user = permissions.require_staff(request)
     clinicians = permissions.visible_clinicians(user)
-    queryset = Appointment.objects.filter(
+    queryset = Appointment.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
         clinician__in=clinicians, client__practice_id=user.practice_id
     ).select_related("client", "clinician")
     rows, following = page(queryset, cursor=cursor, limit=limit, resource="appts")
@@ -592,7 +595,9 @@ class BookIn(InSchema):
     url_name="appointment_book",
     summary="Book an appointment",
 )
-def appointment_book(request: HttpRequest, response: HttpResponse, payload: BookIn):
+def appointment_book(
+    request: AuthenticatedRequest, response: HttpResponse, payload: BookIn
+):
     """A clinician books their own clients on their own calendar; the practice
     admin any client of the practice with any clinician (the booking page's
     rules and form)."""
@@ -621,7 +626,7 @@ def appointment_book(request: HttpRequest, response: HttpResponse, payload: Book
             "Invalid request",
             "The booking cannot be made as sent; nothing was booked.",
             errors=[
-                {"field": field, "message": message}
+                {"field": field, "message": str(message)}
                 for field, messages in form.errors.items()
                 for message in messages
             ],
@@ -648,7 +653,9 @@ def appointment_book(request: HttpRequest, response: HttpResponse, payload: Book
     url_name="appointment_detail",
     summary="An appointment",
 )
-def appointment_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
+def appointment_detail(
+    request: AuthenticatedRequest, response: HttpResponse, uuid: UUID
+):
     appointment = permissions.get_appointment(request, uuid)
     response["ETag"] = f'"{appointment_tag(appointment)}"'
     return appointment_out(appointment)
@@ -661,7 +668,7 @@ def appointment_detail(request: HttpRequest, response: HttpResponse, uuid: UUID)
     summary="Mark an appointment attended, cancelled, …",
 )
 def appointment_status(
-    request: HttpRequest, response: HttpResponse, uuid: UUID, payload: StatusIn
+    request: AuthenticatedRequest, response: HttpResponse, uuid: UUID, payload: StatusIn
 ):
     """Needs ``If-Match`` with the appointment's ETag."""
     require_write(request)

@@ -8,11 +8,12 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User
 from alliance.api.common import (
     DEFAULT_LIMIT,
@@ -25,7 +26,7 @@ from alliance.api.common import (
 from alliance.api.main import require_write
 from alliance.api.problems import Problem
 from alliance.clients import services
-from alliance.clients.models import Client, Episode
+from alliance.clients.models import Client, DischargeReason, Episode
 
 router = Router(tags=["clients"])
 
@@ -96,7 +97,7 @@ def client_out(client: Client) -> dict[str, object]:
     "/clients", response=ClientPage, url_name="client_list", summary="Your caseload"
 )
 def client_list(
-    request: HttpRequest, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    request: AuthenticatedRequest, cursor: str | None = None, limit: int = DEFAULT_LIMIT
 ) -> dict[str, object]:
     """The clients you hold (a supervisor: also their supervisees'), in the
     order they were registered."""
@@ -110,15 +111,17 @@ def client_list(
 @router.post(
     "/clients", response={201: ClientOut}, url_name="client_create", summary="Register"
 )
-def client_create(request: HttpRequest, response: HttpResponse, payload: ClientIn):
+def client_create(
+    request: AuthenticatedRequest, response: HttpResponse, payload: ClientIn
+):
     """Register a client; a referral episode opens with them."""
     require_write(request)
     user = permissions.require_clinician(request)
     data = payload.dict()
     chosen = data.pop("clinician")
-    clinician = user
+    clinician: User | None = user
     if chosen is not None:
-        clinician = User.objects.filter(
+        clinician = User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             uuid=chosen, practice_id=user.practice_id
         ).first()
         if clinician is None:
@@ -140,7 +143,7 @@ def client_create(request: HttpRequest, response: HttpResponse, payload: ClientI
 @router.get(
     "/clients/{uuid}", response=ClientOut, url_name="client_detail", summary="A client"
 )
-def client_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
+def client_detail(request: AuthenticatedRequest, response: HttpResponse, uuid: UUID):
     """Contact and referral details. The referral reason (clinical free text) is
     not served by the API."""
     client = permissions.get_client(request, uuid)
@@ -155,7 +158,10 @@ def client_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
     summary="Change a client's details",
 )
 def client_update(
-    request: HttpRequest, response: HttpResponse, uuid: UUID, payload: ClientPatch
+    request: AuthenticatedRequest,
+    response: HttpResponse,
+    uuid: UUID,
+    payload: ClientPatch,
 ):
     """Needs ``If-Match`` with the ETag last read (428 without, 412 when stale)."""
     require_write(request)
@@ -206,7 +212,7 @@ class EpisodePage(Schema):
 class MoveIn(InSchema):
     to: Episode.Phase
     reason: str = Field(..., min_length=1, max_length=2000)
-    discharge: Episode.DischargeReason | Literal[""] = ""
+    discharge: DischargeReason | Literal[""] = ""
     keep_appointments: bool = Field(
         False,
         description="Moving to aftercare with appointments still booked: keep them.",
@@ -242,7 +248,7 @@ def episode_out(episode: Episode) -> dict[str, object]:
     summary="A client's episodes of care",
 )
 def episode_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     uuid: UUID,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
@@ -262,7 +268,7 @@ def episode_list(
     url_name="episode_detail",
     summary="An episode of care",
 )
-def episode_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
+def episode_detail(request: AuthenticatedRequest, response: HttpResponse, uuid: UUID):
     episode = permissions.get_episode(request, uuid)
     response["ETag"] = f'"{episode_tag(episode)}"'
     return episode_out(episode)
@@ -275,7 +281,7 @@ def episode_detail(request: HttpRequest, response: HttpResponse, uuid: UUID):
     summary="Move an episode to another phase",
 )
 def episode_move(
-    request: HttpRequest, response: HttpResponse, uuid: UUID, payload: MoveIn
+    request: AuthenticatedRequest, response: HttpResponse, uuid: UUID, payload: MoveIn
 ):
     """The same checks as the client page's phase form (consent before active,
     no close with unsigned notes, …). Needs ``If-Match`` with the episode's

@@ -108,7 +108,7 @@ def practice_outcomes(
             "Invalid request",
             "The filter cannot be used.",
             errors=[
-                {"field": field, "message": message}
+                {"field": field, "message": str(message)}
                 for field, messages in form.errors.items()
                 for message in messages
             ],
