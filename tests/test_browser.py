@@ -502,3 +502,164 @@ def test_a_demo_client_downloads_their_own_copy(page, demo_server, tmp_path):
         names = set(archive.namelist())
     assert {"summary.html", "fhir/bundle.json", "csv/messages.csv"} <= names
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_a_client_on_a_phone_works_with_their_clinician_and_they_see_it(
+    page, demo_server, tmp_path
+):
+    """Issue #16, "The client as a partner", done means: on a phone-size screen
+    the client sees and reschedules an appointment, joins a video session link
+    at the right time, signs their treatment plan, rates a goal, opens a
+    breathing exercise from the home page, writes and shares a journal entry,
+    and downloads the calendar file; the clinician sees each of these."""
+    from datetime import datetime, timedelta
+
+    from playwright.sync_api import expect
+
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    # A phone: small, touch, mobile viewport (replaces the fixture's page).
+    context = page.context.browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=3,
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # The video room lives on another server (Jitsi by default): answer for it.
+    page.route(
+        lambda url: not url.startswith(base),
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<h1>The video room</h1>"
+        ),
+    )
+
+    def fits() -> None:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{page.url} is {width}px wide"
+
+    def menu(name: str) -> None:
+        nav = page.get_by_role("navigation", name="Portal")
+        nav.get_by_text("Menu").click()
+        nav.get_by_role("link", name=name).click()
+
+    _log_in_client(page, base, client)
+    fits()
+
+    # 1. A breathing exercise, straight from the home page.
+    page.get_by_role("link", name="Open the exercises").click()
+    page.get_by_role("heading", name="Breathe and ground yourself").wait_for()
+    page.get_by_label("Paced breathing").check()
+    page.get_by_role("button", name="Start").click()
+    page.locator("#pacer-cue").filter(has_text=re.compile("Breathe")).wait_for()
+    fits()
+    _shot(page, tmp_path, "phone-exercises")
+
+    # 2. My sessions: the online session starting in a few minutes is open.
+    menu("My sessions")
+    page.get_by_role("heading", name="Your sessions").wait_for()
+    fits()
+    _shot(page, tmp_path, "phone-sessions")
+    video = page.locator("li.appointment", has_text="Online (video)").filter(
+        has=page.get_by_role("link", name="Join the video session")
+    )
+    expect(video).to_have_count(1)
+    video.get_by_role("link", name="Join the video session").click()
+    page.get_by_role("heading", name="The video room").wait_for()
+    assert not page.url.startswith(base)
+
+    # 3. The calendar file for an in-person session, then ask to move it.
+    page.goto(f"{base}/portal/sessions/")
+    session = page.locator("li.appointment", has_text="In person").first
+    when = session.locator("strong").first.inner_text()
+    with page.expect_download() as info:
+        session.get_by_role("link", name="Add to my calendar").click()
+    assert info.value.suggested_filename.endswith(".ics")
+    saved = tmp_path / "session.ics"
+    info.value.save_as(saved)
+    calendar = saved.read_text()
+    assert "BEGIN:VCALENDAR" in calendar and "BEGIN:VEVENT" in calendar
+    session.get_by_role("link", name="Cancel or move").click()
+    page.get_by_label("Move to another time").check()
+    page.get_by_label("Times that would suit you instead").fill(
+        "Any morning the following day"
+    )
+    page.get_by_label("A message for your clinician (optional)").fill(
+        "Work moved a meeting onto that slot"
+    )
+    page.get_by_role("button", name="Send the request").click()
+    page.get_by_text("Your request has been sent").wait_for()
+    moving = page.locator("li.appointment", has_text=when)
+    expect(moving).to_contain_text("You asked to move this session")
+    expect(moving).to_contain_text("Waiting")
+    fits()
+
+    # 4. The plan: read it and sign it; then rate a goal.
+    page.goto(f"{base}/portal/")
+    page.get_by_role("link", name="Your plan and goals").click()
+    page.get_by_role("heading", name="Your treatment plan").wait_for()
+    fits()
+    sign = page.locator("form.sign-form")
+    sign.get_by_role("checkbox").check()
+    sign.get_by_label("Your full name").fill(client["name"])
+    sign.get_by_role("button", name="Sign").click()
+    page.get_by_text(f"signing as “{client['name']}”").wait_for()
+    goal = page.locator("article.goal").first
+    goal.get_by_label("8", exact=True).check()
+    goal.get_by_label("Anything you want to add (optional)").fill(
+        "Managed three walks this week"
+    )
+    goal.get_by_role("button", name="Save my rating").click()
+    expect(page.locator("article.goal").first).to_contain_text("8 out of 10")
+    _shot(page, tmp_path, "phone-plan")
+
+    # 5. The journal: write a private entry, then share it.
+    page.goto(f"{base}/portal/")
+    page.get_by_role("link", name="Open your journal").click()
+    words = "Told my sister about the plan; she offered to walk with me."
+    page.get_by_label("Your entry").fill(words)
+    page.get_by_role("button", name="Save entry").click()
+    entry = page.locator("article.journal-entry", has_text=words)
+    expect(entry).to_contain_text("Private")
+    entry.get_by_role("button", name="Share with my clinician").click()
+    entry = page.locator("article.journal-entry", has_text=words)
+    expect(entry).to_contain_text("Shared with your clinician")
+    fits()
+    _shot(page, tmp_path, "phone-journal")
+    assert not [e for e in errors if "Content Security Policy" in e]
+
+    # The clinician sees each of these.
+    context.clear_cookies()
+    _log_in(page, base, alice)
+    requests_card = page.locator(
+        "section", has=page.get_by_role("heading", name="Appointment requests")
+    )
+    request_row = requests_card.locator("li", has_text="Any morning the following day")
+    expect(request_row).to_contain_text("Work moved a meeting onto that slot")
+    request_row.get_by_role("button", name="Approve and move").click()
+    page.get_by_text("Request approved").wait_for()
+    starts = page.get_by_label("Date and time")
+    moved = datetime.fromisoformat(starts.input_value()) + timedelta(days=1)
+    starts.fill(moved.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("main")).to_contain_text(moved.strftime("%a %-d %b %Y, %H:%M"))
+    expect(page.locator("main")).to_contain_text("Approved by")
+
+    page.goto(f"{base}/clients/?q={client['name'].split()[0]}")
+    page.locator("main tbody a").first.click()
+    chart_plan = page.locator("section.chart-plan")
+    expect(chart_plan).to_contain_text("signed in the portal")
+    expect(chart_plan).to_contain_text("8/10")
+    chart_journal = page.locator("section.chart-journal")
+    chart_journal.get_by_role("link", name="All shared entries").click()
+    expect(page.locator("main")).to_contain_text(words)
+    page.go_back()
+    page.locator("section.chart-plan").get_by_role(
+        "link", name="Goals and ratings"
+    ).click()
+    expect(page.locator("main")).to_contain_text("Managed three walks this week")
+    context.close()
+    assert not [e for e in errors if "Content Security Policy" in e]

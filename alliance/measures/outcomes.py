@@ -324,7 +324,7 @@ def episode_outcomes(
                 episode_id=episode_id,
                 clinician_id=clinician_id,
                 sessions=sessions,
-                ended_at=_as_datetime(ended_at),
+                ended_at=_as_datetime(ended_at, episodes.db),
                 phq9=phq9,
                 gad7=gad7,
                 phq9_count=phq9_count,

@@ -191,3 +191,27 @@ def test_the_portal_client_signed_the_plan_and_rated_own_goals(seeded):
     )
     assert ack.digest == ack.version.content_digest()
     assert GoalSelfRating.objects.filter(goal__episode__client=client).exists()
+
+
+def test_the_portal_client_can_join_a_session_soon_and_sign_a_reviewed_plan(
+    seeded,
+):
+    from django.utils import timezone
+
+    from alliance.plans.models import TreatmentPlan
+    from alliance.scheduling import requests, video
+
+    client = Client.objects.get(user__email="maya.fernandes@mail.example")
+    now = timezone.now()
+    booked = list(client.appointments.filter(status="booked"))
+    # An online session whose join link is open within minutes of seeding.
+    assert any(video.can_join(a, now + timedelta(minutes=5)) for a in booked), (
+        "no video session to join"
+    )
+    # And one far enough ahead to ask to move without being late.
+    assert any(
+        requests.may_request(a, now) and not requests.is_late(a, now) for a in booked
+    )
+    plan = TreatmentPlan.objects.select_related("current").get(episode__client=client)
+    assert plan.current.number > 1
+    assert not hasattr(plan.current, "acknowledgement")

@@ -46,6 +46,7 @@ from alliance.demo.seed_alerts import seed_alerts
 from alliance.demo.seed_cover import seed_cover
 from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_journal import seed_journal
+from alliance.demo.seed_phone import seed_phone
 from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
 from alliance.demo.seed_sign import seed_sign
@@ -221,6 +222,7 @@ class Command(BaseCommand):
         )
         seed_sign(portal_client, now=self.now, rng=self.rng)
         seed_journal(portal_client, now=self.now)
+        seed_phone(portal_client, now=self.now)
         logins += seed_endings(
             self.clients, staff=self.staff, now=self.now, password=password
         )
