@@ -137,8 +137,8 @@ def covered_clinician_ids(user: User) -> list[int]:
                 Cover.objects.in_force_on(today)
                 .filter(
                     cover=user,
-                    practice_id=user.practice_id,
-                    clinician__practice_id=user.practice_id,
+                    practice_id=user.practice.pk,
+                    clinician__practice_id=user.practice.pk,
                 )
                 .values_list("clinician_id", flat=True)
             ),

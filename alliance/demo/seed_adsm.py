@@ -54,7 +54,7 @@ def seed_adsm(clients: list[tuple[Client, str]], *, rng: random.Random) -> None:
         if get_instrument("wsas").age_problem(age):
             continue  # the ADSMs and the WSAS are for adults
         for taken_at, total in phq:
-            fraction = min(1.0, total / 27 * 1.1)
+            fraction = min(1.0, total / 27 * 1.1)  # type: ignore[operator]  # filtered on total__isnull=False
             if adsm != GAD7:
                 record_administration(
                     episode, adsm, _answers(adsm, fraction), by=by, at=taken_at

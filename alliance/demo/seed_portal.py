@@ -18,6 +18,7 @@ from alliance.accounts.services import accept_invitation
 from alliance.checkins.services import record_checkin
 from alliance.clients.models import Client
 from alliance.clients.services import invite_to_portal
+from alliance.demo.episodes import open_episode
 from alliance.homework.models import HomeworkAssignment
 from alliance.homework.services import assign_homework
 from alliance.messaging.services import read_thread, send_message
@@ -58,7 +59,7 @@ def seed_portal_client(
         password=password,
     )
     client.refresh_from_db()
-    episode = client.current_episode()
+    episode = open_episode(client)
     today = timezone.localtime(now).date()
     assign_homework(
         episode,

@@ -142,7 +142,7 @@ def parse_file(path: Path) -> Guide:
     if problems:
         raise GuideFileError(path, problems)
     return Guide(
-        slug=slug,
+        slug=str(slug),
         title=_text(data["title"]),
         summary=_text(data["summary"]),
         sections=tuple(sections),

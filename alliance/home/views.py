@@ -102,7 +102,7 @@ def _covering(user: User) -> dict[str, Any] | None:
     if not ids:
         return None
     arrangements = list(
-        Cover.objects.in_force_on(user.practice.today())
+        Cover.objects.in_force_on(user.practice.today())  # type: ignore[union-attr]  # covering staff belong to a practice
         .filter(cover=user, clinician_id__in=ids)
         .select_related("clinician")
     )
@@ -147,7 +147,7 @@ def _unheld_caseloads(admin: User) -> list[tuple[User, int]]:
     care (from before deactivation needed a transfer): nobody sees those
     clients' alerts and messages until the admin transfers them."""
     gone = (
-        User.objects.filter(
+        User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             practice_id=admin.practice_id, is_active=False, role__in=User.CLINICAL_ROLES
         )
         .annotate(in_care=clients_in_care_count())

@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from xml.sax.saxutils import escape
 
 WIDTH, HEIGHT = 640, 280
@@ -285,7 +286,7 @@ def expected_range(
     treatment = [a for a in administrations if a.pk not in follow_ups]  # type: ignore[attr-defined]
     if not treatment:
         return []
-    curve = curves.get(_band_key(instrument)(treatment[0].total))  # type: ignore[attr-defined,operator]
+    curve = curves.get(_band_key(instrument)(treatment[0].total))  # type: ignore[arg-type,attr-defined]
     if curve is None:
         return []
     out, session = [], 0
@@ -298,11 +299,11 @@ def expected_range(
 
 
 def episode_chart_and_legend(
-    episode: object,
-    instrument: object,
-    rows: Sequence[object] = (),
+    episode: Any,
+    instrument: Any,
+    rows: Sequence[Any] = (),
     *,
-    current: Sequence[object] | None = None,
+    current: Sequence[Any] | None = None,
 ) -> tuple[str, str]:
     """The progress chart of one measure in an episode, and its legend:
     current scores (corrected ones left out), the dates of held sessions and,
@@ -324,7 +325,7 @@ def episode_chart_and_legend(
     else:
         administrations = list(
             Administration.objects.current()
-            .filter(episode=episode, instrument=instrument.code, total__isnull=False)  # type: ignore[attr-defined]
+            .filter(episode=episode, instrument=instrument.code, total__isnull=False)
             .only("taken_at", "total", "band_label", "schedule_id")
             .order_by("taken_at", "id")
         )

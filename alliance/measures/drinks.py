@@ -29,7 +29,7 @@ from alliance.accounts.models import Practice
 
 DRINK_MEASURES = ("audit", "auditc")
 
-NOTES = {
+NOTES: dict[str, str] = {
     Practice.DrinkMeasure.WHO: (
         "In these questions “a drink” means a standard drink with 10 grams of "
         "pure alcohol: about 250 ml of 5% beer, 100 ml of 12% wine, or 30 ml of "

@@ -56,8 +56,8 @@ def episode_work(episodes: Any) -> dict[int, EpisodeWork]:
     ):
         row = found.setdefault(episode_id, EpisodeWork(episode_id))
         if row.wsas_count == 0:
-            row.wsas_first = float(total)
-        row.wsas_last = float(total)
+            row.wsas_first = float(total)  # type: ignore[arg-type]  # filtered on total__isnull=False
+        row.wsas_last = float(total)  # type: ignore[arg-type]  # (as above)
         row.wsas_count += 1
     for episode_id, stage, status in EmploymentStatus.objects.filter(
         episode__in=episodes.values("pk")

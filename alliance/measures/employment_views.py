@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.measures import services
 from alliance.measures.models import EmploymentStatus
 
 
 @require_POST
-def record_employment(request: HttpRequest, uuid: object) -> HttpResponse:
+def record_employment(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     episode = permissions.get_episode(request, uuid, write=True)
     try:
         row = services.record_employment(

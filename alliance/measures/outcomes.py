@@ -54,7 +54,7 @@ from django.db.models.functions import Coalesce, FirstValue, LastValue, RowNumbe
 from alliance.accounts.models import Practice, User
 from alliance.clients.models import Episode, EpisodeTransition
 from alliance.core.replica import reading_from_replica
-from alliance.measures.models import Administration
+from alliance.measures.models import Administration, AdministrationQuerySet
 from alliance.measures.nhs import (
     GAD7_CASENESS,
     GAD7_RELIABLE,
@@ -122,7 +122,7 @@ def in_treatment(scores: QuerySet[Administration]) -> QuerySet[Administration]:
     """The scores taken in treatment: before the episode's treatment ended,
     and not given at an aftercare follow-up."""
     # Follow-ups live in aftercare; reached by the reverse relation's table.
-    follow_up = Administration.followups.through.objects.filter(  # type: ignore[attr-defined]
+    follow_up = Administration.followups.through.objects.filter(
         administration_id=OuterRef("pk")
     )
     return (
@@ -132,7 +132,7 @@ def in_treatment(scores: QuerySet[Administration]) -> QuerySet[Administration]:
     )
 
 
-def _score_rows(scores: QuerySet[Administration]) -> QuerySet[Administration]:
+def _score_rows(scores: AdministrationQuerySet) -> QuerySet[Any, Any]:
     """One row per episode and measure: first and last total, how many, when
     the last was taken. One sort of the scores serves every window."""
     window: dict[str, Any] = {
@@ -186,7 +186,7 @@ def _session_rows(episodes: QuerySet[Episode]) -> QuerySet[Any, Any]:
 
 def _episode_sql(
     episodes: QuerySet[Episode],
-    scores: QuerySet[Administration],
+    scores: AdministrationQuerySet,
     *,
     since: datetime | None,
     until: datetime | None,
@@ -369,11 +369,11 @@ def _conditions() -> dict[str, str]:
 
 def outcome_counts(
     episodes: QuerySet[Episode],
-    scores: QuerySet[Administration],
+    scores: AdministrationQuerySet,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> dict[int, dict[str, int]]:
+) -> dict[int | None, dict[str, int]]:
     """Counts per clinician id of the episodes whose treatment ended in the
     period, and (under the key ``None``) of every open episode, in one query.
     ``scores`` must hold the administrations of ``episodes``."""

@@ -12,12 +12,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from alliance import permissions
+from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
@@ -52,7 +54,7 @@ class OutcomesReport:
         )
 
 
-def _outcomes_report(request: HttpRequest) -> OutcomesReport:
+def _outcomes_report(request: AuthenticatedRequest) -> OutcomesReport:
     """Who asks, their filter, and the aggregates they may see (no result
     when the filter is refused): the practice admin every clinician, or the
     one chosen; a clinician their own row; a supervisor theirs and their
@@ -89,7 +91,7 @@ def _period_label(since: date | None, until: date | None) -> str:
 
 
 @require_GET
-def outcomes_page(request: HttpRequest) -> HttpResponse:
+def outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
     """Recovery, reliable improvement, reliable recovery and deterioration
     rates per clinician and for the practice, with their denominators."""
     report = _outcomes_report(request)
@@ -189,7 +191,7 @@ OUTCOMES_CSV_HEADER = [
 
 
 @require_GET
-def outcomes_csv(request: HttpRequest) -> HttpResponse:
+def outcomes_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     """The outcomes table as CSV, with the same rows and filter as the page."""
     report = _outcomes_report(request)
     if report.result is None:
@@ -283,7 +285,7 @@ def _score(pair: tuple[float, float] | None, index: int) -> Any:
 
 
 @require_GET
-def outcomes_episodes_csv(request: HttpRequest) -> HttpResponse:
+def outcomes_episodes_csv(request: AuthenticatedRequest) -> HttpResponseBase:
     """One row per episode (ended in the period, then those still open) for a
     dataset return: pseudonymous ids, dates, counts and outcome categories,
     no names. Only the episodes of the clinicians in the user's scope."""

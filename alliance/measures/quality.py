@@ -243,7 +243,7 @@ def patients(practice: Practice, start: date, end: date) -> list[Patient]:
         .values_list("client_id", "episode_id", "taken_at", "total")
     ):
         scores.setdefault(client_id, []).append(
-            (practice.today(taken_at), float(total), episode_id)
+            (practice.today(taken_at), float(total), episode_id)  # type: ignore[arg-type]  # filtered on total__isnull=False
         )
     found = []
     for client_id, rows in scores.items():

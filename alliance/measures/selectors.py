@@ -229,7 +229,7 @@ def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSche
     """Measures due today for the clients whose primary clinician is ``user``,
     at most 50, with their episodes and clients loaded: read from the stored
     ``next_due``, sorted and limited in the database. One query."""
-    today = on or user.practice.today()
+    today = on or user.practice.today()  # type: ignore[union-attr]  # staff belong to a practice
     schedules = list(
         MeasureSchedule.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             active=True,
@@ -244,7 +244,7 @@ def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSche
         ]
     )
     for schedule in schedules:
-        schedule.is_due = True
+        schedule.is_due = True  # type: ignore[attr-defined]  # an attribute set for the page
     return schedules
 
 
@@ -306,9 +306,7 @@ def episode_nhs_outcome(episode: Episode) -> dict:
         counts[code] = counts.get(code, 0) + 1
     # Held treatment appointments, by reverse relation (measures does not
     # import scheduling).
-    sessions = episode.appointments.filter(  # type: ignore[attr-defined]
-        status="held", purpose=TREATMENT
-    ).count()
+    sessions = episode.appointments.filter(status="held", purpose=TREATMENT).count()
 
     def pair(code: str) -> tuple[float, float] | None:
         # Paired scores need two administrations, as on the outcomes page.
@@ -361,7 +359,7 @@ def chart_measures(client: Client) -> ChartMeasures:
     # The latest current score of each measure and how many there are, in one
     # pass over the episode's scores (window functions, O(n)), then every open
     # draft and every incomplete one.
-    by_measure = {"partition_by": [F("instrument")]}
+    by_measure: dict[str, Any] = {"partition_by": [F("instrument")]}
     latest = list(
         Administration.objects.current()
         .filter(episode=episode)
@@ -391,10 +389,10 @@ def chart_measures(client: Client) -> ChartMeasures:
         )
         for a in latest
     ]
-    chart.drafts = sorted(  # type: ignore[assignment]  # annotated rows are Administrations
+    chart.drafts = sorted(
         (a for a in rows if a.is_draft), key=lambda a: a.started_at, reverse=True
     )[:20]
-    chart.incomplete = sorted(  # type: ignore[assignment]  # (as above)
+    chart.incomplete = sorted(
         (a for a in rows if a.is_incomplete), key=lambda a: a.started_at, reverse=True
     )[:20]
     chart.prompts = open_prompts(client)
@@ -542,11 +540,15 @@ def history_page(
     baseline = current[0] if current else None
     history = []
     for a in administrations:
-        row = HistoryRow(a, superseded=a.superseded, correction_uuid=a.correction_uuid)
+        row = HistoryRow(
+            a,
+            superseded=a.superseded,  # type: ignore[attr-defined]  # annotated by _with_corrections
+            correction_uuid=a.correction_uuid,  # type: ignore[attr-defined]  # (as above)
+        )
         if baseline is not None and a.pk == baseline.pk:
             row.is_baseline = True
         elif baseline is not None and not row.superseded and a.total is not None:
-            row.change = safe_change(instrument, baseline.total, a.total)
+            row.change = safe_change(instrument, baseline.total, a.total)  # type: ignore[arg-type]  # filtered on total__isnull=False
         history.append(row)
     return HistoryPage(history, number, has_earlier, current)
 

@@ -334,7 +334,7 @@ def sustained_recovery(records: list[EpisodeRecord]) -> list[Sustained]:
         .values_list("episode_id", "followups__months", "instrument", "total")
     )
     for episode_id, months, code, total in rows:
-        scores.setdefault((episode_id, months), {})[code] = total
+        scores.setdefault((episode_id, months), {})[code] = total  # type: ignore[assignment]  # filtered on total__isnull=False
     result = []
     for months in FOLLOW_UP_MONTHS:
         pairs = [

@@ -122,7 +122,7 @@ def refresh_all_due(*, chunk: int = 2000) -> int:
         batch = [
             schedule
             for schedule, due in next_due_dates(list(schedules))
-            if schedule.next_due != due and not setattr(schedule, "next_due", due)
+            if schedule.next_due != due and not setattr(schedule, "next_due", due)  # type: ignore[func-returns-value]  # sets, then keeps the row
         ]
         MeasureSchedule.objects.bulk_update(batch, ["next_due"], batch_size=1000)
         changed += len(batch)

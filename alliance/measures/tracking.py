@@ -25,7 +25,7 @@ version, so a refit is seen by every process at once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,7 +75,7 @@ class Score:
     follow_up: bool
 
 
-def _band_key(instrument: Instrument) -> object:
+def _band_key(instrument: Instrument) -> Callable[[float], str]:
     def band_of(total: float) -> str:
         band = instrument.band_for(total)
         return band.key if band else "none"
@@ -88,7 +88,7 @@ def follow_up_ids(episode: Episode, code: str) -> set[int]:
     measure: given under an at-follow-up schedule, or opened by an aftercare
     follow-up (by the reverse relation: measures does not import aftercare).
     One query."""
-    through = Administration.followups.through  # type: ignore[attr-defined]
+    through = Administration.followups.through
     linked = Exists(through.objects.filter(administration_id=OuterRef("pk")))
     return set(
         Administration.objects.filter(episode=episode, instrument=code)
@@ -99,7 +99,7 @@ def follow_up_ids(episode: Episode, code: str) -> set[int]:
 
 def _scores(queryset: object) -> dict[tuple[int, str], list[Score]]:
     """(episode, instrument) -> current scores in time order. One query."""
-    through = Administration.followups.through  # type: ignore[attr-defined]
+    through = Administration.followups.through
     linked = through.objects.filter(administration_id=OuterRef("pk"))
     series: dict[tuple[int, str], list[Score]] = defaultdict(list)
     rows = (

@@ -198,8 +198,8 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
             ChartGoal(
                 goal,
                 latest.get(goal.pk),
-                OwnRating(goal.own_score, goal.own_at)  # type: ignore[attr-defined]
-                if goal.own_score is not None  # type: ignore[attr-defined]
+                OwnRating(goal.own_score, goal.own_at)
+                if goal.own_score is not None
                 else None,
             )
             for goal in goals

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -412,7 +413,7 @@ def plan_version(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 
 
 @require_GET
-def plan_version_pdf(request: HttpRequest, uuid: object) -> HttpResponse:
+def plan_version_pdf(request: HttpRequest, uuid: object) -> HttpResponseBase:
     """One version of the plan as a PDF, with the client's signature block."""
     version = permissions.get_clinical(
         request,
