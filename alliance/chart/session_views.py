@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -242,7 +242,7 @@ def cosign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     return redirect(note)
 
 
-def _next_in_queue(request: HttpRequest, supervisee: str) -> HttpResponse:
+def _next_in_queue(request: AuthenticatedRequest, supervisee: str) -> HttpResponse:
     """After "co-sign and open next": the oldest note still awaiting the
     supervisor's co-signature (of the supervisee the queue was filtered to,
     if any), or the queue itself once it is empty."""

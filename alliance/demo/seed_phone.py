@@ -76,7 +76,7 @@ def seed_phone(client: Client, *, now: datetime) -> None:
         by=clinician,
         reason="Reviewed together at the last session; the client signs it in "
         "the portal.",
-        goals=list(episode.goals.filter(status="active")),
+        goals=list(plan.episode.goals.filter(status="active")),
         next_review=max(version.next_review, now.date() + timedelta(weeks=6)),
         **content,
     )

@@ -58,9 +58,12 @@ def supervisee_overview(user: User) -> list[SuperviseeRow]:
     if not ids:
         return []
     practice = user.practice
+    if practice is None:  # staff belong to a practice; nobody else supervises
+        return []
+    practice_id = practice.pk
     today = practice.today()
     people = list(
-        User.objects.filter(pk__in=ids, practice_id=user.practice_id)
+        User.objects.filter(pk__in=ids, practice_id=practice_id)
         .annotate(in_care=clients_in_care_count())
         .order_by("full_name", "pk")
     )
@@ -70,7 +73,7 @@ def supervisee_overview(user: User) -> list[SuperviseeRow]:
         "client__clinician_id__in": ids,
     }
     alerts = _by(
-        RiskAlert.objects.of_clients_of(ids, practice_id=user.practice_id).open(),
+        RiskAlert.objects.of_clients_of(ids, practice_id=practice_id).open(),
         "client__clinician_id",
     )
     # As ``measures.tracking.not_on_track``: clients of open episodes off track.
@@ -96,7 +99,7 @@ def supervisee_overview(user: User) -> list[SuperviseeRow]:
             active=True,
             next_due__lte=today,
             episode__client__clinician_id__in=ids,
-            episode__client__practice_id=user.practice_id,
+            episode__client__practice_id=practice_id,
         ).exclude(episode__phase=Episode.Phase.CLOSED),
         "episode__client__clinician_id",
     )
@@ -104,7 +107,7 @@ def supervisee_overview(user: User) -> list[SuperviseeRow]:
     reviews = _by(
         TreatmentPlan.objects.filter(
             episode__client__clinician_id__in=ids,
-            episode__client__practice_id=user.practice_id,
+            episode__client__practice_id=practice_id,
             current__next_review__lt=today,
         ).exclude(episode__phase=Episode.Phase.CLOSED),
         "episode__client__clinician_id",
