@@ -128,14 +128,20 @@ def shared_redis(settings):
 
 def test_curves_are_fitted_once_for_every_process(shared_redis, practice):
     server, prefix, url = shared_redis
-    curves = tracking.practice_curves(practice.pk, "phq9")
-    key = f"alliance:curves:v1:{practice.pk}:phq9"
+    # The sweep fits the curves and publishes them to the shared cache.
+    curves = tracking.fit_practice_curves(practice.pk, "phq9")
+    key = tracking._curve_key(practice.pk, "phq9")
     assert server.exists(f"{prefix}:1:{key}")
     # Another process, with its own connection to the same Redis, finds them
-    # and does not fit them again.
+    # and neither fits them again nor reads the stored rows.
     other = RedisCache(url, {"KEY_PREFIX": prefix})
     assert other.get(key) == curves
-    with mock.patch.object(tracking, "fit_curves", side_effect=AssertionError):
+    with (
+        mock.patch.object(tracking, "fit_curves", side_effect=AssertionError),
+        mock.patch.object(
+            tracking.RecoveryCurve.objects, "filter", side_effect=AssertionError
+        ),
+    ):
         assert tracking.practice_curves(practice.pk, "phq9") == curves
 
 

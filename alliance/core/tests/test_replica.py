@@ -139,7 +139,7 @@ def test_the_outcomes_page_and_csv_read_the_replica_and_audit_on_the_primary(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Alice Clinician</th>" in html
-    csv = client.get(reverse("measures:outcomes_csv")).content.decode()
+    csv = client.get(reverse("measures:outcomes_csv")).getvalue().decode()
     # One episode with paired scores on the replica; two on the primary.
     overall = next(
         line for line in csv.splitlines() if line.startswith("Whole practice")
