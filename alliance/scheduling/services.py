@@ -195,12 +195,13 @@ def book_appointment(
     ends_at = _ends_at(starts_at, duration_minutes)
     location = _clean_details(modality, location)
     episode = _open_episode(client)
-    purpose = (
-        default_purpose(episode)
-        if not purpose
-        else _clean_purpose(client.practice, purpose)
-    )
+    if purpose:
+        purpose = _clean_purpose(client.practice, purpose)
+    # The clash check locks the clinician first; the default purpose reads the
+    # episode's appointments after it, under the same lock.
     _refuse_clash(clinician, starts_at, ends_at, practice_zone=zone_of(client.practice))
+    if not purpose:
+        purpose = default_purpose(episode)
     appointment = Appointment.objects.create(
         clinician=clinician,
         client=client,
