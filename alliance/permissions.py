@@ -353,6 +353,55 @@ def outcomes_scope(user: User, chosen: User | None = None) -> Any:
     return [user, *User.objects.filter(pk__in=user.supervisee_ids())]
 
 
+def report_scope(user: User) -> list[User]:
+    """The clinicians whose figures ``user`` may count on the practice reports
+    (alliance/reports): the practice admin every clinician of the practice,
+    former staff included (their figures outlive employment); a supervisor
+    themselves and their supervisees; a clinician themselves; anyone else
+    no one. Ordered by name."""
+    if not user.is_active or user.practice_id is None:
+        return []
+    if user.is_practice_admin:
+        people = User.objects.filter(
+            practice_id=user.practice_id, role__in=User.CLINICAL_ROLES
+        )
+    elif user.is_clinical:
+        people = User.objects.filter(
+            pk__in=[user.pk, *user.supervisee_ids()], practice_id=user.practice_id
+        )
+    else:
+        return []
+    return list(people.order_by("full_name", "pk"))
+
+
+def clients_known_by_name(user: User) -> models.QuerySet[Client]:
+    """The clients ``user`` may know by name outside their record (the audit
+    log): the practice admin the practice's clients (they see them on the
+    calendar), a clinician the clients they hold; anyone else none."""
+    if not user.is_active or user.practice_id is None:
+        return Client.objects.none()
+    if user.is_practice_admin:
+        return Client.objects.filter(practice_id=user.practice_id)
+    return Client.objects.in_caseload_of(user)
+
+
+def client_names(user: User, uuids: Any) -> dict[Any, str]:
+    """The names, by UUID, of the clients among ``uuids`` (a list or a
+    queryset of client UUIDs) that ``user`` may know by name
+    (``clients_known_by_name``); any other client, of another practice or
+    outside the caseload, is left out and shows as its UUID. One query."""
+    rows = (
+        clients_known_by_name(user)
+        .filter(uuid__in=uuids)
+        .values_list("uuid", "preferred_name", "given_name", "family_name")
+    )
+    # As Client.display_name puts it.
+    return {
+        uuid: f"{preferred or given} {family}"
+        for uuid, preferred, given, family in rows
+    }
+
+
 def get_appointment(request: HttpRequest, uuid: Any, *, write: bool = False) -> Any:
     """Fetch an appointment (scheduling.Appointment).
 

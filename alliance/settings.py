@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "alliance.fhir",
     "alliance.api",
     "alliance.exports",
+    "alliance.reports",
 ]
 
 MIDDLEWARE = [

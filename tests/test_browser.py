@@ -663,3 +663,50 @@ def test_a_client_on_a_phone_works_with_their_clinician_and_they_see_it(
     expect(page.locator("main")).to_contain_text("Managed three walks this week")
     context.close()
     assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def _fits(page) -> bool:
+    """Nothing on the page is wider than the window (no sideways scrolling)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth"
+        " && [...document.querySelectorAll('.table-wrap')]"
+        ".every(w => w.scrollWidth <= w.clientWidth + 1)"
+    )
+
+
+def test_the_admin_reads_the_reports_and_the_audit_log(page, demo_server, tmp_path):
+    base = demo_server["base"]
+    admin = next(x for x in demo_server["logins"] if x["role"] == "admin")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in(page, base, admin)
+    page.get_by_role("link", name="Reports").click()
+    page.wait_for_url(f"{base}/reports/")
+    for title in ("Caseload by phase", "Attendance", "Waiting times"):
+        page.goto(f"{base}/reports/")
+        page.get_by_role("link", name=title).click()
+        page.get_by_role("heading", level=1, name=title).wait_for()
+        assert page.locator("table.report-table tfoot th").inner_text() == "Total"
+        assert _fits(page)
+        _shot(page, tmp_path, f"report-{title.split()[0].lower()}")
+    page.goto(f"{base}/reports/")
+    page.get_by_role("link", name="Discharges by reason").click()
+    page.get_by_label("From").fill("2026-04-01")
+    page.get_by_label("To").fill("2026-03-01")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_text("The end of the period is before its start.").wait_for()
+
+    # The audit log names the demo clients and fits the window, wide and narrow.
+    page.get_by_role("link", name="Audit log").first.click()
+    page.get_by_label("Action starts with").fill("client.")
+    page.get_by_role("button", name="Filter").click()
+    page.locator("table.audit-log .client-name").first.wait_for()
+    assert _fits(page)
+    _shot(page, tmp_path, "audit-log-wide")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download every matching entry (CSV)").click()
+    assert download.value.suggested_filename.startswith("alliance-audit-log")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert _fits(page)
+    _shot(page, tmp_path, "audit-log-phone")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

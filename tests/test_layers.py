@@ -28,10 +28,10 @@ ORDER = [
     ["termination"],
     ["aftercare"],
     ["reminders"],
-    ["chart", "portal", "home", "demo", "fhir", "api", "exports"],
+    ["chart", "portal", "home", "demo", "fhir", "api", "exports", "reports"],
 ]
 # Page level: they compose pages out of any app's selectors; nothing imports them.
-PAGE_LEVEL = {"chart", "portal", "home", "demo", "api", "fhir", "exports"}
+PAGE_LEVEL = {"chart", "portal", "home", "demo", "api", "fhir", "exports", "reports"}
 EXTRA = {
     "notes": {"scheduling"},
     "plans": {"intake", "notes"},

@@ -73,6 +73,8 @@ NO_CLIENT_DATA = {
     "api:docs",
     "api:openapi-json",
     "accounts:api_tokens",
+    # The list of practice reports (each report's page is audited).
+    "reports:index",
 }
 
 CANARY = {"own": "CANARY-Cleo", "other": "CANARY-Dan"}

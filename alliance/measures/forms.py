@@ -157,6 +157,20 @@ class KioskExitForm(forms.Form):
 OUTCOME_YEARS = (2000, 2100)
 
 
+def check_period(form: forms.Form, data: dict[str, Any]) -> None:
+    """Add errors to ``form`` for a period (``since`` to ``until``, dates)
+    outside the years we count or ending before it starts. The outcomes page,
+    the practice reports and the audit log check periods with it."""
+    first, last = OUTCOME_YEARS
+    for name in ("since", "until"):
+        day = data.get(name)
+        if day and not first <= day.year <= last:
+            form.add_error(name, f"Choose a date between {first} and {last}.")
+    since, until = data.get("since"), data.get("until")
+    if since and until and since > until:
+        form.add_error("until", "The end of the period is before its start.")
+
+
 class OutcomesFilterForm(forms.Form):
     since = forms.DateField(
         label="From",
@@ -187,14 +201,7 @@ class OutcomesFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, last = OUTCOME_YEARS
-        for name in ("since", "until"):
-            day = data.get(name)
-            if day and not first <= day.year <= last:
-                self.add_error(name, f"Choose a date between {first} and {last}.")
-        since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
-            self.add_error("until", "The end of the period is before its start.")
+        check_period(self, data)
         return data
 
     def filters(self) -> dict[str, str]:

@@ -23,15 +23,13 @@ from alliance.accounts.http import AuthenticatedRequest
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.core.downloads import csv_cell as _csv_cell
 from alliance.core.downloads import download_response
 from alliance.measures import outcomes, service_figures
 from alliance.measures.adsm import ADSM_COLUMNS, adsm_fields, episode_outcomes
 from alliance.measures.employment import episode_work, work_fields
 from alliance.measures.forms import OutcomesFilterForm
 from alliance.measures.outcome_sections import outcome_sections
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -146,13 +144,6 @@ def outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, f"{template}#outcomes-body" if request.htmx else template, context
     )
-
-
-def _csv_cell(value: Any) -> Any:
-    """The value, with text a spreadsheet would run as a formula made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return f"'{value}"
-    return value
 
 
 def _csv_rate(rate: outcomes.Rate) -> list[Any]:

@@ -259,6 +259,21 @@ class Attendance:
         ]
 
 
+def late_cancellation(notice_hours: int, *, prefix: str = "") -> Q:
+    """Appointments cancelled late, as a filter (``prefix`` reaches them from
+    another model, e.g. ``"appointments__"`` from episodes): cancelled late at
+    the client's request (``late_cancelled``), or cancelled less than
+    ``notice_hours`` before the start. The one definition of a late
+    cancellation; the practice reports count with it too."""
+    return Q(**{f"{prefix}status": "late_cancelled"}) | Q(
+        **{
+            f"{prefix}status": "cancelled",
+            f"{prefix}cancelled_at__gt": F(f"{prefix}starts_at")
+            - timedelta(hours=notice_hours),
+        }
+    )
+
+
 def attendance(
     practice: Practice,
     *,
@@ -274,11 +289,7 @@ def attendance(
     if since is not None:
         window &= Q(appointments__starts_at__gte=since)
     notice = getattr(practice, "cancel_notice_hours", LATE_CANCEL_HOURS)
-    late = Q(appointments__status="late_cancelled") | Q(
-        appointments__status="cancelled",
-        appointments__cancelled_at__gt=F("appointments__starts_at")
-        - timedelta(hours=notice),
-    )
+    late = late_cancellation(notice, prefix="appointments__")
     counts = _scoped(
         Episode.objects.filter(client__practice=practice), clinician
     ).aggregate(

@@ -149,7 +149,6 @@ case(
 case("clients:consent_texts", admin_page())
 case("clients:consent_texts", admin_page(200), method="POST")
 case("clients:consent_text", **staff_object(), kind="consent_text")
-case("audit:log", admin_page())
 case("accounts:staff", admin_page())
 case("accounts:staff", admin_page(200), method="POST")
 case("accounts:practice", admin_page())
