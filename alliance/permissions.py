@@ -796,7 +796,7 @@ def get_supervision_session(
 
     user = require_clinician(request)
     model = apps.get_model("supervision", "SupervisionSession")
-    session = (
+    session: Any = (
         model.objects.select_related("practice", "supervisor", "supervisee")
         .filter(uuid=uuid)
         .first()

@@ -38,7 +38,7 @@ def sessions_of(
 
 def clients_to_discuss(supervisee: User) -> QuerySet[Client]:
     """The supervisee's own clients (primary clinician), by name."""
-    return Client.objects.filter(
+    return Client.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
         practice_id=supervisee.practice_id, clinician_id=supervisee.pk
     ).order_by("family_name", "given_name", "pk")
 
@@ -54,7 +54,7 @@ def summary_for_supervisee(user: User) -> SupervisionSummary | None:
     """For the supervisee's home: how many records, the latest date and the
     agreed actions still open; ``None`` for someone with no record. One
     query."""
-    totals = SupervisionSession.objects.filter(
+    totals = SupervisionSession.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
         supervisee_id=user.pk, practice_id=user.practice_id
     ).aggregate(
         n=Count("id", distinct=True),

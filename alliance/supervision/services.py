@@ -123,11 +123,13 @@ def record_session(
     if supervisee.pk not in supervisor.supervisee_ids():
         raise ValidationError(f"You do not supervise {supervisee} at the moment.")
     _check(supervisor, supervisee, data)
+    practice = supervisor.practice
+    assert practice is not None  # noqa: S101  # _check refuses staff without one
     clients = _unique(data.clients)
     now = timezone.now()
     with transaction.atomic():
         session = SupervisionSession.objects.create(
-            practice_id=supervisor.practice_id,
+            practice=practice,
             supervisor=supervisor,
             supervisee=supervisee,
             held_on=data.held_on,

@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 
 def _supervisees(user: User) -> list[User]:
     return list(
-        User.objects.filter(
+        User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             pk__in=user.supervisee_ids(), practice_id=user.practice_id
         ).order_by("full_name", "pk")
     )
@@ -57,7 +57,7 @@ def session_list(request: AuthenticatedRequest) -> HttpResponse:
     if is_supervisor:
         # Former supervisees too: their records stay the supervisor's.
         people = list(
-            User.objects.filter(
+            User.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
                 Q(pk__in=user.supervisee_ids())
                 | Q(supervision_sessions_received__supervisor=user),
                 practice_id=user.practice_id,
