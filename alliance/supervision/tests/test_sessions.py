@@ -351,3 +351,23 @@ def test_sessions_of_is_empty_for_a_stranger(bob, sam, alice):
     recorded(sam, alice)
     assert list(sessions_of(bob)) == []
     assert AgreedAction.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "payload", ["\x00", "nul\x00in the middle", "x" * 100_000, "9999-12-31", "-1"]
+)
+def test_hostile_input_changes_nothing(sam, alice, cleo, payload):
+    session = recorded(sam, alice, actions=["Keep"])
+    http = log_in(HttpClient(raise_request_exception=False), sam)
+    fields = ("held_on", "clients", "actions", "notes", "supervisee")
+    for url in (NEW, reverse("supervision:edit", args=[session.uuid])):
+        body = {
+            **_form(sam, supervisee=str(alice.uuid)),
+            **dict.fromkeys(fields, payload),
+        }
+        response = http.post(url, body)
+        assert response.status_code < 500
+    assert SupervisionSession.objects.count() == 1
+    session.refresh_from_db()
+    assert session.notes == "Talked it through."
+    assert [a.text for a in session.actions.all()] == ["Keep"]
