@@ -371,3 +371,18 @@ def test_hostile_input_changes_nothing(sam, alice, cleo, payload):
     session.refresh_from_db()
     assert session.notes == "Talked it through."
     assert [a.text for a in session.actions.all()] == ["Keep"]
+
+
+def test_the_list_says_which_records_can_still_change(sam, alice):
+    today = recorded(sam, alice)
+    older = recorded(sam, alice, days_ago=5)
+    SupervisionSession.objects.filter(pk=older.pk).update(
+        created_at=timezone.now() - timedelta(days=5)
+    )
+    final = recorded(sam, alice, days_ago=9)
+    finalise_session(final, by=sam)
+    page = _as(sam).get(LIST).content.decode()
+    assert page.count("Can be changed today") == 1
+    assert "Reads as written" in page
+    assert "<td>Final</td>" in page
+    assert today.get_absolute_url() in page
