@@ -813,3 +813,84 @@ def get_api_token(request: HttpRequest, uuid: Any) -> Any:
     if token.user_id != user.pk:
         _deny(request, "apitoken.view", status=404, obj=token)
     return token
+
+
+# --- supervision records (alliance.supervision; docs/supervision.md) ---------
+
+
+def _supervision_party(
+    request: HttpRequest, user: User, session: Any, write: bool
+) -> None:
+    """A supervision record is its supervisor's and its supervisee's: anyone
+    else (another clinician, another supervisor, another practice) gets 404;
+    the supervisee reads it but only the supervisor changes it (403)."""
+    name = session._meta.model_name
+    if user.practice_id != session.practice_id or user.pk not in (
+        session.supervisor_id,
+        session.supervisee_id,
+    ):
+        _deny(request, f"{name}.view", status=404, obj=session)
+    if write and user.pk != session.supervisor_id:
+        _deny(request, f"{name}.edit", status=403, obj=session)
+
+
+def get_supervision_session(
+    request: HttpRequest, uuid: Any, *, write: bool = False
+) -> Any:
+    """A supervision record (supervision.SupervisionSession) for its
+    supervisor or supervisee; admins and clients get 403. The clients it
+    discusses are client data: the read is audited once per client named
+    (``client_uuid``), and they come back as ``session.clients_named``."""
+    from django.apps import apps
+
+    user = require_clinician(request)
+    model = apps.get_model("supervision", "SupervisionSession")
+    session: Any = (
+        model.objects.select_related("practice", "supervisor", "supervisee")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    _supervision_party(request, user, session, write)
+    clients = list(
+        Client.objects.filter(supervision_discussions__session=session).order_by(
+            "family_name", "given_name", "pk"
+        )
+    )
+    session.clients_named = clients
+    action = "supervisionsession.edit" if write else "supervisionsession.view"
+    detail = {"clients": len(clients)}
+    if not clients:
+        record(user, action, session, request=request, detail=detail)
+    for client in clients:
+        record(
+            user,
+            action,
+            session,
+            request=request,
+            client_uuid=client.uuid,
+            detail=detail,
+        )
+    return session
+
+
+def get_agreed_action(request: HttpRequest, uuid: Any) -> Any:
+    """An agreed action of a supervision record, for its supervisor or its
+    supervisee to tick done (both may); anyone else 404, admins and clients
+    403. Holds no client data beyond its own text: audited once."""
+    from django.apps import apps
+
+    user = require_clinician(request)
+    model = apps.get_model("supervision", "AgreedAction")
+    action = model.objects.select_related("session__practice").filter(uuid=uuid).first()
+    if action is None:
+        raise Http404
+    session = action.session
+    if user.practice_id != session.practice_id or user.pk not in (
+        session.supervisor_id,
+        session.supervisee_id,
+    ):
+        _deny(request, "agreedaction.view", status=404, obj=action)
+    record(user, "agreedaction.view", action, request=request)
+    return action

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "alliance.termination",
     "alliance.aftercare",
     "alliance.reminders",
+    "alliance.supervision",
     "alliance.chart",
     "alliance.home",
     "alliance.portal",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("termination/", include("alliance.termination.urls")),
     path("aftercare/", include("alliance.aftercare.urls")),
     path("reminders/", include("alliance.reminders.urls")),
+    path("supervision/", include("alliance.supervision.urls")),
     path("fhir/", include("alliance.fhir.urls")),
     path("api/v1/", include("alliance.api.urls")),
     path("exports/", include("alliance.exports.urls")),

@@ -709,4 +709,38 @@ def test_the_admin_reads_the_reports_and_the_audit_log(page, demo_server, tmp_pa
     page.reload()
     assert _fits(page)
     _shot(page, tmp_path, "audit-log-phone")
+
+
+def test_a_supervisor_cosigns_three_notes_in_a_row_from_the_queue(
+    page, demo_server, tmp_path
+):
+    from playwright.sync_api import expect
+
+    base = demo_server["base"]
+    sam = next(x for x in demo_server["logins"] if x["email"].startswith("sam."))
+    _log_in(page, base, sam)
+
+    def waiting() -> int:
+        summary = page.locator("p.cosign-summary strong")
+        return int(summary.inner_text()) if summary.count() else 0
+
+    # Home: how many notes await Sam, then the queue, oldest first.
+    before = waiting()
+    assert before >= 3
+    page.get_by_role("link", name="Open the co-sign queue").click()
+    page.get_by_role("heading", name="Co-sign queue").wait_for()
+    page.locator("tr.cosign-row a").first.click()
+    seen = []
+    for _ in range(3):
+        page.get_by_role("button", name="Co-sign and open next").wait_for()
+        seen.append(page.url)
+        page.get_by_role("button", name="Co-sign and open next").click()
+        page.wait_for_url(lambda url, last=seen[-1]: url != last)
+        expect(page.locator("main")).to_contain_text("Note co-signed")
+    # Each click landed on another note, never back on the home page.
+    assert len(set(seen)) == 3
+    assert page.url != f"{base}/"
+    _shot(page, tmp_path, "cosign-in-a-row")
+    page.goto(f"{base}/")
+    assert waiting() == before - 3
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -28,6 +28,7 @@ ORDER = [
     ["termination"],
     ["aftercare"],
     ["reminders"],
+    ["supervision"],
     ["chart", "portal", "home", "demo", "fhir", "api", "exports", "reports"],
 ]
 # Page level: they compose pages out of any app's selectors; nothing imports them.
@@ -53,6 +54,8 @@ ABOVE["messaging"] = {"core", "audit", "accounts", "clients"}
 ABOVE["checkins"] = {"core", "audit", "accounts", "clients", "alerts"}
 ABOVE["journal"] = {"core", "audit", "accounts", "clients"}
 ABOVE["guides"] = {"core", "audit", "accounts", "clients"}
+# Supervision records name clinicians and clients, nothing of the record.
+ABOVE["supervision"] = {"core", "audit", "accounts", "clients"}
 ALLOWED = ABOVE
 # Views and urls decide access through the one access module.
 VIEW_MODULE = re.compile(r"(^|_)(views|urls)\.py$")

@@ -24,6 +24,7 @@ from alliance.messaging.selectors import (
 from alliance.notes.selectors import awaiting_cosign, cosign_summary, unsigned_notes
 from alliance.plans.selectors import reviews_due
 from alliance.scheduling.selectors import pending_requests, todays_appointments
+from alliance.supervision.selectors import summary_for_supervisee
 
 # The home lists the few oldest notes awaiting co-signature; the rest are on
 # the co-sign queue page it links to.
@@ -75,6 +76,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "unread_messages": unread_by_client_for_clinician(user),
             "booster_requests": open_booster_requests(user),
             "covering": covering,
+            "supervision": summary_for_supervisee(user),
         },
     )
 

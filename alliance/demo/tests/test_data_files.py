@@ -30,3 +30,11 @@ def test_a_mistyped_field_names_the_file_and_the_field(tmp_path, monkeypatch):
     message = str(caught.value)
     assert message.startswith(str(tmp_path / "practice.json"))
     assert "staff.1.credentials" in message
+
+
+def test_the_supervision_file_reads():
+    from alliance.demo.seed_supervision import supervision_texts
+
+    sessions = supervision_texts().sessions
+    assert {s.supervisee for s in sessions} <= {"alice", "ben"}
+    assert all(s.notes and s.actions for s in sessions)

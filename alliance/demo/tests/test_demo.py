@@ -215,3 +215,23 @@ def test_the_portal_client_can_join_a_session_soon_and_sign_a_reviewed_plan(
     plan = TreatmentPlan.objects.select_related("current").get(episode__client=client)
     assert plan.current.number > 1
     assert not hasattr(plan.current, "acknowledgement")
+
+
+def test_it_records_supervision_and_leaves_notes_to_cosign(seeded):
+    from alliance.accounts.models import User
+    from alliance.notes.selectors import cosign_summary
+    from alliance.supervision.models import SupervisionSession
+
+    sam = User.objects.get(email__startswith="sam.")
+    sessions = list(SupervisionSession.objects.filter(supervisor=sam))
+    assert len(sessions) >= 3
+    assert {s.supervisee.email.split(".")[0] for s in sessions} == {"alice", "ben"}
+    assert all(s.discussed.count() >= 1 for s in sessions)
+    assert any(s.is_final for s in sessions)
+    assert all(
+        d.client.clinician_id == s.supervisee_id
+        for s in sessions
+        for d in s.discussed.select_related("client")
+    )
+    # The browser walk co-signs three in a row from the queue.
+    assert cosign_summary(sam).count >= 3

@@ -57,7 +57,8 @@ def test_home_queries_are_bounded(as_user, alice, django_assert_max_num_queries)
     http = as_user(alice)
     http.get(reverse("home:index"))
     # A fixed number whatever the caseload; it includes the cover card, the
-    # duty line, the appointment-requests card and the audit chain's head.
-    with django_assert_max_num_queries(22):
+    # duty line, the appointment-requests card, the supervision card and the
+    # audit chain's head.
+    with django_assert_max_num_queries(23):
         response = http.get(reverse("home:index"))
     assert b"Open risk alerts (8)" in response.content

@@ -104,3 +104,28 @@ def test_it_asks_as_many_queries_for_more_supervisees(as_user, sam, alice, bob):
     assert len(response.context["rows"]) == 2
     assert len(large.captured_queries) == len(small.captured_queries)
     assert len(large.captured_queries) <= 20
+
+
+def test_it_counts_overdue_plan_reviews(sam, alice, cleo):
+    from django.utils import timezone
+
+    from alliance.plans.models import TreatmentPlanVersion
+    from alliance.plans.tests.helpers import make_goal, make_plan
+
+    episode = cleo.current_episode()
+    version = make_plan(
+        episode,
+        [make_goal(episode)],
+        next_review=timezone.localdate() + timedelta(days=3),
+    )
+    assert _row(supervisee_overview(sam), alice).reviews_overdue == 0
+    TreatmentPlanVersion.objects.filter(pk=version.pk).update(
+        next_review=timezone.localdate() - timedelta(days=2)
+    )
+    assert _row(supervisee_overview(sam), alice).reviews_overdue == 1
+
+
+def test_the_page_links_each_supervisees_supervision_records(as_user, sam, alice):
+    page = as_user(sam).get(URL)
+    assert f"/supervision/?supervisee={alice.uuid}".encode() in page.content
+    assert f"/supervision/new/?supervisee={alice.uuid}".encode() in page.content

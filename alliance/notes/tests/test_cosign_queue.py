@@ -167,3 +167,55 @@ def test_home_shows_count_oldest_and_link(as_user, sam, cleo):
     assert len(response.context["awaiting_cosign"]) == 5
     assert b"<strong>7</strong> notes awaiting your co-signature" in response.content
     assert QUEUE.encode() in response.content
+
+
+def test_the_queue_is_not_cut_at_the_home_lists_limit(as_user, sam, cleo, monkeypatch):
+    """The home lists at most a few notes (``awaiting_cosign``'s limit); the
+    queue and the home's count cover all of them, page after page."""
+    from alliance.notes import selectors
+
+    monkeypatch.setattr(selectors, "UNSIGNED_LIMIT", 2)
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    notes = [signed(cleo, hours_ago=h) for h in (13, 11, 9, 7, 5)]
+    client = as_user(sam)
+    seen = []
+    for number in (1, 2, 3):
+        seen += _rows(client.get(QUEUE, {"page": number}))
+    assert seen == [note.pk for note in notes]
+    assert cosign_summary(sam).count == 5
+    home = client.get(reverse("home:index"))
+    assert b"<strong>5</strong> notes awaiting your co-signature" in home.content
+
+
+def test_paging_keeps_the_supervisee_filter(as_user, sam, alice, cleo, monkeypatch):
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)
+    signed(cleo, hours_ago=7)
+    signed(cleo, hours_ago=5)
+    page = as_user(sam).get(QUEUE, {"supervisee": str(alice.uuid)})
+    assert f"?page=2&amp;supervisee={alice.uuid}".encode() in page.content
+    # Each row opens the note in queue mode, still filtered.
+    assert f"?queue=1&amp;supervisee={alice.uuid}".encode() in page.content
+
+
+def test_home_says_how_long_the_oldest_has_waited(as_user, sam, cleo):
+    signed(cleo, hours_ago=50)  # signed 49 hours ago
+    signed(cleo, hours_ago=3)
+    page = as_user(sam).get(reverse("home:index")).content.decode()
+    assert "the oldest was signed 2\xa0days" in page
+
+
+def test_three_in_a_row_from_the_queue_without_the_home_page(as_user, sam, cleo):
+    notes = [signed(cleo, hours_ago=h) for h in (9, 7, 5, 3)]
+    client = as_user(sam)
+    url = reverse("chart:session", args=[notes[0].session.uuid]) + "?queue=1"
+    for i, note in enumerate(notes[:3]):
+        page = client.get(url)
+        assert b"Co-sign and open next" in page.content
+        response = client.post(
+            reverse("chart:note_cosign", args=[note.uuid]), {"next": "queue"}
+        )
+        url = response["Location"]
+        assert url == (
+            reverse("chart:session", args=[notes[i + 1].session.uuid]) + "?queue=1"
+        )
+    assert cosign_summary(sam).count == 1

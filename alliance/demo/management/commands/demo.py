@@ -50,6 +50,7 @@ from alliance.demo.seed_phone import seed_phone
 from alliance.demo.seed_plans import seed_intakes_and_plans
 from alliance.demo.seed_portal import seed_portal_client
 from alliance.demo.seed_sign import seed_sign
+from alliance.demo.seed_supervision import seed_supervision
 from alliance.demo.stories import practice_texts
 from alliance.measures.services import record_administration, schedule_measure
 from alliance.measures.tracking import sweep as tracking_sweep
@@ -203,6 +204,7 @@ class Command(BaseCommand):
         seed_adsm(self.clients, rng=self.rng)
         self._today()
         self._risk_and_supervision()
+        seed_supervision(self.clients, staff=staff, now=self.now)
         seed_cover(staff, today=practice.today())
         # The portal client: Alice's second client in active treatment (her
         # first carries the open risk alert).
