@@ -1,6 +1,8 @@
 from django.urls import include, path
 
+from alliance.clients import urls as clients_urls
 from alliance.core.health import healthz, readyz
+from alliance.home import urls as home_urls
 
 handler500 = "alliance.core.health.handler500"
 
@@ -9,7 +11,17 @@ urlpatterns = [
     path("accounts/", include("alliance.accounts.urls")),
     path("accounts/", include("alliance.clients.caseload_urls")),
     path("", include("alliance.chart.urls")),
-    path("clients/", include("alliance.clients.urls")),
+    # The caseload page filters on measures, alerts and plans, so the home app
+    # (page level) serves it; it keeps the clients app's address and name.
+    path(
+        "clients/",
+        include(
+            (
+                [*home_urls.caseload_patterns, *clients_urls.urlpatterns],
+                clients_urls.app_name,
+            )
+        ),
+    ),
     path("alerts/", include("alliance.alerts.urls")),
     path("safety/", include("alliance.safety.urls")),
     path("calendar/", include("alliance.scheduling.urls")),

@@ -4,8 +4,9 @@ from alliance.clients import views
 
 app_name = "clients"
 # The chart page itself, /clients/<uuid>/, is ``chart:client`` (alliance.chart).
+# The caseload, /clients/, is ``clients:list`` but served by alliance.home (its
+# filters read measures, alerts and plans): alliance/urls.py adds it here.
 urlpatterns = [
-    path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
     path("<uuid:uuid>/edit/", views.client_edit, name="edit"),
     path("<uuid:uuid>/episodes/new/", views.open_new_episode, name="open_episode"),

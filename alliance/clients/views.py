@@ -1,12 +1,11 @@
-"""Clinician pages for clients and episodes: the caseload, registering and
-editing clients, phase changes, consent and portal invitations. The client
-chart itself is composed by ``alliance.chart``."""
+"""Clinician pages for clients and episodes: registering and editing clients,
+phase changes, consent and portal invitations. The client chart is composed by
+``alliance.chart`` and the caseload list by ``alliance.home``."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,58 +29,7 @@ from alliance.clients.forms import (
 )
 from alliance.clients.models import Client, Consent, ConsentText, Episode
 from alliance.clients.selectors import caseload
-from alliance.core.text import search_text
 from alliance.core.versioning import Conflict, model_form_conflict_page
-
-PAGE_SIZE = 100
-
-
-def client_list(request: AuthenticatedRequest) -> HttpResponse:
-    user = permissions.require_clinician(request)
-    clients = Client.objects.in_caseload_of(user).select_related("clinician")
-    query = search_text(request.GET.get("q", ""))
-    phase = request.GET.get("phase", "")
-    if query:
-        clients = clients.filter(
-            Q(given_name__icontains=query)
-            | Q(family_name__icontains=query)
-            | Q(preferred_name__icontains=query)
-        )
-    if phase in Episode.Phase.values:
-        # The phase of each client's latest episode, not of any past one.
-        latest = Episode.objects.filter(client=OuterRef("pk")).order_by("-opened_at")
-        clients = clients.annotate(
-            latest_phase=Subquery(latest.values("phase")[:1])
-        ).filter(latest_phase=phase)
-    rows = list(clients[:PAGE_SIZE])
-    # Oldest first, so each client's newest episode is the one kept.
-    episodes = {
-        e.client_id: e
-        for e in Episode.objects.filter(client__in=rows).order_by(
-            "client_id", "opened_at"
-        )
-    }
-    for row in rows:
-        row.latest_episode = episodes.get(row.pk)  # type: ignore[attr-defined]  # an attribute for the template
-    # Name the clients shown, so the log answers "who saw this client's name".
-    record(
-        user,
-        "caseload.view",
-        None,
-        request=request,
-        detail={"count": len(rows), "clients": [str(r.uuid) for r in rows]},
-    )
-    return render(
-        request,
-        "clients/client_list.html",
-        {
-            "clients": rows,
-            "q": query,
-            "phase": phase,
-            "phases": Episode.Phase.choices,
-            "truncated": len(rows) == PAGE_SIZE,
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,7 @@ from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.home.caseload import FLAGS, CaseloadFilterForm, Filters, caseload_page
 from alliance.home.supervisees import supervisee_overview
 from alliance.measures.selectors import due_for_clinician
 from alliance.measures.tracking import not_on_track
@@ -95,6 +96,59 @@ def supervisees(request: AuthenticatedRequest) -> HttpResponse:
         detail={"supervisees": len(rows)},
     )
     return render(request, "home/supervisees.html", {"rows": rows})
+
+
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
+    """The clinician's caseload at /clients/ (``clients:list``), filtered and
+    paged (``home/caseload.py`` says what each filter reads). A supervisor
+    sees their supervisees' clients too and may pick one clinician's; whom
+    is decided by ``permissions``."""
+    user = permissions.require_clinician(request)
+    form = CaseloadFilterForm(
+        request.GET, clinicians=permissions.visible_clinicians(user)
+    )
+    filters = Filters.from_form(form)
+    page = caseload_page(
+        permissions.clients_readable_by(user),
+        filters,
+        today=user.practice.today(),  # type: ignore[union-attr]  # clinicians belong to a practice
+        number=request.GET.get("page"),
+    )
+    clients = page.object_list
+    # Name the clients shown, so the log answers "who saw this client's name";
+    # the filters by name only (a name typed is not kept).
+    record(
+        user,
+        "caseload.view",
+        None,
+        request=request,
+        detail={
+            "count": len(clients),
+            "clients": [str(r.uuid) for r in clients],
+            "filters": sorted(filters.params()),
+        },
+    )
+    context = {
+        "form": form,
+        "filters": filters,
+        "flags": [(name, label, getattr(filters, name)) for name, label, _ in FLAGS],
+        "clients": clients,
+        "page": page,
+        "active": filters.active(),
+        "previous_url": (
+            filters.url(page=page.previous_page_number()) if page.has_previous() else ""
+        ),
+        "next_url": filters.url(page=page.next_page_number())
+        if page.has_next()
+        else "",
+    }
+    # A history restore needs the whole page, even though htmx asks for it.
+    htmx = request.htmx
+    partial = htmx and not htmx.history_restore_request
+    template = (
+        "home/caseload.html#caseload-results" if partial else "home/caseload.html"
+    )
+    return render(request, template, context)
 
 
 def _covering(user: User) -> dict[str, Any] | None:

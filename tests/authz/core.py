@@ -125,6 +125,12 @@ case("home:index", {**staff_page(), "client": 302})
 # Supervisors only: counts for their own supervisees (Sam: Alice).
 case("home:supervisees", supervisor_page())
 case("clients:list", clinician_page())
+# The caseload's filters never widen it (a filter on Bob names no client of his).
+case(
+    "clients:list",
+    clinician_page(),
+    data={"q": "Example", "phase": "referral", "alerts": "1", "off_track": "1"},
+)
 case("clients:create", clinician_page())
 case("clients:create", clinician_page((200,)), method="POST")
 case("clients:edit", **clinical(write=True), kind="client")

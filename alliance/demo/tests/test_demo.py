@@ -85,6 +85,8 @@ def test_it_gives_months_of_scores_with_every_course(seeded):
         for f in not_on_track(u)
     ]
     assert flagged, "the demo shows a client who is not on track"
+    # The demo clinician's own caseload has one (the caseload filter's walk).
+    assert any(f.client.clinician.email.startswith("alice.") for f in flagged)
     firsts_and_lasts = {}
     for a in Administration.objects.filter(
         instrument="phq9", total__isnull=False

@@ -192,6 +192,12 @@ class Command(BaseCommand):
         self.rng.shuffle(phases)
         caseload_index: dict[int, int] = {}
         self.clients: list[tuple[Client, str]] = []
+        # Courses follow i % 6 and clinicians i % 3, so only Chloe's clients
+        # would get worse: Alice's last client in active treatment does too,
+        # so the demo clinician's own caseload has someone not on track.
+        self.worsening = max(
+            i for i, phase in enumerate(phases[:27]) if i % 3 == 0 and phase == P.ACTIVE
+        )
         for i, (row, phase) in enumerate(zip(content.CLIENTS, phases, strict=True)):
             clinician = staff["sam"] if i >= 27 else clinicians[i % 3]
             j = caseload_index.get(clinician.pk, 0)
@@ -294,7 +300,7 @@ class Command(BaseCommand):
             by=clinician,
         )
         self._hold(client, first, structure, index=0)
-        course = self._course(i, len(sessions))
+        course = self._course(i, len(sessions), kind=5 if i == self.worsening else None)
         self._measure(client, first, *course[0])
         if phase == P.ASSESSMENT:
             self._upcoming(client, weekday, hour)
@@ -437,11 +443,14 @@ class Command(BaseCommand):
         return note
 
     @staticmethod
-    def _course(i: int, sessions: int) -> list[tuple[int, int]]:
+    def _course(
+        i: int, sessions: int, *, kind: int | None = None
+    ) -> list[tuple[int, int]]:
         """PHQ-9 and GAD-7 totals per session. Most clients recover, some improve
         without recovering, some do not change, and some get worse, so the
-        charts, outcome rates and not-on-track flags all have something to show."""
-        kind = i % 6
+        charts, outcome rates and not-on-track flags all have something to show
+        (``kind`` picks the course instead of ``i``)."""
+        kind = i % 6 if kind is None else kind
         start, end = {
             0: ((17, 14), (5, 4)),
             1: ((19, 15), (6, 5)),
