@@ -212,7 +212,7 @@ def next_step(
         )
         if followup is not None:
             return NextStep(
-                f"The {followup.label} follow-up is due on {followup.due_on:%-d %b %Y}.",
+                f"The {followup.label} is due on {followup.due_on:%-d %b %Y}.",
                 reverse("aftercare:client", args=[client.uuid]),
                 "Follow-ups",
             )

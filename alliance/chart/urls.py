@@ -24,9 +24,7 @@ app_name = "chart"
 urlpatterns = [
     path("clients/<uuid:uuid>/", views.client, name="client"),
     path("clients/<uuid:uuid>/episode/", views.episode, name="episode"),
-    path(
-        "clients/<uuid:uuid>/<chartsection:section>/", views.section, name="section"
-    ),
+    path("clients/<uuid:uuid>/<chartsection:section>/", views.section, name="section"),
     path("alerts/<uuid:uuid>/", views.alert, name="alert"),
     path(
         "homework/episodes/<uuid:uuid>/review/",

@@ -53,7 +53,9 @@ from alliance.termination.selectors import chart_termination
 from alliance.toolbox.selectors import chart_toolbox
 
 
-def _header(request: AuthenticatedRequest, uuid: object, section: str) -> dict[str, Any]:
+def _header(
+    request: AuthenticatedRequest, uuid: object, section: str
+) -> dict[str, Any]:
     """What every chart page shows above its content: the client, the phase,
     open risk alerts first, the actions and the section tabs. Read access is
     decided (and audited) here: three queries."""

@@ -27,7 +27,6 @@ from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
-from alliance.measures.tracking import verdict_of
 from alliance.measures.models import (
     Administration,
     ClinicalPrompt,
@@ -37,6 +36,7 @@ from alliance.measures.models import (
 )
 from alliance.measures.nhs import nhs_outcome
 from alliance.measures.outcomes import TREATMENT, in_treatment
+from alliance.measures.tracking import verdict_of
 
 HISTORY_LIMIT = 500
 DUE_LIMIT = 50
@@ -462,7 +462,7 @@ class ScoreTrend:
 
     @property
     def status(self) -> str:
-        """"not_on_track", "recovery" (reliable and clinically significant
+        """NOT_ON_TRACK, RECOVERY (reliable and clinically significant
         improvement), a change category, or "" with nothing to compare."""
         if self.on_track is False:
             return NOT_ON_TRACK
@@ -511,7 +511,8 @@ def score_trends(episode: Episode | None) -> list[ScoreTrend]:
             "client__practice"
         )
     }
-    grouped: dict[str, list[Administration]] = {}
+    # Any: each row carries its window annotations (first, n).
+    grouped: dict[str, list[Any]] = {}
     for row in rows:
         grouped.setdefault(row.instrument, []).append(row)
     trends = []
@@ -523,14 +524,15 @@ def score_trends(episode: Episode | None) -> list[ScoreTrend]:
         track = tracks.get(code)
         first = track.first_total if track is not None else points[-1].first
         latest = points[-1].total
+        totals = [float(p.total) for p in points]
         trend = ScoreTrend(
             instrument=code,
             name=_name(code),
             count=points[-1].n,
             first_total=first,
             points=points,
-            minimum=instrument.minimum if instrument else min(p.total for p in points),
-            maximum=instrument.maximum if instrument else max(p.total for p in points),
+            minimum=instrument.minimum if instrument else min(totals),
+            maximum=instrument.maximum if instrument else max(totals),
         )
         if instrument is not None and trend.count >= 2 and latest is not None:
             trend.change = change = safe_change(instrument, first, latest)
@@ -538,7 +540,8 @@ def score_trends(episode: Episode | None) -> list[ScoreTrend]:
                 significant = change.clinically_significant
                 if significant is None:
                     significant = bool(
-                        instrument.is_case(first) and instrument.is_case(latest) is False
+                        instrument.is_case(first)
+                        and instrument.is_case(latest) is False
                     )
                 trend.recovered = bool(significant)
         if track is not None:

@@ -64,7 +64,9 @@ def test_the_summary_shows_what_needs_attention(as_user, alice, busy_cleo):
     # The worsening score: not on track, with a chart and its text.
     assert "change-not_on_track" in summary and "Not on track" in summary
     assert "<svg" in summary and "<polyline" in summary
-    assert re.search(r"<figcaption>PHQ-9, the last 2 scores, oldest first: 8 on", summary)
+    assert re.search(
+        r"<figcaption>PHQ-9, the last 2 scores, oldest first: 8 on", summary
+    )
     assert "19 on" in summary
     # The next appointment, the unsigned note and the missed homework.
     appointment = busy_cleo.appointments.filter(status="booked").latest("starts_at")
@@ -133,12 +135,14 @@ def test_the_tabs_are_links_that_work_without_script(as_user, alice, cleo):
         assert f'href="{url}" aria-current="page">{label}' in page.text
         assert 'id="summary-heading"' not in page.text
     # Only the section's own cards: notes are not on the measures page.
-    assert 'id="notes-heading"' in http.get(
-        reverse("chart:section", args=[cleo.uuid, "notes"])
-    ).text
-    assert 'id="notes-heading"' not in http.get(
-        reverse("chart:section", args=[cleo.uuid, "measures"])
-    ).text
+    assert (
+        'id="notes-heading"'
+        in http.get(reverse("chart:section", args=[cleo.uuid, "notes"])).text
+    )
+    assert (
+        'id="notes-heading"'
+        not in http.get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
+    )
 
 
 def test_an_unknown_section_is_not_found(as_user, alice, cleo):
@@ -203,7 +207,12 @@ def test_the_summary_and_sections_cost_the_same_for_a_long_record(
     before = {url: _queries(http, url) for url in urls}
     for week in range(30):
         record(busy_cleo, "phq9", phq9(10 + week % 9), at=days_ago(200 - 6 * week))
-        record(busy_cleo, "gad7", {f"q{n}": 1 for n in range(1, 8)}, at=days_ago(7 * week + 2))
+        record(
+            busy_cleo,
+            "gad7",
+            {f"q{n}": 1 for n in range(1, 8)},
+            at=days_ago(7 * week + 2),
+        )
     for i in range(6):
         signed(busy_cleo, hours_ago=50 + 24 * i)
         _book_ahead(busy_cleo, days=10 + i)
@@ -212,3 +221,26 @@ def test_the_summary_and_sections_cost_the_same_for_a_long_record(
     after = {url: _queries(http, url) for url in urls}
     assert after == before
     assert before[busy_cleo.get_absolute_url()] <= 30
+
+
+def test_the_next_step_follows_the_course_of_therapy(alice, cleo, consent_text):
+    from alliance.chart.selectors import next_step
+    from alliance.plans.selectors import chart_plan
+
+    episode = cleo.current_episode()
+
+    def step() -> str:
+        current = cleo.current_episode()
+        return next_step(cleo, current, chart_plan(current)).text
+
+    assert "informed consent" in step()
+    move(episode, "assessment", consent_text=consent_text)
+    assert step() == "Complete the intake assessment."
+    move(episode, "active", consent_text=consent_text)
+    assert step() == "Write the treatment plan with the client."
+    move(episode, "termination")
+    assert step() == "Complete the readiness review for ending treatment."
+    move(episode, "aftercare")
+    assert "follow-up is due on" in step()
+    move(episode, "closed")
+    assert next_step(cleo, None, None).text.startswith("No open episode.")

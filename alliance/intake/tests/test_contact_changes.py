@@ -118,7 +118,9 @@ def test_it_accepts_from_the_chart(as_user, alice, cleo, proposed):
         {"action": "accept", "fields_to_accept": ["phone", "emergency_contact_name"]},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("chart:section", args=[cleo.uuid, "documents"])
+    assert response["Location"] == reverse(
+        "chart:section", args=[cleo.uuid, "documents"]
+    )
     stored = Client.objects.get(pk=cleo.pk)
     assert (stored.phone, stored.emergency_contact_name) == (
         "07700 900123",
