@@ -190,6 +190,31 @@ def test_a_clinician_writes_and_signs_a_note(page, demo_server, tmp_path):
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
 
 
+def test_the_chart_opens_on_a_summary_with_section_tabs(page, demo_server, tmp_path):
+    """Issue #17: the chart opens on the summary; the sections are plain links
+    with the current one marked, under the same header."""
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in(page, base, alice)
+    page.goto(f"{base}/clients/?phase=active")
+    page.locator("main tbody a").first.click()
+    page.get_by_role("heading", name="Summary", exact=True).wait_for()
+    summary = page.locator("#summary")
+    for heading in ("Next step", "Alerts and prompts", "Latest scores", "Goals"):
+        assert summary.get_by_role("heading", name=heading).count() == 1
+    _shot(page, tmp_path, "chart-summary")
+    tabs = page.get_by_role("navigation", name="Chart sections")
+    for label in ("Sessions and notes", "Measures", "Plan and goals", "Timeline"):
+        tabs.get_by_role("link", name=label).click()
+        current = tabs.locator("[aria-current=page]")
+        current.wait_for()
+        assert current.inner_text() == label
+        assert page.locator("#summary").count() == 0
+    tabs.get_by_role("link", name="Summary").click()
+    page.get_by_role("heading", name="Summary", exact=True).wait_for()
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
 def test_a_risk_alert_is_acknowledged_with_the_action(page, demo_server):
     base = demo_server["base"]
     alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
