@@ -65,7 +65,8 @@ def test_the_summary_shows_what_needs_attention(as_user, alice, busy_cleo):
     assert "change-not_on_track" in summary and "Not on track" in summary
     assert "<svg" in summary and "<polyline" in summary
     assert re.search(
-        r"<figcaption>PHQ-9, the last 2 scores, oldest first: 8 on", summary
+        r"<figcaption>PHQ-9, the last 2 scores<span class=\"visually-hidden\">, oldest first: 8 on",
+        summary,
     )
     assert "19 on" in summary
     # The next appointment, the unsigned note and the missed homework.
