@@ -179,10 +179,39 @@ def test_a_clinician_writes_and_signs_a_note(page, demo_server, tmp_path):
 
     # The client's chart lists the note, newest first, as signed.
     page.locator("main > p > a").first.click()
+    page.get_by_role("heading", name="Summary", exact=True).wait_for()
+    page.get_by_role("navigation", name="Chart sections").get_by_role(
+        "link", name="Sessions and notes"
+    ).click()
     page.get_by_role("heading", name="Session notes").wait_for()
     newest = page.locator("section[aria-labelledby=notes-heading] tbody tr").first
     assert "Signed" in newest.inner_text()
     _shot(page, tmp_path, "chart")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_the_chart_opens_on_a_summary_with_section_tabs(page, demo_server, tmp_path):
+    """Issue #17: the chart opens on the summary; the sections are plain links
+    with the current one marked, under the same header."""
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in(page, base, alice)
+    page.goto(f"{base}/clients/?phase=active")
+    page.locator("main tbody a").first.click()
+    page.get_by_role("heading", name="Summary", exact=True).wait_for()
+    summary = page.locator("#summary")
+    for heading in ("Next step", "Alerts and prompts", "Latest scores", "Goals"):
+        assert summary.get_by_role("heading", name=heading).count() == 1
+    _shot(page, tmp_path, "chart-summary")
+    tabs = page.get_by_role("navigation", name="Chart sections")
+    for label in ("Sessions and notes", "Measures", "Plan and goals", "Timeline"):
+        tabs.get_by_role("link", name=label).click()
+        current = tabs.locator("[aria-current=page]")
+        current.wait_for()
+        assert current.inner_text() == label
+        assert page.locator("#summary").count() == 0
+    tabs.get_by_role("link", name="Summary").click()
+    page.get_by_role("heading", name="Summary", exact=True).wait_for()
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
 
 
@@ -207,6 +236,8 @@ def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path
     _log_in(page, base, alice)
     page.goto(f"{base}/clients/?phase=referral")
     page.locator("main tbody a").first.click()
+    # The phase change is an action of its own, not the top of the chart.
+    page.get_by_role("link", name="Change phase").click()
     page.get_by_role("heading", name="Episode of care").wait_for()
 
     def move(to: str, reason: str, discharge: str = "") -> None:
@@ -234,6 +265,9 @@ def test_a_demo_client_walks_from_referral_to_closed(page, demo_server, tmp_path
     move("Termination", "Goals met.")
     move("Aftercare", "Final session held.")
     move("Closed", "Follow-up complete.", "Completed treatment as planned")
+    page.get_by_role("navigation", name="Chart sections").get_by_role(
+        "link", name="Timeline"
+    ).click()
     timeline = page.locator("section[aria-labelledby=timeline-heading]").inner_text()
     for phase in (
         "Assessment",
@@ -257,6 +291,9 @@ def test_a_risk_answer_in_the_kiosk_raises_an_alert_the_clinician_acknowledges(
     page.goto(f"{base}/clients/?phase=active")
     page.locator("main tbody a").first.click()
     client_name = page.locator("main h1").inner_text().split(" (")[0]
+    page.get_by_role("navigation", name="Chart sections").get_by_role(
+        "link", name="Measures"
+    ).click()
 
     # Hand the device over: a PHQ-9 in kiosk mode, one question per screen.
     page.locator("#give-instrument").select_option("phq9")
@@ -397,6 +434,9 @@ def test_a_client_works_between_sessions_and_the_clinician_sees_it(
     _log_in(page, base, alice)
     page.goto(f"{base}/clients/?q={client['name'].split()[0]}")
     page.locator("main tbody a").first.click()
+    page.get_by_role("navigation", name="Chart sections").get_by_role(
+        "link", name="Homework and between sessions"
+    ).click()
     page.get_by_role("link", name="Review homework").click()
     body = page.locator("main")
     body.get_by_text("Manager asked to see me").wait_for()
@@ -650,13 +690,22 @@ def test_a_client_on_a_phone_works_with_their_clinician_and_they_see_it(
 
     page.goto(f"{base}/clients/?q={client['name'].split()[0]}")
     page.locator("main tbody a").first.click()
+    page.get_by_role("navigation", name="Chart sections").get_by_role(
+        "link", name="Plan and goals"
+    ).click()
     chart_plan = page.locator("section.chart-plan")
     expect(chart_plan).to_contain_text("signed in the portal")
     expect(chart_plan).to_contain_text("8/10")
+    page.get_by_role("navigation", name="Chart sections").get_by_role(
+        "link", name="Homework and between sessions"
+    ).click()
     chart_journal = page.locator("section.chart-journal")
     chart_journal.get_by_role("link", name="All shared entries").click()
     expect(page.locator("main")).to_contain_text(words)
     page.go_back()
+    page.get_by_role("navigation", name="Chart sections").get_by_role(
+        "link", name="Plan and goals"
+    ).click()
     page.locator("section.chart-plan").get_by_role(
         "link", name="Goals and ratings"
     ).click()

@@ -1,5 +1,7 @@
 """Clinician pages about one client that put several apps together: the client
-chart (every app's read-only chart selector and ``_chart_*.html`` partial), the
+chart (a summary at /clients/<uuid>/, and sections at /clients/<uuid>/<section>/
+that show the apps' read-only chart selectors and ``_chart_*.html`` partials,
+one group per request), the episode page with the phase change, the
 between-sessions homework review, and the review of a risk alert beside the
 client's safety plan.
 
@@ -10,6 +12,9 @@ keeps the address of the app it is about (/clients/, /homework/, /alerts/).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,8 +29,10 @@ from alliance.alerts.forms import AcknowledgeForm
 from alliance.alerts.models import RiskAlert
 from alliance.alerts.selectors import notifications as alert_notifications
 from alliance.alerts.services import acknowledge_alert
+from alliance.chart.selectors import SECTION_LABELS, SECTIONS, chart_summary
 from alliance.checkins.selectors import chart_checkins
 from alliance.clients.forms import NewEpisodeForm, TransitionForm
+from alliance.clients.models import Client, Episode
 from alliance.clients.selectors import (
     aftercare_appointments,
     chart_episodes,
@@ -46,48 +53,112 @@ from alliance.termination.selectors import chart_termination
 from alliance.toolbox.selectors import chart_toolbox
 
 
-def client(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
-    """The client chart: details, episodes with their timeline, and each app's card."""
+def _header(
+    request: AuthenticatedRequest, uuid: object, section: str
+) -> dict[str, Any]:
+    """What every chart page shows above its content: the client, the phase,
+    open risk alerts first, the actions and the section tabs. Read access is
+    decided (and audited) here: three queries."""
     client = permissions.get_client(request, uuid)
     if client.practice_id == request.user.practice_id:
         # The same practice the request has read already: the cards that
         # need the practice's day or settings reuse it.
         client.practice = request.user.practice  # type: ignore[assignment]  # same id: not None
-    episodes = chart_episodes(client)
-    current = next((e for e in episodes if e.is_open), None)
-    alerts = RiskAlert.objects.filter(client=client).open()
-    return render(
-        request,
-        "chart/client.html",
+    current = client.current_episode()
+    if current is not None:
+        current.client = client
+    return {
+        "client": client,
+        "current": current,
+        "can_edit": permissions.is_primary_clinician(request.user, client),
+        "alerts": list(RiskAlert.objects.filter(client=client).open()),
+        "section": section,
+        "sections": SECTIONS,
+        "section_label": SECTION_LABELS.get(section, "Summary"),
+    }
+
+
+def client(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+    """The client chart opens on a summary read at a glance: the next step,
+    the next appointment, prompts, scores with their change, goals, homework,
+    messages and what needs signing. The detail lives in the sections."""
+    context = _header(request, uuid, "summary")
+    context["summary"] = chart_summary(context["client"], context["current"])
+    return render(request, "chart/client.html", context)
+
+
+def section(request: AuthenticatedRequest, uuid: object, section: str) -> HttpResponse:
+    """One section of the chart under the same header: only its own cards
+    are read, so each request stays small."""
+    context = _header(request, uuid, section)
+    context.update(_SECTION_CONTEXT[section](context["client"], context["current"]))
+    return render(request, "chart/section.html", context)
+
+
+def episode(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
+    """The episode of care: consent, and the phase change as an action of its
+    own (or opening a new episode when none is open)."""
+    context = _header(request, uuid, "episode")
+    current = context["current"]
+    context.update(
         {
-            "client": client,
-            "episodes": episodes,
-            "current": current,
-            "can_edit": permissions.is_primary_clinician(request.user, client),
             "transition_form": TransitionForm(episode=current) if current else None,
             "ending_alerts": ending_alerts(current),
             "aftercare_appointments": aftercare_appointments(current),
             "new_episode_form": None if current else NewEpisodeForm(),
-            "alerts": alerts,
-            "appointments": chart_appointments(client),
-            "notes": chart_notes(client),
-            "intake": intake_for_chart(client, episode=current),
-            "chart_plan": chart_plan(current),
-            "chart_homework": chart_homework(current),
-            "measures": chart_measures(client),
-            "safety": current_safety_plan(client),
-            "chart_aftercare": chart_aftercare(client),
-            "chart_checkins": chart_checkins(client),
-            "chart_journal": chart_journal(client),
-            "chart_guides": chart_guides(client),
-            # The latest episode, so the ending stays visible after closing.
-            "chart_termination": chart_termination(
-                current or (episodes[0] if episodes else None)
-            ),
-            "chart_messages": chart_messages(client),
-            "chart_toolbox": chart_toolbox(client, episode_open=current is not None),
-        },
+        }
     )
+    return render(request, "chart/episode.html", context)
+
+
+def _notes(client: Client, current: Episode | None) -> dict[str, Any]:
+    return {"appointments": chart_appointments(client), "notes": chart_notes(client)}
+
+
+def _measures(client: Client, current: Episode | None) -> dict[str, Any]:
+    return {"measures": chart_measures(client)}
+
+
+def _plan(client: Client, current: Episode | None) -> dict[str, Any]:
+    latest = current or client.episodes.order_by("-opened_at").first()
+    return {
+        "chart_plan": chart_plan(current),
+        # The latest episode, so the ending stays visible after closing.
+        "chart_termination": chart_termination(latest),
+        "chart_aftercare": chart_aftercare(client),
+    }
+
+
+def _homework(client: Client, current: Episode | None) -> dict[str, Any]:
+    return {
+        "chart_homework": chart_homework(current),
+        "chart_checkins": chart_checkins(client),
+        "chart_journal": chart_journal(client),
+        "chart_guides": chart_guides(client),
+        "chart_toolbox": chart_toolbox(client, episode_open=current is not None),
+        "chart_messages": chart_messages(client),
+    }
+
+
+def _documents(client: Client, current: Episode | None) -> dict[str, Any]:
+    return {
+        "intake": intake_for_chart(client, episode=current),
+        "safety": current_safety_plan(client),
+    }
+
+
+def _timeline(client: Client, current: Episode | None) -> dict[str, Any]:
+    return {"episodes": chart_episodes(client)}
+
+
+_SECTION_CONTEXT: dict[str, Callable[[Client, Episode | None], dict[str, Any]]] = {
+    "notes": _notes,
+    "measures": _measures,
+    "plan": _plan,
+    "homework": _homework,
+    "documents": _documents,
+    "timeline": _timeline,
+}
 
 
 def homework_review(request: AuthenticatedRequest, uuid: object) -> HttpResponse:

@@ -80,7 +80,7 @@ def client_edit(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
                 title=f"Client details: {conflict.current.display_name}",
             )
         messages.success(request, "Client details saved.")
-        return redirect(client)
+        return redirect("chart:section", client.uuid, "documents")
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
@@ -112,7 +112,7 @@ def transition(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         messages.error(
             request, _refusal(refusal, episode, to) if refusal else " ".join(errors)
         )
-        return redirect(episode.client)
+        return redirect("chart:episode", episode.client.uuid)
     to = form.cleaned_data["to"]
     try:
         services.transition_episode(
@@ -146,7 +146,7 @@ def transition(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
             request,
             f"Episode moved to {Episode.Phase(form.cleaned_data['to']).label.lower()}.",
         )
-    return redirect(episode.client)
+    return redirect("chart:episode", episode.client.uuid)
 
 
 @require_POST
@@ -156,7 +156,7 @@ def open_new_episode(request: AuthenticatedRequest, uuid: object) -> HttpRespons
     form = NewEpisodeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for opening a new episode.")
-        return redirect(client)
+        return redirect("chart:episode", client.uuid)
     try:
         services.open_episode(
             client,
@@ -169,7 +169,7 @@ def open_new_episode(request: AuthenticatedRequest, uuid: object) -> HttpRespons
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "A new episode is open, in referral.")
-    return redirect(client)
+    return redirect("chart:episode", client.uuid)
 
 
 @require_POST
@@ -186,7 +186,7 @@ def invite_portal(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Portal invitation sent to {client.email}.")
-    return redirect(client)
+    return redirect("chart:section", client.uuid, "documents")
 
 
 @require_POST
@@ -200,7 +200,7 @@ def withdraw_consent(request: AuthenticatedRequest, uuid: object) -> HttpRespons
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Consent recorded as withdrawn.")
-    return redirect(consent.episode.client)
+    return redirect("chart:episode", consent.episode.client.uuid)
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,7 +212,7 @@ def consent(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         messages.error(
             request, "The practice admin has not published a consent text yet."
         )
-        return redirect(episode.client)
+        return redirect("chart:episode", episode.client.uuid)
     form = ConsentForm(request.POST or None, initial={"given_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +228,7 @@ def consent(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"Consent recorded (version {text.version}).")
-            return redirect(episode.client)
+            return redirect("chart:episode", episode.client.uuid)
     return render(
         request,
         "clients/consent_form.html",

@@ -45,7 +45,7 @@ def share(request: HttpRequest, uuid: object) -> HttpResponse:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"Shared “{share.guide.title}” with the client.")  # type: ignore[union-attr]
-    return redirect("chart:client", client.uuid)
+    return redirect("chart:section", client.uuid, "homework")
 
 
 def _portal(client: object, **extra: object) -> dict[str, object]:

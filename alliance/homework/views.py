@@ -42,7 +42,7 @@ def assign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, "Homework assigned.")
-            return redirect("chart:client", episode.client.uuid)
+            return redirect("chart:section", episode.client.uuid, "homework")
     return render(request, "homework/assign.html", {"episode": episode, "form": form})
 
 

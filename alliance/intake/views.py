@@ -203,7 +203,7 @@ def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         intake = services.start_intake(episode, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(episode.client)
+        return redirect("chart:section", episode.client.uuid, "documents")
     messages.success(request, "Intake started. Each section saves on its own.")
     return redirect(intake)
 
@@ -384,7 +384,7 @@ def send_pre_intake(request: AuthenticatedRequest, uuid: object) -> HttpResponse
             f"Questionnaire sent to {episode.client.email}. The link works once "
             "and expires in 14 days.",
         )
-    return redirect(episode.client)
+    return redirect("chart:section", episode.client.uuid, "documents")
 
 
 @require_POST
@@ -401,12 +401,12 @@ def review_contact(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     proposals = pre.contact_proposals()
     if not proposals:
         messages.error(request, "There are no proposed contact details to review.")
-        return redirect(client)
+        return redirect("chart:section", client.uuid, "documents")
     form = ContactReviewForm(request.POST, proposals=proposals)
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
         messages.error(request, " ".join(errors))
-        return redirect(client)
+        return redirect("chart:section", client.uuid, "documents")
     accept = form.cleaned_data["fields_to_accept"]
     try:
         services.review_contact_changes(
@@ -421,7 +421,7 @@ def review_contact(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
             if accept
             else "Contact details kept as they were.",
         )
-    return redirect(client)
+    return redirect("chart:section", client.uuid, "documents")
 
 
 def _link_unusable(request: HttpRequest, pre: PreIntakeRequest | None) -> HttpResponse:

@@ -35,4 +35,4 @@ def record_employment(request: AuthenticatedRequest, uuid: object) -> HttpRespon
         messages.success(
             request, f"Employment status {stage}: {row.get_status_display().lower()}."
         )
-    return redirect(episode.client)
+    return redirect("chart:section", episode.client.uuid, "measures")

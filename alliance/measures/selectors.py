@@ -20,7 +20,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import FirstValue, RowNumber
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
@@ -32,9 +32,11 @@ from alliance.measures.models import (
     ClinicalPrompt,
     EmploymentStatus,
     MeasureSchedule,
+    MeasureTrack,
 )
 from alliance.measures.nhs import nhs_outcome
 from alliance.measures.outcomes import TREATMENT, in_treatment
+from alliance.measures.tracking import verdict_of
 
 HISTORY_LIMIT = 500
 DUE_LIMIT = 50
@@ -418,6 +420,136 @@ def chart_measures(client: Client) -> ChartMeasures:
                 recorded_at=getattr(episode, f"employment_{stage}_at"),
             )
     return chart
+
+
+# The chart summary's small trend: the latest scores of each measure.
+TREND_POINTS = 12
+RECOVERY = "recovery"
+NOT_ON_TRACK = "not_on_track"
+STATUS_LABELS = {
+    **CHANGE_LABELS,
+    RECOVERY: "Recovery",
+    NOT_ON_TRACK: "Not on track",
+}
+
+
+@dataclass
+class ScoreTrend:
+    """One measure of an episode for the chart's summary: the latest score,
+    the last few (oldest first) for a small chart, the change since the first
+    score (Jacobson & Truax, as on the history page) and the stored verdict of
+    the expected-recovery tracking (``tracking``), when the measure is tracked."""
+
+    instrument: str
+    name: str
+    count: int
+    first_total: float
+    points: list[Administration]
+    minimum: float
+    maximum: float
+    change: Any = None  # change.Change, or None with one score or no norms
+    on_track: bool | None = None  # None: not a tracked measure, or no verdict
+    off_track_reason: str = ""
+    # Reliable improvement that is also clinically significant: past the
+    # Jacobson & Truax cut-off where the measure has norms, else from caseness
+    # at the first score to below it at the latest (NHS Talking Therapies'
+    # reliable recovery).
+    recovered: bool = False
+
+    @property
+    def latest(self) -> Administration:
+        return self.points[-1]
+
+    @property
+    def status(self) -> str:
+        """NOT_ON_TRACK, RECOVERY (reliable and clinically significant
+        improvement), a change category, or "" with nothing to compare."""
+        if self.on_track is False:
+            return NOT_ON_TRACK
+        if self.change is None:
+            return ""
+        if self.recovered:
+            return RECOVERY
+        return str(self.change.category)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, "")
+
+
+def score_trends(episode: Episode | None) -> list[ScoreTrend]:
+    """Per measure of the episode, its latest scores, change since the first
+    and on-track verdict, for the chart's summary. Two queries however many
+    scores there are (plus one per tracked measure whose curves are not in the
+    cache, for the reason of a not-on-track verdict)."""
+    if episode is None:
+        return []
+    by_measure: dict[str, Any] = {"partition_by": [F("instrument")]}
+    rows = list(
+        Administration.objects.current()
+        .filter(episode=episode, total__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=[F("taken_at").desc(), F("id").desc()],
+                **by_measure,
+            ),
+            n=Window(Count("id"), **by_measure),
+            first=Window(
+                FirstValue("total"),
+                order_by=[F("taken_at").asc(), F("id").asc()],
+                **by_measure,
+            ),
+        )
+        .filter(rank__lte=TREND_POINTS)
+        .defer(*_SEALED)
+        .order_by("instrument", "taken_at", "id")
+    )
+    tracks = {
+        t.instrument: t
+        for t in MeasureTrack.objects.filter(episode=episode).select_related(
+            "client__practice"
+        )
+    }
+    # Any: each row carries its window annotations (first, n).
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.instrument, []).append(row)
+    trends = []
+    for code, points in grouped.items():
+        try:
+            instrument: Instrument | None = get_instrument(code)
+        except KeyError:
+            instrument = None
+        track = tracks.get(code)
+        first = track.first_total if track is not None else points[-1].first
+        latest = points[-1].total
+        totals = [float(p.total) for p in points]
+        trend = ScoreTrend(
+            instrument=code,
+            name=_name(code),
+            count=points[-1].n,
+            first_total=first,
+            points=points,
+            minimum=instrument.minimum if instrument else min(totals),
+            maximum=instrument.maximum if instrument else max(totals),
+        )
+        if instrument is not None and trend.count >= 2 and latest is not None:
+            trend.change = change = safe_change(instrument, first, latest)
+            if change is not None and change.category == "reliable_improvement":
+                significant = change.clinically_significant
+                if significant is None:
+                    significant = bool(
+                        instrument.is_case(first)
+                        and instrument.is_case(latest) is False
+                    )
+                trend.recovered = bool(significant)
+        if track is not None:
+            trend.on_track = track.on_track
+            if not track.on_track:
+                trend.off_track_reason = verdict_of(track).reason
+        trends.append(trend)
+    return trends
 
 
 @dataclass

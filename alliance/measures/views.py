@@ -55,7 +55,7 @@ def assign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"The measure was not assigned. {form_errors(form)}")
-        return redirect(episode.client)
+        return redirect("chart:section", episode.client.uuid, "measures")
     data = form.cleaned_data
     try:
         schedule = services.schedule_measure(
@@ -74,7 +74,7 @@ def assign(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
             request,
             f"{schedule.instrument_name} assigned: {schedule.describe_when().lower()}.",
         )
-    return redirect(episode.client)
+    return redirect("chart:section", episode.client.uuid, "measures")
 
 
 @require_POST
@@ -91,7 +91,7 @@ def stop(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{schedule.instrument_name} stopped.")
-    return redirect(schedule.episode.client)
+    return redirect("chart:section", schedule.episode.client.uuid, "measures")
 
 
 @require_POST
@@ -101,7 +101,7 @@ def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Choose a measure to give. {form_errors(form)}")
-        return redirect(episode.client)
+        return redirect("chart:section", episode.client.uuid, "measures")
     mode = form.cleaned_data["mode"]
     try:
         administration = services.start_administration(
@@ -113,7 +113,7 @@ def start(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(episode.client)
+        return redirect("chart:section", episode.client.uuid, "measures")
     if mode == Administration.Mode.KIOSK:
         enter_kiosk(request, administration)
         return redirect("measures:kiosk", administration.uuid)
@@ -216,7 +216,7 @@ def dismiss_prompt(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Prompt dismissed: {prompt.source}.")
-    return redirect(prompt.client)
+    return redirect("chart:section", prompt.client.uuid, "measures")
 
 
 # --- clinician data entry -----------------------------------------------------------

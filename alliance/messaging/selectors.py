@@ -43,6 +43,12 @@ def unread_for_client(client: Client) -> int:
     return Message.objects.filter(client=client).unread_by_client().count()
 
 
+def unread_from_client(client: Client) -> int:
+    """Messages from the client their clinician has not opened yet (the
+    chart's summary): one query."""
+    return Message.objects.filter(client=client).unread_by_clinician().count()
+
+
 def unread_by_client_for_clinician(user: User) -> list[tuple[Client, int]]:
     """(client, unread messages from them) for each client whose primary
     clinician ``user`` is and who wrote something not yet read; one query."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
-from alliance.accounts.models import User
+from alliance.accounts.models import Supervision, User
 from alliance.clients.models import Client
 from alliance.notes.models import SECTION_FIELDS, ProgressNote
 
@@ -26,6 +26,26 @@ def chart_notes(client: Client) -> list[ProgressNote]:
         .select_related("session__appointment", "author", "signed_by", "cosigned_by")
         .defer(*_FREE_TEXT)
         .order_by("-session__held_at", "-id")[:CHART_LIMIT]
+    )
+
+
+def to_sign(client: Client, limit: int = 20) -> list[ProgressNote]:
+    """The client's notes that still need a signature: unsigned ones, and
+    signed ones awaiting the co-signature of the author's current supervisor.
+    Oldest session first, at most ``limit``: one query."""
+    supervised = Supervision.objects.filter(
+        supervisee=OuterRef("author_id"), ended_at__isnull=True
+    )
+    return list(
+        ProgressNote.objects.filter(episode__client=client)
+        .filter(
+            Q(signed_at__isnull=True)
+            | Q(cosigned_at__isnull=True, signed_at__isnull=False)
+            & Q(Exists(supervised))
+        )
+        .select_related("session", "author")
+        .defer(*_FREE_TEXT)
+        .order_by("session__held_at", "id")[:limit]
     )
 
 

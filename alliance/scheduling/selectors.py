@@ -28,6 +28,24 @@ def chart_appointments(client: Client) -> list[Appointment]:
     return rows
 
 
+def next_appointment(client: Client) -> Appointment | None:
+    """The client's next booked appointment still to come, for the chart's
+    summary: one query."""
+    row = (
+        Appointment.objects.filter(
+            client=client,
+            status=Appointment.Status.BOOKED,
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("clinician")
+        .order_by("starts_at", "id")
+        .first()
+    )
+    if row is not None:
+        row.client = client
+    return row
+
+
 def todays_appointments(user: User) -> list[Appointment]:
     """The user's appointments today (practice time zone) that are not
     cancelled, earliest first, with their clients."""

@@ -112,7 +112,7 @@ def client(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
 def _back(request: AuthenticatedRequest, client: Client) -> HttpResponse:
     # A fixed choice of pages, never a URL from the form (no open redirect).
     if request.POST.get("back") == "chart":
-        return redirect("chart:client", client.uuid)
+        return redirect("chart:section", client.uuid, "homework")
     return redirect("toolbox:client", client.uuid)
 
 

@@ -1,13 +1,23 @@
 """Matrix cases for the pages the chart composes (alliance.chart): the client
-chart, the homework review, the alert review and the session page."""
+chart (summary, episode page and each section), the homework review, the alert review and the session page."""
 
 from __future__ import annotations
 
+from alliance.chart.selectors import SECTIONS
 from tests.authz import case, clinical
 
 # The "client", "episode" and "alert" kinds are registered in tests/authz/core.py,
 # the session and note kinds in tests/authz/notes.py.
 case("chart:client", **clinical(), kind="client")
+case("chart:episode", **clinical(), kind="client")
+# Each section of the chart: the same rule as the summary.
+for _slug, _label in SECTIONS:
+    case(
+        "chart:section",
+        **clinical(),
+        kind="client",
+        kwargs=lambda obj, slug=_slug: {"uuid": obj.uuid, "section": slug},
+    )
 case("chart:homework_review", **clinical(), kind="episode")
 case("chart:alert", **clinical(), kind="alert")
 case("chart:alert", **clinical(200, write=True), kind="alert", method="POST")

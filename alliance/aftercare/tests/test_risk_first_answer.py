@@ -72,7 +72,9 @@ def test_a_risk_answer_survives_a_lapsed_followup(
     assert _alerts(kept).get().is_open
     assert sum(a.source == "PHQ-9 item 9" for a in RiskAlert.objects.all()) == 1
 
-    chart = as_user(alice).get(cleo.get_absolute_url()).text
+    chart = (
+        as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
+    )
     assert "Incomplete" in chart
     assert "stopped at item 9" in chart
     assert kept.get_absolute_url() in chart

@@ -56,7 +56,7 @@ def test_it_lets_alice_go_once_her_caseload_is_with_bob(
     alert.refresh_from_db()
     assert alert.acknowledged_by == bob
     assert RiskAlert.objects.open().count() == 0
-    chart = http.get(cleo.get_absolute_url())
+    chart = http.get(reverse("chart:section", args=[cleo.uuid, "timeline"]))
     assert b"Primary clinician changed from Alice Clinician to Bob Clinician" in (
         chart.content
     )

@@ -101,7 +101,9 @@ def test_the_chart_shows_portal_and_paper_signatures(
     as_user, alice, cleo, consent_text
 ):
     _sign(cleo, consent_text)
-    body = as_user(alice).get(cleo.get_absolute_url()).content.decode()
+    body = (
+        as_user(alice).get(reverse("chart:episode", args=[cleo.uuid])).content.decode()
+    )
     assert "signed in the portal" in body and "“Cleo Example”" in body
     assert "matches this version" in body
 
@@ -114,7 +116,9 @@ def test_paper_consent_reads_as_paper(as_user, alice, cleo, consent_text):
         given_at=timezone.now(),
         by=alice,
     )
-    body = as_user(alice).get(cleo.get_absolute_url()).content.decode()
+    body = (
+        as_user(alice).get(reverse("chart:episode", args=[cleo.uuid])).content.decode()
+    )
     assert "given verbally and recorded" in body
     assert "signed in the portal" not in body
 
@@ -124,6 +128,8 @@ def test_the_chart_says_when_a_newer_text_is_not_yet_agreed(
 ):
     _sign(cleo, consent_text)
     publish_consent_text(ada.practice, title="New", body="Changed", by=ada)
-    body = as_user(alice).get(cleo.get_absolute_url()).content.decode()
+    body = (
+        as_user(alice).get(reverse("chart:episode", args=[cleo.uuid])).content.decode()
+    )
     assert "Version 2 is newer and not yet agreed" in body
     assert reverse("clients:consent_text", args=[consent_text.uuid]) in body

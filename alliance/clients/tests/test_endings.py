@@ -95,7 +95,9 @@ def test_it_refuses_to_end_treatment_while_a_high_alert_is_open(
 
 def test_the_chart_says_why_the_ending_waits(as_user, alice, cleo, ending):
     alert = _alert(cleo)
-    page = as_user(alice).get(cleo.get_absolute_url()).content.decode()
+    page = (
+        as_user(alice).get(reverse("chart:episode", args=[cleo.uuid])).content.decode()
+    )
     assert "waits until the open high-risk alert" in page
     assert reverse("chart:alert", args=[alert.uuid]) in page
 
@@ -175,7 +177,9 @@ def test_the_chart_lists_the_appointments_before_aftercare(
     as_user, alice, cleo, ending
 ):
     _book(cleo, 3)
-    page = as_user(alice).get(cleo.get_absolute_url()).content.decode()
+    page = (
+        as_user(alice).get(reverse("chart:episode", args=[cleo.uuid])).content.decode()
+    )
     assert "Moving to aftercare keeps these booked appointments" in page
 
 

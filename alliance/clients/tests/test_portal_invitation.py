@@ -57,10 +57,14 @@ def test_the_chart_says_an_invitation_was_sent(as_user, alice):
 
     rosa = make_client(alice, given_name="Rosa", email="rosa@example.net")
     http = as_user(alice)
-    chart = http.get(rosa.get_absolute_url()).content.decode()
+    chart = http.get(
+        reverse("chart:section", args=[rosa.uuid, "documents"])
+    ).content.decode()
     assert "not invited yet" in chart
     http.post(reverse("clients:invite_portal", args=[rosa.uuid]))
-    chart = http.get(rosa.get_absolute_url()).content.decode()
+    chart = http.get(
+        reverse("chart:section", args=[rosa.uuid, "documents"])
+    ).content.decode()
     assert "not invited yet" not in chart
     assert "invitation sent" in chart
     assert "Send the invitation again" in chart

@@ -133,7 +133,7 @@ def test_the_view_moves_and_shows_the_timeline(as_user, alice, cleo, episode):
         {"to": "assessment", "reason": "Assessment booked for Tuesday"},
     )
     assert response.status_code == 302
-    page = http.get(cleo.get_absolute_url())
+    page = http.get(reverse("chart:section", args=[cleo.uuid, "timeline"]))
     assert b"Assessment booked for Tuesday" in page.content
     episode.refresh_from_db()
     assert episode.phase == P.ASSESSMENT
@@ -200,7 +200,9 @@ def test_the_discharge_reason_is_kept_and_shown(as_user, alice, episode):
     episode.refresh_from_db()
     assert episode.discharge_reason == "moved"
     assert episode.get_discharge_reason_display() == "Client moved away"
-    page = as_user(alice).get(episode.client.get_absolute_url())
+    page = as_user(alice).get(
+        reverse("chart:section", args=[episode.client.uuid, "timeline"])
+    )
     assert b"(client moved away)" in page.content
 
 

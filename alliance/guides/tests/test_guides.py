@@ -66,7 +66,7 @@ def test_the_clinician_shares_a_guide_from_the_chart(as_user, alice, cleo):
     http.post(url, {"slug": "sleep"})
     assert GuideShare.objects.filter(client=cleo, slug="sleep").count() == 1
     assert AuditEvent.objects.filter(action="guideshare.create").count() == 1
-    chart = http.get(reverse("chart:client", args=[cleo.uuid])).text
+    chart = http.get(reverse("chart:section", args=[cleo.uuid, "homework"])).text
     assert "Sleep problems</a>, shared" in chart
 
 

@@ -77,7 +77,9 @@ def test_it_refuses_a_comment_on_a_draft(as_user, alice, cleo):
 def test_it_shows_homework_on_the_chart(as_user, alice, cleo):
     one_off(cleo)
     body = (
-        as_user(alice).get(reverse("chart:client", args=[cleo.uuid])).content.decode()
+        as_user(alice)
+        .get(reverse("chart:section", args=[cleo.uuid, "homework"]))
+        .content.decode()
     )
     assert 'id="chart-homework-heading"' in body
     assert "Solution-focused scaling" in body

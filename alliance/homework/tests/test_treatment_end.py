@@ -143,7 +143,9 @@ def test_no_homework_is_set_in_aftercare(as_user, alice, cleo, ending):
     page = http.get(url)
     assert "re-open treatment" in page.content.decode()
     assert 'name="instructions"' not in page.content.decode()
-    chart = http.get(cleo.get_absolute_url()).content.decode()
+    chart = http.get(
+        reverse("chart:section", args=[cleo.uuid, "homework"])
+    ).content.decode()
     assert "Assign homework" not in chart
     assert url not in chart
 
@@ -152,7 +154,12 @@ def test_re_opening_treatment_allows_homework_again(as_user, alice, cleo, ending
     transition_episode(ending, P.AFTERCARE, by=alice, reason="Final session")
     transition_episode(ending, P.ACTIVE, by=alice, reason="Deteriorated at follow-up")
     http = as_user(alice)
-    assert "Assign homework" in http.get(cleo.get_absolute_url()).content.decode()
+    assert (
+        "Assign homework"
+        in http.get(
+            reverse("chart:section", args=[cleo.uuid, "homework"])
+        ).content.decode()
+    )
     response = http.post(reverse("homework:assign", args=[ending.uuid]), _assign_data())
     assert response.status_code == 302
     assert HomeworkAssignment.objects.get().is_active

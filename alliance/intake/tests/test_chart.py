@@ -11,7 +11,7 @@ from alliance.intake.tests.helpers import answer, assess, completed, save, send,
 
 
 def _panel(http, client):
-    html = http.get(client.get_absolute_url()).text
+    html = http.get(reverse("chart:section", args=[client.uuid, "documents"])).text
     start_at = html.index('<h2 id="intake-heading">')
     return html[start_at : html.index("</section>", start_at)]
 

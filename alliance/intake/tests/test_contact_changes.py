@@ -92,7 +92,9 @@ def test_it_refuses_bob_and_sam(bob, sam, cleo, proposed):
 
 
 def test_it_shows_the_proposals_on_the_chart(as_user, alice, cleo, proposed):
-    html = as_user(alice).get(cleo.get_absolute_url()).text
+    html = (
+        as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "documents"])).text
+    )
     assert "New contact details from the questionnaire" in html
     assert "07700 900123" in html
     assert 'name="fields_to_accept" value="phone"' in html
@@ -102,7 +104,9 @@ def test_it_shows_the_proposals_on_the_chart(as_user, alice, cleo, proposed):
 def test_it_shows_the_supervisor_proposals_without_buttons(
     as_user, sam, cleo, proposed
 ):
-    html = as_user(sam).get(cleo.get_absolute_url()).text
+    html = (
+        as_user(sam).get(reverse("chart:section", args=[cleo.uuid, "documents"])).text
+    )
     assert "07700 900123" in html
     assert "fields_to_accept" not in html
 
@@ -114,7 +118,9 @@ def test_it_accepts_from_the_chart(as_user, alice, cleo, proposed):
         {"action": "accept", "fields_to_accept": ["phone", "emergency_contact_name"]},
     )
     assert response.status_code == 302
-    assert response["Location"] == cleo.get_absolute_url()
+    assert response["Location"] == reverse(
+        "chart:section", args=[cleo.uuid, "documents"]
+    )
     stored = Client.objects.get(pk=cleo.pk)
     assert (stored.phone, stored.emergency_contact_name) == (
         "07700 900123",

@@ -98,7 +98,12 @@ def test_it_sends_from_the_chart(
     as_user, alice, cleo, django_capture_on_commit_callbacks
 ):
     url = reverse("intake:send_pre_intake", args=[cleo.current_episode().uuid])
-    assert f'action="{url}"' in as_user(alice).get(cleo.get_absolute_url()).text
+    assert (
+        f'action="{url}"'
+        in as_user(alice)
+        .get(reverse("chart:section", args=[cleo.uuid, "documents"]))
+        .text
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(alice).post(url, follow=True)
     assert "Questionnaire sent to cleo@example.net." in response.text

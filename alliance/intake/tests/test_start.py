@@ -80,7 +80,9 @@ def test_it_records_audit_event(alice, cleo):
 
 def test_it_starts_from_the_chart(as_user, alice, cleo):
     episode = assess(cleo)
-    chart = as_user(alice).get(cleo.get_absolute_url()).text
+    chart = (
+        as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "documents"])).text
+    )
     url = reverse("intake:start", args=[episode.uuid])
     assert f'action="{url}"' in chart
     response = as_user(alice).post(url)

@@ -65,7 +65,7 @@ def test_sharing_and_unsharing_decide_what_the_clinician_sees(as_user, cleo, ali
     page = as_user(alice).get(reverse("journal:client", args=[cleo.uuid]))
     assert "Shared words" in page.text
     assert "HIDDEN" not in page.text
-    chart = as_user(alice).get(reverse("chart:client", args=[cleo.uuid]))
+    chart = as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "homework"]))
     assert "Shared words" in chart.text
     assert "HIDDEN" not in chart.text
     assert AuditEvent.objects.filter(action="journal.list").exists()

@@ -41,7 +41,7 @@ def test_it_shows_status_on_the_chart(
         start(cleo, hours_ago=hours)
     http = as_user(alice)
     with django_assert_max_num_queries(50):
-        page = http.get(cleo.get_absolute_url()).text
+        page = http.get(reverse("chart:section", args=[cleo.uuid, "notes"])).text
     assert page.count("Unsigned</span>") == 4
     assert page.count("note-signed") == 1
     assert page.count("Co-signed</span>") == 1

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from alliance.plans.models import TreatmentPlanVersion
@@ -18,7 +19,7 @@ def test_it_summarises_the_plan_on_the_chart(
     rate_goal(goal, 2, by=alice)
     http = as_user(alice)
     with django_assert_max_num_queries(50):
-        page = http.get(cleo.get_absolute_url()).text
+        page = http.get(reverse("chart:section", args=[cleo.uuid, "plan"])).text
     assert 'id="chart-plan-heading"' in page
     assert "Cognitive behavioural therapy (CBT) (plan version 1)" in page
     assert version.next_review.strftime("%-d %b %Y") in page
@@ -33,13 +34,13 @@ def test_it_highlights_an_overdue_review(as_user, alice, cleo, episode, goal):
     TreatmentPlanVersion.objects.filter(pk=version.pk).update(
         next_review=timezone.localdate() - timedelta(days=1)
     )
-    page = as_user(alice).get(cleo.get_absolute_url()).text
+    page = as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "plan"])).text
     assert 'class="review-overdue"' in page
     assert "(overdue)" in page
 
 
 def test_it_leaves_dropped_goals_off_the_chart(as_user, alice, cleo, episode, goal):
     drop_goal(goal, by=alice, reason="Not a priority.")
-    page = as_user(alice).get(cleo.get_absolute_url()).text
+    page = as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "plan"])).text
     assert goal.statement not in page
     assert "No treatment plan yet." in page

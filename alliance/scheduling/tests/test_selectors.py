@@ -100,6 +100,6 @@ def test_the_chart_partial_offers_booking_to_the_primary_clinician_only(sam, cle
 
 def test_the_client_chart_includes_the_appointments(as_user, book, alice, cleo):
     appointment = book(cleo, at(2026, 7, 1, 10))
-    body = as_user(alice).get(f"/clients/{cleo.uuid}/").content.decode()
+    body = as_user(alice).get(f"/clients/{cleo.uuid}/notes/").content.decode()
     assert f"/calendar/appointments/{appointment.uuid}/" in body
     assert "Book appointment" in body

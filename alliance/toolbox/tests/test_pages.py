@@ -84,7 +84,9 @@ def test_adding_from_the_chart_goes_back_to_the_chart(as_user, alice, cleo):
         {"technique": "paced-breathing", "back": "chart"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("chart:client", args=[cleo.uuid])
+    assert response["Location"] == reverse(
+        "chart:section", args=[cleo.uuid, "homework"]
+    )
     assert CopingSkill.objects.get().technique == "paced-breathing"
 
 

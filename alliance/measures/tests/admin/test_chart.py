@@ -34,7 +34,9 @@ def test_the_chart_summarises_each_measure(as_user, alice, cleo, episode):
         ("PHQ-9", 2, 8.0),
     ]
     assert chart.summaries[1].latest == latest
-    page = as_user(alice).get(cleo.get_absolute_url()).text
+    page = (
+        as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
+    )
     assert _history_url(episode) in page
     assert latest.get_absolute_url() in page
     assert "PHQ-9: every session" in page
@@ -48,7 +50,7 @@ def test_the_chart_summarises_each_measure(as_user, alice, cleo, episode):
 
 def test_the_supervisor_sees_no_forms(as_user, alice, sam, cleo, episode):
     record(cleo, "phq9", phq9(8))
-    page = as_user(sam).get(cleo.get_absolute_url()).text
+    page = as_user(sam).get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
     assert "Measures" in page
     assert "Assign a measure" not in page
     assert "Start kiosk" not in page
@@ -71,7 +73,7 @@ def test_the_chart_queries_are_bounded(
     schedule_measure(episode, "gad7", when="every_n_weeks", every_n_weeks=2, by=alice)
     http = as_user(alice)
     with django_assert_max_num_queries(50):
-        page = http.get(cleo.get_absolute_url()).text
+        page = http.get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
     assert "<td>40</td>" in page
 
 

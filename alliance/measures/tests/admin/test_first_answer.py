@@ -146,7 +146,9 @@ def test_kiosk_autosave_raises_the_alert_at_the_answer(as_user, alice, episode):
 def test_the_chart_shows_an_incomplete_questionnaire(as_user, alice, cleo, draft):
     save_answers(draft, {"q1": 1, "q9": 3}, by=alice)
     discard_draft(draft, reason="left over")
-    page = as_user(alice).get(cleo.get_absolute_url()).text
+    page = (
+        as_user(alice).get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
+    )
     assert "Incomplete" in page
     assert "stopped at item 9" in page
     detail = as_user(alice).get(reverse("measures:detail", args=[draft.uuid])).text

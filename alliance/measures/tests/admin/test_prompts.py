@@ -75,7 +75,7 @@ def test_the_chart_shows_the_prompt_and_it_can_be_dismissed(as_user, alice, cleo
     record(cleo, "audit", AUDIT_HIGH)
     prompt = ClinicalPrompt.objects.get()
     http = as_user(alice)
-    page = http.get(cleo.get_absolute_url()).text
+    page = http.get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
     assert "Clinical prompts" in page
     assert "next level of intervention" in page
     url = reverse("measures:dismiss_prompt", args=[prompt.uuid])
@@ -90,7 +90,10 @@ def test_the_chart_shows_the_prompt_and_it_can_be_dismissed(as_user, alice, cleo
     assert prompt.dismissed_by == alice
     assert prompt.dismiss_note == "Talked about drinking; brief advice given."
     assert AuditEvent.objects.filter(action="prompt.dismiss").exists()
-    assert "next level of intervention" not in http.get(cleo.get_absolute_url()).text
+    assert (
+        "next level of intervention"
+        not in http.get(reverse("chart:section", args=[cleo.uuid, "measures"])).text
+    )
 
 
 def test_another_clinician_cannot_dismiss(as_user, bob, cleo):

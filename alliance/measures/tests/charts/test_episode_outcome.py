@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from alliance.measures.selectors import episode_nhs_outcome
@@ -50,6 +51,10 @@ def test_the_chart_card_shows_it(as_user, alice, cleo):
     signed(cleo, hours_ago=24 * 7)
     _record(cleo, alice, 18, 14, 14)
     _record(cleo, alice, 12, 9, 7)
-    page = as_user(alice).get(cleo.get_absolute_url()).content.decode()
+    page = (
+        as_user(alice)
+        .get(reverse("chart:section", args=[cleo.uuid, "measures"]))
+        .content.decode()
+    )
     assert "NHS Talking Therapies outcome" in page
     assert "2 treatment sessions" in page
