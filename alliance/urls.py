@@ -28,6 +28,7 @@ urlpatterns = [
     path("toolbox/", include("alliance.toolbox.urls")),
     path("termination/", include("alliance.termination.urls")),
     path("aftercare/", include("alliance.aftercare.urls")),
+    path("billing/", include("alliance.billing.urls")),
     path("reminders/", include("alliance.reminders.urls")),
     path("fhir/", include("alliance.fhir.urls")),
     path("api/v1/", include("alliance.api.urls")),

@@ -112,6 +112,10 @@ class ClientAccount:
         credit)."""
         return self.invoiced - self.credited - self.paid
 
+    @property
+    def in_credit(self) -> int:
+        return max(-self.balance, 0)
+
 
 def client_account(client: Client) -> ClientAccount:
     """The client's invoices, credit notes and payments and their balance
