@@ -215,3 +215,13 @@ def test_the_portal_client_can_join_a_session_soon_and_sign_a_reviewed_plan(
     plan = TreatmentPlan.objects.select_related("current").get(episode__client=client)
     assert plan.current.number > 1
     assert not hasattr(plan.current, "acknowledgement")
+
+
+def test_the_portal_client_has_a_paid_and_an_open_invoice(seeded):
+    from alliance.billing.selectors import billable_sessions, client_account
+    from alliance.clients.models import Client
+
+    client = Client.objects.get(user__email="maya.fernandes@mail.example")
+    statuses = sorted(i.status for i in client_account(client).invoices)
+    assert statuses == ["open", "paid"]
+    assert billable_sessions(practice=client.practice).exists()
