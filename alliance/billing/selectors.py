@@ -29,8 +29,10 @@ def currency_of(practice: Practice) -> str:
     return settings.currency if settings else "USD"
 
 
-def with_totals(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """Invoices annotated with ``credited`` and ``paid`` (minor units)."""
+def with_totals(invoices: QuerySet[Invoice]) -> Any:
+    """Invoices annotated with ``credited``, ``paid`` and ``due`` (minor
+    units). Typed ``Any``: the type checker cannot see annotations, and
+    callers filter on them."""
     credited = (
         CreditNote.objects.filter(invoice=OuterRef("pk"))
         .values("invoice")
@@ -50,7 +52,10 @@ def with_totals(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
 
 def live_invoices() -> QuerySet[Invoice]:
     """Invoices not voided (not credited in full)."""
-    return with_totals(Invoice.objects.all()).filter(credited__lt=F("total_minor"))
+    live: QuerySet[Invoice] = with_totals(Invoice.objects.all()).filter(
+        credited__lt=F("total_minor")
+    )
+    return live
 
 
 def invoiced_appointment_ids(appointment_ids: list[int]) -> dict[int, Invoice]:
