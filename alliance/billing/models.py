@@ -217,6 +217,9 @@ class CreditNote(UUIDModel):
     def label(self) -> str:
         return f"CN-{self.number:05d}"
 
+    def pdf_name(self) -> str:
+        return f"credit-note-{self.label}.pdf"
+
 
 class Payment(UUIDModel):
     """Money received against an invoice (whole or part), with its receipt

@@ -11,6 +11,7 @@ from django.utils import timezone
 from alliance.billing.models import (
     BillingSettings,
     ClinicianBilling,
+    CreditNote,
     Invoice,
     Payment,
 )
@@ -43,6 +44,27 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     )
 
 
+def credit_note_pdf(note: CreditNote) -> bytes:
+    """A credit note: a negative document referring to its invoice. Its
+    reason stays in the record (it may be about the client): the document
+    shows the amount and the invoice only."""
+    invoice = note.invoice
+    return render_pdf(
+        "billing/credit_note_pdf.html",
+        {
+            "note": note,
+            "invoice": invoice,
+            "client": invoice.client,
+            "practice": invoice.client.practice,
+            "settings": BillingSettings.objects.filter(
+                practice=invoice.practice
+            ).first(),
+            "currency": invoice.currency,
+        },
+        stylesheets=STYLESHEETS,
+    )
+
+
 def receipt_pdf(payment: Payment) -> bytes:
     invoice = payment.invoice
     return render_pdf(
@@ -50,6 +72,9 @@ def receipt_pdf(payment: Payment) -> bytes:
         {
             "payment": payment,
             "invoice": invoice,
+            "settings": BillingSettings.objects.filter(
+                practice=invoice.practice
+            ).first(),
             "client": invoice.client,
             "practice": invoice.client.practice,
             "currency": invoice.currency,

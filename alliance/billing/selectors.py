@@ -139,11 +139,14 @@ def client_account(client: Client) -> ClientAccount:
     return account
 
 
-def open_invoices(practice: Practice) -> list[Any]:
-    """The practice's invoices with something still due."""
+def open_invoices(practice: Practice, clients: QuerySet[Client]) -> list[Any]:
+    """The invoices of these clients of the practice with something still
+    due."""
     return decorate(
         Invoice.objects.filter(
-            pk__in=with_totals(Invoice.objects.filter(practice=practice))
+            pk__in=with_totals(
+                Invoice.objects.filter(practice=practice, client__in=clients)
+            )
             .filter(due__gt=0, credited__lt=F("total_minor"))
             .values("pk")
         )

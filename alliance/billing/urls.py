@@ -25,6 +25,11 @@ urlpatterns = [
     path("invoices/<uuid:uuid>/pay/", views.pay, name="pay"),
     path("invoices/<uuid:uuid>/credit/", views.credit, name="credit"),
     path(
+        "credit-notes/<uuid:uuid>/credit-note.pdf",
+        views.credit_note_download,
+        name="credit_note_pdf",
+    ),
+    path(
         "payments/<uuid:uuid>/receipt.pdf", views.receipt_download, name="receipt_pdf"
     ),
 ]

@@ -28,12 +28,14 @@ from alliance.billing.fees import FeeBook
 from alliance.billing.models import (
     ClientFee,
     ClinicianBilling,
+    CreditNote,
     Fee,
     Invoice,
     Payment,
     Service,
 )
 from alliance.billing.pdf import (
+    credit_note_pdf,
     invoice_context,
     invoice_pdf,
     receipt_pdf,
@@ -75,9 +77,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     sessions = list(
         billable_sessions(practice=practice).filter(client__in=clients)[:200]
     )
-    invoices = [
-        i for i in open_invoices(practice) if permissions.may_bill(user, i.client)
-    ]
+    invoices = open_invoices(practice, clients)
     record(user, "billing.home", None, request=request)
     return render(
         request,
@@ -208,6 +208,7 @@ def invoice_detail(request: AuthenticatedRequest, uuid: object) -> HttpResponse:
     context = invoice_context(invoice)
     context["status"] = status_of(context["totals"])
     context["methods"] = Payment.Method.choices
+    context["note_links"] = "billing:credit_note_pdf"
     context["today"] = invoice.practice.today()
     context["due_plain"] = money.plain(max(context["totals"].due, 0), invoice.currency)
     return render(request, "billing/invoice.html", context)
@@ -257,6 +258,18 @@ def credit(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:
     else:
         messages.success(request, f"Credit note {note.label} issued.")
     return redirect("billing:invoice", invoice.uuid)
+
+
+def credit_note_download(
+    request: AuthenticatedRequest, uuid: object
+) -> HttpResponseBase:
+    note = permissions.get_billing_object(
+        request,
+        CreditNote.objects.select_related("invoice__client__practice"),
+        uuid,
+        action="creditnote.pdf",
+    )
+    return pdf_response(credit_note_pdf(note), note.pdf_name())
 
 
 def receipt_download(request: AuthenticatedRequest, uuid: object) -> HttpResponseBase:

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from alliance import permissions
 from alliance.accounts.http import AuthenticatedRequest
 from alliance.audit.services import record
-from alliance.billing.models import Invoice, Payment
-from alliance.billing.pdf import invoice_pdf, receipt_pdf
+from alliance.billing.models import CreditNote, Invoice, Payment
+from alliance.billing.pdf import credit_note_pdf, invoice_pdf, receipt_pdf
 from alliance.billing.selectors import client_account
 from alliance.core.pdf import pdf_response
 
@@ -53,3 +53,16 @@ def receipt_download(request: AuthenticatedRequest, uuid: object) -> HttpRespons
         keepsake=True,
     )
     return pdf_response(receipt_pdf(payment), payment.pdf_name())
+
+
+def credit_note_download(
+    request: AuthenticatedRequest, uuid: object
+) -> HttpResponseBase:
+    note = permissions.get_own(
+        request,
+        CreditNote.objects.select_related("invoice__client__practice"),
+        uuid,
+        action="creditnote.pdf",
+        keepsake=True,
+    )
+    return pdf_response(credit_note_pdf(note), note.pdf_name())

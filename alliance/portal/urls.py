@@ -36,6 +36,11 @@ urlpatterns = [
         name="invoice_pdf",
     ),
     path(
+        "credit-notes/<uuid:uuid>/credit-note.pdf",
+        invoices.credit_note_download,
+        name="credit_note_pdf",
+    ),
+    path(
         "receipts/<uuid:uuid>/receipt.pdf",
         invoices.receipt_download,
         name="receipt_pdf",

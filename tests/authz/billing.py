@@ -78,6 +78,15 @@ def _payment(world, side):
     )
 
 
+@kind("billing_credit_note")
+def _credit_note(world, side):
+    from alliance.billing.services import issue_credit_note
+
+    return issue_credit_note(
+        _invoice(world, side), by=world.ada, amount="5", reason="Discount"
+    )
+
+
 @kind("billing_fee")
 def _fee(world, side):
     from alliance.billing.services import save_fee
@@ -173,6 +182,8 @@ case(
     data={"amount": "5", "reason": "Discount"},
 )
 case("billing:receipt_pdf", **billing(), kind="billing_payment")
+case("billing:credit_note_pdf", **billing(), kind="billing_credit_note")
 case("portal:invoices", portal_page())
 case("portal:invoice_pdf", **portal_object(), kind="billing_invoice")
 case("portal:receipt_pdf", **portal_object(), kind="billing_payment")
+case("portal:credit_note_pdf", **portal_object(), kind="billing_credit_note")

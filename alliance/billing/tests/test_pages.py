@@ -159,10 +159,15 @@ def test_settings_refuse_a_bad_npi_and_a_currency_change(as_user, ada, cleo, pra
 def test_the_pdfs_are_real(as_user, ada, cleo, practice):
     invoice = invoiced(cleo, by=ada, amount="100")
     payment = record_payment(
-        invoice, by=ada, amount="100", method="cash", paid_on=practice.today()
+        invoice, by=ada, amount="60", method="cash", paid_on=practice.today()
     )
+    note = issue_credit_note(invoice, by=ada, amount="40", reason="Discount")
     http = as_user(ada)
     for url, name in (
+        (
+            reverse("billing:credit_note_pdf", args=[note.uuid]),
+            "credit-note-CN-00001.pdf",
+        ),
         (reverse("billing:invoice_pdf", args=[invoice.uuid]), "invoice-INV-00001.pdf"),
         (reverse("billing:receipt_pdf", args=[payment.uuid]), "receipt-RC-00001.pdf"),
         (reverse("billing:superbill", args=[cleo.uuid]), "superbill-"),
@@ -260,6 +265,11 @@ def test_the_portal_shows_the_clients_own_invoices(as_user, ada, cleo, dan, prac
     assert (
         http.get(reverse("portal:invoice_pdf", args=[theirs.uuid])).status_code == 404
     )
+    note = issue_credit_note(mine, by=ada, amount="10", reason="Discount")
+    page = http.get(reverse("portal:invoices")).content.decode()
+    assert "Download credit note CN-00001 (PDF)" in page
+    response = http.get(reverse("portal:credit_note_pdf", args=[note.uuid]))
+    assert response.getvalue().startswith(b"%PDF-")
 
 
 def _counts(http, client_http, urls):
