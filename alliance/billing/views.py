@@ -78,6 +78,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         billable_sessions(practice=practice).filter(client__in=clients)[:200]
     )
     invoices = open_invoices(practice, clients)
+    for invoice in invoices:
+        invoice.due_plain = money.plain(invoice.due, invoice.currency)
     record(user, "billing.home", None, request=request)
     return render(
         request,
@@ -87,6 +89,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             "invoices": invoices,
             "currency": services.settings_for(practice).currency,
             "today": practice.today(),
+            "methods": Payment.Method.choices,
         },
     )
 

@@ -51,6 +51,18 @@ def test_the_admin_issues_from_the_billing_home(as_user, ada, cleo, practice):
     )
     assert "already on invoice INV-00001" in again.content.decode()
     assert Invoice.objects.count() == 1
+    # Paid in full from the billing home.
+    response = http.post(
+        reverse("billing:pay", args=[Invoice.objects.get().uuid]),
+        {
+            "amount": "120.00",
+            "method": "cash",
+            "paid_on": practice.today().isoformat(),
+            "back": "home",
+        },
+    )
+    assert response["Location"] == reverse("billing:home")
+    assert Payment.objects.get().amount_minor == 12000
 
 
 def test_the_clinician_invoices_their_clients_sessions_together(
