@@ -407,7 +407,10 @@ def clinician_identifiers(
     request: AuthenticatedRequest, uuid: object
 ) -> HttpResponseBase:
     clinician = permissions.get_practice_object(
-        request, User.objects.all(), {"uuid": uuid}, admin_only=True
+        request,
+        User.objects.filter(role__in=User.CLINICAL_ROLES),
+        {"uuid": uuid},
+        admin_only=True,
     )
     try:
         services.save_clinician_identifiers(

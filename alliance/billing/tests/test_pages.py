@@ -320,3 +320,23 @@ def test_the_pages_read_a_bounded_number_of_rows(as_user, ada, cleo, practice):
     for n in range(1, 6):
         add(n)
     assert _counts(http, client_http, urls) == few
+
+
+def test_identifiers_are_for_clinicians_and_checked(as_user, ada, alice, cleo):
+    from alliance.billing.models import ClinicianBilling
+
+    http = as_user(ada)
+    url = reverse("billing:clinician_identifiers", args=[alice.uuid])
+    response = http.post(url, {"npi": "1234567890", "licence_number": "PSY 1"})
+    assert "check digit" in " ".join(_messages(response))
+    assert not ClinicianBilling.objects.exists()
+    http.post(
+        url, {"npi": "1234567893", "licence_number": "PSY 1", "licence_state": "CA"}
+    )
+    assert ClinicianBilling.objects.get().npi == "1234567893"
+    for user in (ada, cleo.user):
+        response = http.post(
+            reverse("billing:clinician_identifiers", args=[user.uuid]),
+            {"npi": "1234567893"},
+        )
+        assert response.status_code == 404
