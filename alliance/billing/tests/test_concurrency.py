@@ -74,3 +74,33 @@ def test_concurrent_issues_of_one_session_make_one_invoice(cleo, ada, practice):
         thread.join()
     assert Invoice.objects.count() == 1
     assert len(refusals) == 3
+
+
+def test_concurrent_payments_never_exceed_what_is_due(cleo, ada, practice):
+    from alliance.billing.models import Payment
+    from alliance.billing.services import record_payment
+
+    priced(practice, "100", by=ada)
+    invoice = issue_invoice(cleo, [session(cleo)], by=ada)
+    refusals: list[Exception] = []
+    barrier = threading.Barrier(4)
+
+    def pay():
+        try:
+            barrier.wait()
+            record_payment(
+                invoice, by=ada, amount="40", method="cash", paid_on=practice.today()
+            )
+        except ValidationError as error:
+            refusals.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pay) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(refusals) == 2
+    assert sorted(Payment.objects.values_list("receipt_number", flat=True)) == [1, 2]
+    assert sum(Payment.objects.values_list("amount_minor", flat=True)) == 8000
