@@ -894,3 +894,80 @@ def get_agreed_action(request: HttpRequest, uuid: Any) -> Any:
         _deny(request, "agreedaction.view", status=404, obj=action)
     record(user, "agreedaction.view", action, request=request)
     return action
+
+
+# --- billing (alliance.billing; docs/billing.md) ------------------------------
+
+
+def may_bill(user: User, client: Client) -> bool:
+    """Who bills a client: the practice admin (every client of the practice)
+    and the client's primary clinician (a solo practitioner bills their own).
+    A supervisor bills only their own clients; other clinicians none."""
+    if not user.is_active or client.practice_id != user.practice_id:
+        return False
+    return user.is_practice_admin or is_primary_clinician(user, client)
+
+
+def billable_clients(user: User) -> models.QuerySet[Client]:
+    """The clients whose billing ``user`` sees on the billing home page."""
+    if not user.is_active or user.practice_id is None:
+        return Client.objects.none()
+    if user.is_practice_admin:
+        return Client.objects.filter(practice_id=user.practice_id)
+    if user.is_clinical:
+        return Client.objects.filter(clinician=user, practice_id=user.practice_id)
+    return Client.objects.none()
+
+
+def get_billing_client(
+    request: HttpRequest, uuid: Any, *, write: bool = False, action: str | None = None
+) -> Client:
+    """A client's billing (fees, invoices, payments, superbill) for those who
+    may bill them (``may_bill``); anyone else on the staff 404, clients 403."""
+    user = require_staff(request)
+    client = (
+        Client.objects.select_related("clinician", "practice").filter(uuid=uuid).first()
+    )
+    if client is None:
+        raise Http404
+    if not may_bill(user, client):
+        _deny(request, "client.billing_view", status=404, obj=client)
+    record(
+        user,
+        action or ("client.billing_edit" if write else "client.billing_view"),
+        client,
+        request=request,
+    )
+    return client
+
+
+def get_billing_object(
+    request: HttpRequest,
+    queryset: models.QuerySet[M],
+    uuid: Any,
+    *,
+    write: bool = False,
+    action: str | None = None,
+) -> M:
+    """An invoice, credit note or payment (``client_path`` leads to its
+    client), by the rule of ``get_billing_client``."""
+    user = require_staff(request)
+    model = queryset.model
+    path: str = model.client_path  # type: ignore[attr-defined]  # models of client data declare it
+    obj = queryset.select_related(path).filter(uuid=uuid).first()
+    if obj is None:
+        _refuse_if_exists(request, queryset, {"uuid": uuid})
+    client: Any = obj
+    for part in path.split("__"):
+        client = getattr(client, part)
+    name = model._meta.model_name
+    if not may_bill(user, client):
+        _deny(request, f"{name}.view", status=404, obj=obj)
+    record(
+        user,
+        action or (f"{name}.edit" if write else f"{name}.view"),
+        obj,
+        request=request,
+        client_uuid=client.uuid,
+    )
+    return obj

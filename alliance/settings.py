@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "alliance.plans",
     "alliance.homework",
     "alliance.toolbox",
+    "alliance.billing",
     "alliance.termination",
     "alliance.aftercare",
     "alliance.reminders",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("toolbox/", include("alliance.toolbox.urls")),
     path("termination/", include("alliance.termination.urls")),
     path("aftercare/", include("alliance.aftercare.urls")),
+    path("billing/", include("alliance.billing.urls")),
     path("reminders/", include("alliance.reminders.urls")),
     path("supervision/", include("alliance.supervision.urls")),
     path("fhir/", include("alliance.fhir.urls")),

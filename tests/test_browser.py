@@ -829,3 +829,54 @@ def test_a_clinician_finds_a_not_on_track_client_from_the_caseload_filter(
     # this line passes only once both branches are merged; the rest of the
     # walk passes without it.
     expect(page.locator("h2#summary-heading")).to_be_visible()
+
+
+def test_an_admin_invoices_a_held_session_takes_payment_and_prints_a_superbill(
+    page, demo_server, tmp_path
+):
+    """Issue #17: the practice admin issues an invoice for a held session from
+    the billing home, records its payment in full and downloads the client's
+    superbill."""
+    base = demo_server["base"]
+    admin = next(x for x in demo_server["logins"] if x["role"] == "admin")
+    _log_in(page, base, admin)
+    page.goto(f"{base}/billing/")
+    page.get_by_role("button", name="Issue invoice").first.click()
+    page.wait_for_url(f"{base}/billing/")
+    issued = page.locator(".messages").get_by_text(re.compile(r"Issued INV-\d+"))
+    label = re.search(r"INV-\d+", issued.inner_text()).group(0)
+    page.get_by_role("link", name=label).click()
+    page.wait_for_url(f"{base}/billing/invoices/**")
+    page.get_by_role("button", name="Record payment").click()
+    page.get_by_text(re.compile(r"Payment recorded: receipt RC-\d+")).wait_for()
+    assert page.locator("#invoice-status").inner_text() == "paid"
+    _shot(page, tmp_path, "billing-invoice-paid")
+    page.locator("#invoice-client").click()
+    page.wait_for_url(f"{base}/billing/clients/**")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download superbill (PDF)").click()
+    saved = tmp_path / "superbill.pdf"
+    info.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert info.value.suggested_filename.startswith("superbill-")
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+def test_a_client_downloads_their_invoice_in_the_portal(page, demo_server, tmp_path):
+    """Issue #17: the demo client opens Invoices in the portal and downloads
+    an invoice of theirs as a PDF."""
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    _log_in_client(page, base, client)
+    page.locator("summary", has_text="Menu").click()
+    page.get_by_role("link", name="Invoices").click()
+    page.wait_for_url(f"{base}/portal/invoices/")
+    link = page.get_by_role("link", name=re.compile(r"Download INV-\d+ \(PDF\)")).first
+    _shot(page, tmp_path, "portal-invoices")
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "invoice.pdf"
+    info.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert re.match(r"invoice-INV-\d+\.pdf", info.value.suggested_filename)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e]

@@ -24,7 +24,7 @@ ORDER = [
     ["alerts", "techniques", "safety", "messaging"],
     ["scheduling"],
     ["notes", "measures", "intake", "checkins", "journal", "guides"],
-    ["plans", "homework", "toolbox"],
+    ["plans", "homework", "toolbox", "billing"],
     ["termination"],
     ["aftercare"],
     ["reminders"],

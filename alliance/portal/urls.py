@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance.portal import appointments, views
+from alliance.portal import appointments, invoices, views
 
 app_name = "portal"
 urlpatterns = [
@@ -29,4 +29,20 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("plan/<uuid:uuid>/sign/", views.sign_plan, name="sign_plan"),
     path("goals/<uuid:uuid>/rate/", views.rate_goal, name="rate_goal"),
+    path("invoices/", invoices.invoices, name="invoices"),
+    path(
+        "invoices/<uuid:uuid>/invoice.pdf",
+        invoices.invoice_download,
+        name="invoice_pdf",
+    ),
+    path(
+        "credit-notes/<uuid:uuid>/credit-note.pdf",
+        invoices.credit_note_download,
+        name="credit_note_pdf",
+    ),
+    path(
+        "receipts/<uuid:uuid>/receipt.pdf",
+        invoices.receipt_download,
+        name="receipt_pdf",
+    ),
 ]

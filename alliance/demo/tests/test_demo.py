@@ -237,3 +237,13 @@ def test_it_records_supervision_and_leaves_notes_to_cosign(seeded):
     )
     # The browser walk co-signs three in a row from the queue.
     assert cosign_summary(sam).count >= 3
+
+
+def test_the_portal_client_has_a_paid_and_an_open_invoice(seeded):
+    from alliance.billing.selectors import billable_sessions, client_account
+    from alliance.clients.models import Client
+
+    client = Client.objects.get(user__email="maya.fernandes@mail.example")
+    statuses = sorted(i.status for i in client_account(client).invoices)
+    assert statuses == ["open", "paid"]
+    assert billable_sessions(practice=client.practice).exists()

@@ -43,6 +43,7 @@ from alliance.demo import content
 from alliance.demo.episodes import open_episode
 from alliance.demo.seed_adsm import seed_adsm
 from alliance.demo.seed_alerts import seed_alerts
+from alliance.demo.seed_billing import seed_billing
 from alliance.demo.seed_cover import seed_cover
 from alliance.demo.seed_endings import seed_endings, write_ending
 from alliance.demo.seed_journal import seed_journal
@@ -231,6 +232,15 @@ class Command(BaseCommand):
         seed_sign(portal_client, now=self.now, rng=self.rng)
         seed_journal(portal_client, now=self.now)
         seed_phone(portal_client, now=self.now)
+        seed_billing(
+            practice,
+            admin=admin,
+            clinicians=clinicians,
+            portal_client=portal_client,
+            sliding_client=next(
+                c for c, p in self.clients if p == P.ACTIVE and c != portal_client
+            ),
+        )
         logins += seed_endings(
             self.clients, staff=self.staff, now=self.now, password=password
         )
