@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export PYTHONDONTWRITEBYTECODE := 1
 # pytest-xdist workers for the SQLite and PostgreSQL legs: one per core by default;
 # `make test-sqlite WORKERS=0` runs in one process (easier to debug).
 WORKERS ?= auto

@@ -9,13 +9,31 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import reverse
 
+from alliance.accounts.models import User
+from alliance.aftercare.models import BoosterRequest, FollowUp
+from alliance.aftercare.selectors import open_booster_requests
+from alliance.aftercare.services import ALERT_SOURCE
 from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Client, Episode
 from alliance.core.crypto import reset_keyring_cache
+from alliance.fhir.tests.helpers import reparse
+from alliance.intake.models import Intake
+from alliance.measures.engine import get_instrument
+from alliance.measures.models import Administration
 from alliance.notes.models import ProgressNote
+from alliance.plans.models import Goal, SessionPlanRecord, TreatmentPlan
+from alliance.plans.selectors import reviews_due
+from alliance.plans.services import t_score_history
 from alliance.scheduling.models import Appointment
-from conftest import settings_for_tests, shared_data
+from alliance.techniques.library import get_technique
+from alliance.termination.models import (
+    ReadinessReview,
+    RelapsePreventionPlanVersion,
+    TerminationSummary,
+)
+from conftest import log_in, settings_for_tests, shared_data
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +265,167 @@ def test_the_portal_client_has_a_paid_and_an_open_invoice(seeded):
     statuses = sorted(i.status for i in client_account(client).invoices)
     assert statuses == ["open", "paid"]
     assert billable_sessions(practice=client.practice).exists()
+
+
+P = Episode.Phase
+
+
+# The demo's intakes, plans and endings (alliance.demo.seed_plans, seed_endings)
+# and its FHIR bulk export, read from the module's one seeded demo.
+
+
+def _relapse_plan(client: Client) -> RelapsePreventionPlanVersion:
+    return RelapsePreventionPlanVersion.objects.get(plan__client=client)
+
+
+def test_it_seeds_intakes_goals_and_plans(seeded):
+    active = Episode.objects.filter(phase="active")
+    assert active.count() == 12
+    for episode in active:
+        assert episode.intake.is_completed
+        assert episode.intake.sections.get(key="risk").risk_level == "low"
+    for intake in Intake.objects.filter(status="completed"):
+        assert intake.sections.get(key="risk").risk_level == "low"
+    for episode in Episode.objects.filter(phase="assessment"):
+        assert episode.intake.status == Intake.Status.DRAFT
+    plans = TreatmentPlan.objects.select_related("current")
+    assert plans.count() >= 12
+    for plan in plans:
+        for slug in plan.current.interventions:
+            get_technique(slug)
+    assert plans.filter(current__number=2).count() >= 3
+    assert plans.filter(current__number=1).count() >= 3
+    assert Goal.objects.filter(status=Goal.Status.ACHIEVED).exists()
+    moving = [
+        e
+        for e in Episode.objects.all()
+        if len({round(p.t_score, 1) for p in t_score_history(e)}) > 1
+    ]
+    assert len(moving) >= 8
+    assert "Intake risk screen" not in [a.source for a in RiskAlert.objects.all()]
+    # Beside the aftercare deterioration and the escalated check-in (seed_alerts),
+    # one open alert: the session risk check.
+    assert (
+        sum(
+            a.source not in ("Aftercare follow-up", "Portal check-in")
+            for a in RiskAlert.objects.open()
+        )
+        == 1
+    )
+
+
+def test_it_shows_the_demo_plans_on_their_pages(seeded, client):
+    plan = TreatmentPlan.objects.filter(
+        current__number=2, episode__phase="active"
+    ).first()
+    episode = plan.episode
+    clinician = episode.client.clinician
+    log_in(client, clinician)
+    session = SessionPlanRecord.objects.filter(session__episode=episode).first()
+    for url in (
+        reverse("plans:goals", args=[episode.uuid]),
+        reverse("plans:plan", args=[episode.uuid]),
+        reverse("plans:plan_version", args=[plan.current.uuid]),
+        reverse("plans:session_record", args=[session.session.uuid]),
+        reverse("intake:detail", args=[episode.intake.uuid]),
+        reverse("chart:session", args=[session.session.uuid]),
+        reverse("chart:client", args=[episode.client.uuid]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert any(reviews_due(u) for u in User.objects.filter(role="clinician"))
+
+
+def test_it_seeds_endings(seeded):
+
+    ending = Client.objects.filter(episodes__phase=P.TERMINATION)
+    assert ending.count() >= 1
+    for client in ending:
+        assert ReadinessReview.objects.filter(episode__client=client).exists()
+        assert _relapse_plan(client).skills.exists()
+    reviews = ReadinessReview.objects.filter(episode__phase=P.TERMINATION)
+    assert reviews.filter(completed_at__isnull=False, ending="planned").exists()
+    assert reviews.filter(completed_at__isnull=True).exclude(judgement="").exists()
+    assert TerminationSummary.objects.filter(
+        episode__phase=P.TERMINATION, finalised_at__isnull=True
+    ).exists()
+
+    after = Client.objects.filter(episodes__phase=P.AFTERCARE)
+    assert after.count() >= 1
+    for client in after:
+        assert FollowUp.objects.filter(client=client).count() == 3
+        summary = TerminationSummary.objects.get(episode__client=client)
+        assert summary.is_finalised and summary.is_shared
+        assert _relapse_plan(client).number == 1
+    assert FollowUp.objects.filter(status=FollowUp.Status.OPEN).exists()
+    done = FollowUp.objects.filter(status=FollowUp.Status.COMPLETED)
+    assert done.filter(deteriorated=False).exists()
+    worse = done.get(deteriorated=True)
+    (alert,) = [a for a in RiskAlert.objects.open() if a.source == ALERT_SOURCE]
+    assert alert.client == worse.client
+    booster = BoosterRequest.objects.get(client=worse.client)
+    assert booster.status == BoosterRequest.Status.REQUESTED
+    assert open_booster_requests(worse.client.clinician) == [booster]
+    # The clients who answered can sign in; their logins are printed.
+    for followup in done:
+        assert followup.client.user is not None
+        assert followup.client.email in seeded
+
+
+def _fhir_export(http):
+    response = http.get("/fhir/$export", HTTP_PREFER="respond-async")
+    assert response.status_code == 202
+    manifest = http.get(response["Content-Location"]).json()
+    assert manifest["error"] == []
+    found: dict[str, list[dict]] = {}
+    for output in manifest["output"]:
+        body = http.get(output["url"]).content.decode()
+        for line in body.splitlines():
+            found.setdefault(output["type"], []).append(json.loads(line))
+    return found
+
+
+def _covering(users):
+    """Supervisors first, then clinicians none of them covers: every client's
+    record is exported once, by someone allowed to read it."""
+    from alliance import permissions
+
+    chosen, covered = [], set()
+    for user in sorted(users, key=lambda u: u.role != User.Role.SUPERVISOR):
+        clients = set(
+            permissions.clients_readable_by(user).values_list("pk", flat=True)
+        )
+        if clients - covered:
+            chosen.append(user)
+            covered |= clients
+    return chosen
+
+
+def test_its_fhir_bulk_export_parses_line_by_line(seeded, client):
+    clinicians = User.objects.filter(role__in=User.CLINICAL_ROLES, is_active=True)
+    seen: set[tuple[str, str]] = set()
+    phq9_totals = 0
+    for user in _covering(clinicians):
+        http = log_in(client, user)
+        found = _fhir_export(http)
+        for kind, resources in found.items():
+            for resource in resources:
+                assert resource["resourceType"] == kind
+                if (kind, resource["id"]) not in seen:
+                    reparse(resource)
+                    seen.add((kind, resource["id"]))
+        observations = {o["id"]: o for o in found.get("Observation", [])}
+        for administration in Administration.objects.current().filter(
+            instrument="phq9", client__in=user.caseload.all()
+        ):
+            panel = observations[str(administration.uuid)]
+            assert panel["code"]["coding"][0]["code"] == "44249-1"
+            total = observations[f"{administration.uuid.hex}-total"]
+            assert total["code"]["coding"][0]["code"] == "44261-6"
+            engine = get_instrument("phq9").score(administration.answer_dict())
+            assert (
+                total["valueQuantity"]["value"] == engine.total == administration.total
+            )
+            phq9_totals += 1
+        client.logout()
+    assert len(seen) > 500
+    assert phq9_totals > 10

@@ -1,11 +1,8 @@
 """The demo's end-of-treatment work (alliance.demo.seed_endings): in a small
-world through the services, and once in the real demo."""
+world through the services (the real demo's in test_demo.py)."""
 
 from __future__ import annotations
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.utils import timezone
 
 from alliance.aftercare.models import BoosterRequest, FollowUp
@@ -149,42 +146,3 @@ def test_followups_open_and_one_asks_for_a_booster(alice, consent_text):
     assert open_booster_requests(alice) == [booster]
     # The check-ins opened before anyone had a login, so no check-in email went.
     assert not FollowUp.objects.filter(email_sent_at__isnull=False).exists()
-
-
-def test_the_demo_seeds_endings(db, tmp_path, settings):
-    settings.VAR_DIR = tmp_path
-    out = StringIO()
-    call_command("demo", password="demo-password-for-tests", stdout=out)
-
-    ending = Client.objects.filter(episodes__phase=P.TERMINATION)
-    assert ending.count() >= 1
-    for client in ending:
-        assert ReadinessReview.objects.filter(episode__client=client).exists()
-        assert _plan(client).skills.exists()
-    reviews = ReadinessReview.objects.filter(episode__phase=P.TERMINATION)
-    assert reviews.filter(completed_at__isnull=False, ending="planned").exists()
-    assert reviews.filter(completed_at__isnull=True).exclude(judgement="").exists()
-    assert TerminationSummary.objects.filter(
-        episode__phase=P.TERMINATION, finalised_at__isnull=True
-    ).exists()
-
-    after = Client.objects.filter(episodes__phase=P.AFTERCARE)
-    assert after.count() >= 1
-    for client in after:
-        assert FollowUp.objects.filter(client=client).count() == 3
-        summary = TerminationSummary.objects.get(episode__client=client)
-        assert summary.is_finalised and summary.is_shared
-        assert _plan(client).number == 1
-    assert FollowUp.objects.filter(status=FollowUp.Status.OPEN).exists()
-    done = FollowUp.objects.filter(status=FollowUp.Status.COMPLETED)
-    assert done.filter(deteriorated=False).exists()
-    worse = done.get(deteriorated=True)
-    (alert,) = [a for a in RiskAlert.objects.open() if a.source == ALERT_SOURCE]
-    assert alert.client == worse.client
-    booster = BoosterRequest.objects.get(client=worse.client)
-    assert booster.status == BoosterRequest.Status.REQUESTED
-    assert open_booster_requests(worse.client.clinician) == [booster]
-    # The clients who answered can sign in; their logins are printed.
-    for followup in done:
-        assert followup.client.user is not None
-        assert followup.client.email in out.getvalue()

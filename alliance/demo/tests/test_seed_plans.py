@@ -1,20 +1,17 @@
 """The demo's intakes, goals, treatment plans and session records
-(alliance.demo.seed_plans), in a small world and in the real demo."""
+(alliance.demo.seed_plans) in a small world; the real demo's are in
+test_demo.py, which seeds it once."""
 
 from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from io import StringIO
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
-from django.urls import reverse
 from django.utils import timezone
 
-from alliance.accounts.models import User
 from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Client, Episode
 from alliance.clients.services import record_consent, transition_episode
@@ -36,10 +33,9 @@ from alliance.plans.models import (
     TechniqueUse,
     TreatmentPlan,
 )
-from alliance.plans.selectors import reviews_due
 from alliance.plans.services import t_score_history
 from alliance.techniques.library import get_technique
-from conftest import log_in, make_client
+from conftest import make_client
 
 ZONE = ZoneInfo("Europe/London")
 REASONS = {row[0]: row[5] for row in content.CLIENTS}
@@ -312,82 +308,3 @@ def test_every_story_is_valid_for_the_services():
     matched = [story_for(reason).match for reason in REASONS.values()]
     assert "" not in matched
     assert len(set(matched)) == len(REASONS)
-
-
-@pytest.fixture
-def demo(db, tmp_path, settings):
-    """The real demo, with this seeding added if demo.py does not call it yet."""
-    settings.VAR_DIR = tmp_path
-    call_command("demo", password="demo-password-for-tests", stdout=StringIO())
-    alerts = RiskAlert.objects.count()
-    if not Intake.objects.exists():
-        clients = [
-            (c, c.episodes.order_by("-opened_at").first().phase)
-            for c in Client.objects.order_by("pk")
-        ]
-        seed_intakes_and_plans(
-            clients,
-            staff={},
-            now=timezone.now(),
-            zone=ZONE,
-            rng=random.Random(2026),
-        )
-        assert RiskAlert.objects.count() == alerts
-    return alerts
-
-
-def test_it_fills_the_demo(demo):
-    active = Episode.objects.filter(phase="active")
-    assert active.count() == 12
-    for episode in active:
-        assert episode.intake.is_completed
-        assert episode.intake.sections.get(key="risk").risk_level == "low"
-    for intake in Intake.objects.filter(status="completed"):
-        assert intake.sections.get(key="risk").risk_level == "low"
-    for episode in Episode.objects.filter(phase="assessment"):
-        assert episode.intake.status == Intake.Status.DRAFT
-    plans = TreatmentPlan.objects.select_related("current")
-    assert plans.count() >= 12
-    for plan in plans:
-        for slug in plan.current.interventions:
-            get_technique(slug)
-    assert plans.filter(current__number=2).count() >= 3
-    assert plans.filter(current__number=1).count() >= 3
-    assert Goal.objects.filter(status=Goal.Status.ACHIEVED).exists()
-    moving = [
-        e
-        for e in Episode.objects.all()
-        if len({round(p.t_score, 1) for p in t_score_history(e)}) > 1
-    ]
-    assert len(moving) >= 8
-    assert "Intake risk screen" not in [a.source for a in RiskAlert.objects.all()]
-    # Beside the aftercare deterioration and the escalated check-in (seed_alerts),
-    # one open alert: the session risk check.
-    assert (
-        sum(
-            a.source not in ("Aftercare follow-up", "Portal check-in")
-            for a in RiskAlert.objects.open()
-        )
-        == 1
-    )
-
-
-def test_it_shows_the_demo_plans_on_their_pages(demo, client):
-    plan = TreatmentPlan.objects.filter(
-        current__number=2, episode__phase="active"
-    ).first()
-    episode = plan.episode
-    clinician = episode.client.clinician
-    log_in(client, clinician)
-    session = SessionPlanRecord.objects.filter(session__episode=episode).first()
-    for url in (
-        reverse("plans:goals", args=[episode.uuid]),
-        reverse("plans:plan", args=[episode.uuid]),
-        reverse("plans:plan_version", args=[plan.current.uuid]),
-        reverse("plans:session_record", args=[session.session.uuid]),
-        reverse("intake:detail", args=[episode.intake.uuid]),
-        reverse("chart:session", args=[session.session.uuid]),
-        reverse("chart:client", args=[episode.client.uuid]),
-    ):
-        assert client.get(url).status_code == 200, url
-    assert any(reviews_due(u) for u in User.objects.filter(role="clinician"))
