@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import a11y
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,21 +90,39 @@ def demo_server(tmp_path_factory) -> Iterator[dict]:
         server.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def axe_seen() -> list[str]:
+    """Page states axe has checked in this module (path and skeleton hash)."""
+    return []
+
+
 @pytest.fixture
-def page(demo_server):
+def page(demo_server, axe_seen):
+    """A phone-sized page. Every page state the walk acts on (before each
+    click, key press, navigation, and at the end) is checked with axe-core for
+    WCAG 2.2 A/AA, in this context and any the walk opens itself; the walk
+    fails on a violation (tests/a11y.py, docs/accessibility.md)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on(
-            "console", lambda m: errors.append(m.text) if m.type == "error" else None
-        )
-        page.csp_errors = errors  # type: ignore[attr-defined]
-        yield page
+        with a11y.checking(browser, demo_server["base"]) as checker:
+            checker.seen = axe_seen
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on(
+                "console",
+                lambda m: errors.append(m.text) if m.type == "error" else None,
+            )
+            page.csp_errors = errors  # type: ignore[attr-defined]
+            yield page
         browser.close()
+    assert checker.states, "axe-core checked nothing: is it added to the pages?"
+    if checker.found:
+        pytest.fail(
+            f"WCAG 2.2 AA violations (axe-core):\n{checker.report()}", pytrace=False
+        )
 
 
 _LAST_STEP: dict[str, int] = {}
@@ -880,3 +900,277 @@ def test_a_client_downloads_their_invoice_in_the_portal(page, demo_server, tmp_p
     assert saved.read_bytes().startswith(b"%PDF-")
     assert re.match(r"invoice-INV-\d+\.pdf", info.value.suggested_filename)
     assert not [e for e in page.csp_errors if "Content Security Policy" in e]
+
+
+# --- Accessibility (issue #17): keyboard only, zoom, less motion ----------------
+# Every walk above is also checked with axe-core by the ``page`` fixture.
+
+_FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const s = getComputedStyle(el);
+  const label = (el.getAttribute('aria-label') || (el.labels && el.labels[0]
+    && el.labels[0].textContent) || el.textContent || el.value || '')
+    .trim().replace(/\\s+/g, ' ').slice(0, 80);
+  return {
+    tag: el.tagName.toLowerCase(), type: el.getAttribute('type') || '', id: el.id,
+    href: el.getAttribute('href') || '',
+    label, focusVisible: el.matches(':focus-visible'),
+    visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+      || s.boxShadow !== 'none',
+  };
+}"""
+
+
+def _focused(page) -> dict:
+    """What has the focus; fails unless the focus is there and drawn."""
+    info = page.evaluate(_FOCUSED)
+    assert info is not None, f"the focus was lost on {page.url}"
+    assert info["visible"], f"no visible focus on {info} at {page.url}"
+    return info
+
+
+def _tab_to(
+    page, wanted, *, limit: int = 80, back: bool = False, here: bool = True
+) -> dict:
+    """Press Tab (or Shift+Tab) until ``wanted(focused)`` holds, checking at
+    every stop that the focus is visible. A field the page put the focus on
+    (autofocus) counts without a key press unless ``here`` is false."""
+    now = page.evaluate(_FOCUSED)
+    if here and now is not None and wanted(now):
+        return _focused(page)
+    passed = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        info = _focused(page)
+        if wanted(info):
+            return info
+        passed.append(f"{info['tag']}[{info['label'][:30]}]")
+    pytest.fail(f"Tab never reached the element on {page.url}: {passed}")
+
+
+def _named(text: str):
+    return lambda info: text.lower() in info["label"].lower()
+
+
+def _field(element_id: str):
+    return lambda info: info["id"] == element_id
+
+
+def _log_in_by_keyboard(page, base: str, login: dict, *, totp: bool = True) -> None:
+    page.goto(f"{base}/accounts/login/")
+    _tab_to(page, lambda i: i["tag"] == "input" and i["type"] == "email")
+    page.keyboard.type(login["email"])
+    _tab_to(page, lambda i: i["type"] == "password")
+    page.keyboard.type(login["password"])
+    page.keyboard.press("Enter")
+    if totp:
+        page.wait_for_url("**/accounts/verify/**")
+        _tab_to(page, _named("6-digit code"))
+        page.keyboard.type(_fresh_code(login["totp_secret"]))
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/")
+    else:
+        page.wait_for_url(f"{base}/portal/")
+
+
+def _shell(demo_server, code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "alliance.cli", "shell", "-c", code],
+        env=demo_server["env"],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout.strip()
+
+
+def test_keyboard_only_a_client_answers_a_questionnaire(page, demo_server):
+    """Issue #17: with Tab, arrow keys, Space and Enter only, the demo client
+    starts a questionnaire in the portal, answers every question (one a
+    screen, swapped in by htmx), checks the answers and submits them."""
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    _shell(
+        demo_server,
+        "from alliance.accounts.models import User\n"
+        "from alliance.measures.services import schedule_measure\n"
+        f"client = User.objects.get(email={client['email']!r}).client_record\n"
+        "from alliance.measures.models import MeasureSchedule\n"
+        "episode = client.current_episode()\n"
+        "if not MeasureSchedule.objects.filter(episode=episode, instrument='gad7'):\n"
+        "    schedule_measure(episode, 'gad7', when='once', by=client.clinician,"
+        " share_with_client=True)\n",
+    )
+    _log_in_by_keyboard(page, base, client, totp=False)
+    _tab_to(page, _named("GAD-7"))
+    page.keyboard.press("Enter")
+    page.get_by_text("Question 1 of").wait_for()
+    steps = int(re.search(r"of (\d+)", page.locator("#item-progress").inner_text())[1])
+    for number in range(1, steps + 1):
+        page.get_by_text(f"Question {number} of").wait_for()
+        if number == 1:
+            _tab_to(page, lambda i: i["type"] == "radio")
+        else:  # htmx swapped the question in and puts the focus on it
+            for _ in range(40):
+                if (page.evaluate(_FOCUSED) or {}).get("type") == "radio":
+                    break
+                page.wait_for_timeout(50)
+            assert _focused(page)["type"] == "radio"
+        page.keyboard.press("ArrowDown")  # the next answer along
+        assert page.evaluate("document.activeElement.checked")
+        label = "Check answers" if number == steps else "Next"
+        _tab_to(page, lambda i, label=label: i["label"] == label)
+        page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Check your answers").wait_for()
+    _tab_to(page, _named("Submit answers"))
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Thank you", exact=True).wait_for()
+
+
+def test_keyboard_only_a_client_does_a_homework(page, demo_server):
+    """Issue #17: keyboard only, the client opens the thought record from
+    the portal home page, fills it in and sends it to their clinician."""
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    title = "Thought record, keyboard only"
+    _shell(
+        demo_server,
+        "from alliance.accounts.models import User\n"
+        "from datetime import date, timedelta\n"
+        "from alliance.homework.services import assign_homework\n"
+        f"client = User.objects.get(email={client['email']!r}).client_record\n"
+        "assign_homework(client.current_episode(), by=client.clinician,"
+        f" template='thought_record', title={title!r},"
+        " instructions='When your mood drops, write down what happened.',"
+        " due_date=date.today() + timedelta(days=3))\n",
+    )
+    _log_in_by_keyboard(page, base, client, totp=False)
+    href = (
+        page.locator("li", has_text=title)
+        .get_by_role("link", name=re.compile("^Start"))
+        .first.get_attribute("href")
+    )
+    _tab_to(page, lambda i: i["href"] == href, limit=120)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/homework/**")
+    # Through the form with Tab: words in each box, a number in each rating,
+    # Space on the first thinking trap, Enter on "Send to my clinician".
+    ticked = False
+    for _ in range(60):
+        info = _tab_to(
+            page, lambda i: i["tag"] in ("textarea", "input", "button"), here=False
+        )
+        if info["tag"] == "button" and info["label"] == "Send to my clinician":
+            break
+        empty = not page.evaluate("document.activeElement.value")
+        if info["type"] == "number" and empty:
+            page.keyboard.type("60")
+        elif info["type"] == "checkbox" and not ticked:
+            page.keyboard.press("Space")
+            ticked = True
+        elif info["tag"] == "textarea" and empty:
+            page.keyboard.type("Stuck on the bus, late for work")
+    else:
+        pytest.fail("Tab never reached Send to my clinician")
+    page.keyboard.press("Enter")
+    page.get_by_text("Sent to your clinician").wait_for()
+
+
+def test_keyboard_only_a_clinician_writes_a_safety_plan(page, demo_server):
+    """Issue #17: keyboard only, the clinician writes (or revises) a client's
+    safety plan, a line in every section, and saves the version."""
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    uuid = _shell(
+        demo_server,
+        "from alliance.accounts.models import User\n"
+        f"print(User.objects.get(email={client['email']!r}).client_record.uuid)",
+    ).splitlines()[-1]
+    _log_in_by_keyboard(page, base, alice)
+    page.goto(f"{base}/safety/clients/{uuid}/edit/")
+    sections = page.locator("main form textarea").count()
+    assert sections >= 5
+    for number in range(sections):
+        _tab_to(page, lambda i: i["tag"] == "textarea", here=False)
+        page.keyboard.press("Control+End")
+        if page.evaluate("document.activeElement.value"):
+            page.keyboard.press("Enter")
+        page.keyboard.type(f"Line {number + 1}: call my sister on 07700 900123")
+    _tab_to(page, _named("Save as version"))
+    page.keyboard.press("Enter")
+    page.get_by_text("Safety plan saved").wait_for()
+    assert f"Line {sections}: call my sister" in page.locator("main").inner_text()
+
+
+def test_keyboard_only_a_clinician_writes_a_progress_note(page, demo_server):
+    """Issue #17: keyboard only, the clinician starts the session record of
+    an appointment that can be recorded now, writes the progress note and
+    saves it as a draft (htmx)."""
+    base = demo_server["base"]
+    alice = next(x for x in demo_server["logins"] if x["email"].startswith("alice"))
+    _log_in_by_keyboard(page, base, alice)
+    hrefs = [a.get_attribute("href") for a in page.locator("a.appt-time").all()]
+    for href in hrefs:
+        page.goto(f"{base}{href}")
+        if page.get_by_role("button", name="Start session record").count():
+            break
+    else:
+        pytest.skip("no appointment of today can be recorded now")
+    _tab_to(page, _named("Start session record"), limit=120)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/notes/sessions/**")
+    _tab_to(page, _named("Subjective"), limit=120)
+    page.keyboard.type("Slept better; one worry episode at work.")
+    _tab_to(page, _named("Plan"))
+    page.keyboard.type("Keep the worry period.")
+    _tab_to(page, lambda i: i["label"] == "Save draft")
+    page.keyboard.press("Enter")
+    # htmx swapped the note in: the focus is on what happened, visibly.
+    notice = page.locator("#note-body [role=status]")
+    notice.wait_for()
+    assert _focused(page)["label"] == notice.inner_text().strip()
+    assert page.get_by_label("Subjective").input_value().startswith("Slept better")
+
+
+def test_the_portal_fits_at_200_percent_zoom_and_moves_less_when_asked(
+    page, demo_server
+):
+    """Issue #17: a 1280 px wide screen at 200% zoom is 640 CSS px: every
+    portal page fits its width (no sideways scrolling, nothing cut off). With
+    "reduce motion" set, the breathing pacer does not animate."""
+    base = demo_server["base"]
+    client = next(x for x in demo_server["logins"] if x["role"] == "client")
+    context = page.context.browser.new_context(
+        viewport={"width": 640, "height": 480},
+        device_scale_factor=2,
+        reduced_motion="reduce",
+    )
+    page = context.new_page()
+    _log_in_client(page, base, client)
+    links = page.locator("nav[aria-label=Portal] a")
+    hrefs = {"/portal/"} | {
+        href for a in links.all() if (href := a.get_attribute("href")).startswith("/")
+    }
+    assert len(hrefs) >= 8, hrefs
+    for href in sorted(hrefs):
+        page.goto(f"{base}{href}")
+        wide = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert wide[0] <= wide[1], f"{href} scrolls sideways at 640px: {wide}"
+
+    page.goto(f"{base}/toolbox/mine/exercises/?fast=1")
+    page.get_by_label("Paced breathing").check()
+    page.get_by_role("button", name="Start").click()
+    page.locator("#pacer-cue").filter(has_text=re.compile("Breathe")).wait_for()
+    moves = page.evaluate(
+        "[...document.querySelectorAll('.pacer-circle, .pacer-stage')].map(e => {"
+        " const s = getComputedStyle(e);"
+        " return [s.transitionDuration, s.animationName, s.display]; })"
+    )
+    assert all(d in ("0s", "none") or s == "none" for d, _, s in moves), moves
+    context.close()

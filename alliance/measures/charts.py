@@ -10,6 +10,7 @@ used instead of CSS.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -93,13 +94,20 @@ def progress_svg(
 
     out: list[str] = []
     summary = describe(instrument, points)
+    # Ids unique per measure: a page may show several charts (portal progress,
+    # ending summary), and aria-labelledby must find this chart's own words.
+    code = re.sub(
+        r"[^a-z0-9]+", "-", str(getattr(instrument, "code", "") or name).lower()
+    )
+    t_id, d_id = f"chart-{code}-title", f"chart-{code}-desc"
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="t d" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" '
+        f'aria-labelledby="{t_id} {d_id}" '
         f'font-family="system-ui, sans-serif" font-size="11">'
     )
-    out.append(f'<title id="t">{escape(title or f"{name} over time")}</title>')
-    out.append(f'<desc id="d">{escape(summary)}</desc>')
+    out.append(f'<title id="{t_id}">{escape(title or f"{name} over time")}</title>')
+    out.append(f'<desc id="{d_id}">{escape(summary)}</desc>')
     out.append(f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>')
 
     bands = list(getattr(instrument, "bands", ()) or ())

@@ -621,10 +621,13 @@ def shared_summary(client: Client) -> TerminationSummary | None:
     )
 
 
-def summary_charts(summary: TerminationSummary) -> list[tuple[str, SafeString]]:
-    """(measure name, progress chart SVG) for each measure of the summary with
-    two or more scores, drawn from the scores and sessions up to when its facts
-    were assembled, so later follow-up scores do not change a finalised summary."""
+def summary_charts(
+    summary: TerminationSummary,
+) -> list[tuple[str, SafeString, list[Point]]]:
+    """(measure name, progress chart SVG, its points) for each measure of the
+    summary with two or more scores, drawn from the scores and sessions up to
+    when its facts were assembled, so later follow-up scores do not change a
+    finalised summary. The points give the page a table of the same scores."""
     facts = summary.facts
     if not facts:
         return []
@@ -657,7 +660,7 @@ def summary_charts(summary: TerminationSummary) -> list[tuple[str, SafeString]]:
         ]
         # progress_svg escapes every text it writes.
         svg = progress_svg(instrument, points, session_dates=sessions)
-        charts.append((measure["name"], mark_safe(svg)))  # noqa: S308
+        charts.append((measure["name"], mark_safe(svg), points))  # noqa: S308
     return charts
 
 

@@ -178,3 +178,18 @@ def test_the_supervisor_downloads_but_bob_ada_and_the_client_cannot(
 def test_it_fetches_nothing_from_the_network():
     with pytest.raises(ValueError):
         pdf._fetcher()("http://169.254.169.254/latest/meta-data/")
+
+
+def test_the_summary_page_gives_each_chart_a_table_of_its_scores(
+    as_user, alice, summary, episode
+):
+    """Issue #17: the scores a chart draws are also a table a screen reader
+    can read."""
+    page = as_user(alice).get(reverse("termination:summary", args=[episode.uuid]))
+    body = page.content.decode()
+    assert 'role="img"' in body
+    assert "PHQ-9 scores as a table" in body
+    assert (
+        '<caption class="visually-hidden">PHQ-9 scores, oldest first</caption>' in body
+    )
+    assert "<td>18</td>" in body and "<td>6</td>" in body
