@@ -27,15 +27,28 @@ def client_uuid_of(obj: models.Model) -> Any:
     Found by following the model's ``client_path`` (the ORM path to its Client
     that permissions uses too, e.g. ``"plan__client"``). A model without one
     may say it itself with an ``audit_client_uuid`` attribute (the Client is
-    its own client; an episode belongs to its client): that hook wins."""
+    its own client; an episode belongs to its client): that hook wins.
+
+    Relations already loaded are followed for free; from the first that is
+    not, one query reads the rest of the path's UUID (every write is audited,
+    so loading each object along the way would cost a query per step)."""
     if hasattr(type(obj), "audit_client_uuid"):
         return getattr(obj, "audit_client_uuid", None)
     path = getattr(obj, "client_path", None)
     if not path:
         return None
+    steps = path.split("__")
     target: Any = obj
     try:
-        for step in path.split("__"):
+        for i, step in enumerate(steps):
+            field = target._meta.get_field(step)
+            if isinstance(field, models.ForeignKey) and not field.is_cached(target):
+                key = getattr(target, field.attname)
+                if key is None:
+                    return None
+                rest = "__".join([*steps[i + 1 :], "uuid"])
+                related = field.related_model._base_manager.db_manager(target._state.db)
+                return related.filter(pk=key).values_list(rest, flat=True).first()
             target = getattr(target, step)
             if target is None:
                 return None

@@ -42,3 +42,21 @@ def test_every_model_with_a_client_path_names_a_client_relation():
         for step in path.split("__"):
             target = target._meta.get_field(step).related_model
         assert target._meta.label == "clients.Client", model._meta.label
+
+
+def test_an_unloaded_path_costs_one_query_and_a_loaded_one_none(
+    alice, cleo, django_assert_num_queries
+):
+    version = save_safety_plan(
+        cleo,
+        by=alice,
+        warning_signs="Not sleeping",
+        coping_strategies="A walk",
+        people_to_ask="My sister",
+    )
+    fresh = type(version).objects.get(pk=version.pk)
+    with django_assert_num_queries(1):
+        assert client_uuid_of(fresh) == cleo.uuid
+    fresh.plan.client  # noqa: B018 - load the path as a page would have
+    with django_assert_num_queries(0):
+        assert client_uuid_of(fresh) == cleo.uuid
