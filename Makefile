@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 # `make test-sqlite WORKERS=0` runs in one process (easier to debug).
 WORKERS ?= auto
 XDIST := -n $(WORKERS) --dist worksteal
+# The browser walks in two processes, each with its own demo server (building
+# one takes most of a minute, so more processes than walks' worth would waste it).
+BROWSER_WORKERS ?= 2
 
 .PHONY: run test test-sqlite test-postgres test-redis test-browser lint migrations-check deploy-check demo install clean worker
 
@@ -72,7 +75,7 @@ test-redis: $(STAMP)
 	else echo "SKIPPED: Redis tests (no server reachable at 127.0.0.1:6379)"; fi
 
 test-browser: $(STAMP)
-	@if [ -x /usr/bin/chromium ]; then $(BIN)/pytest -m browser -q; \
+	@if [ -x /usr/bin/chromium ]; then $(BIN)/pytest -m browser -q -n $(BROWSER_WORKERS) --dist worksteal; \
 	elif [ -n "$$CI" ]; then echo "Chromium is required in CI but /usr/bin/chromium is missing" >&2; exit 1; \
 	else echo "SKIPPED: browser tests (install Debian's chromium: apt-get install -y chromium)"; fi
 

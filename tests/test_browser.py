@@ -96,28 +96,37 @@ def axe_seen() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(demo_server, axe_seen):
-    """A phone-sized page. Every page state the walk acts on (before each
-    click, key press, navigation, and at the end) is checked with axe-core for
-    WCAG 2.2 A/AA, in this context and any the walk opens itself; the walk
-    fails on a violation (tests/a11y.py, docs/accessibility.md)."""
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module (starting it costs seconds); each walk gets
+    a fresh context, so no cookies or storage pass from one walk to the next."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        with a11y.checking(browser, demo_server["base"]) as checker:
-            checker.seen = axe_seen
-            context = browser.new_context(viewport={"width": 390, "height": 844})
-            page = context.new_page()
-            errors: list[str] = []
-            page.on(
-                "console",
-                lambda m: errors.append(m.text) if m.type == "error" else None,
-            )
-            page.csp_errors = errors  # type: ignore[attr-defined]
-            yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(demo_server, axe_seen, browser):
+    """A phone-sized page. Every page state the walk acts on (before each
+    click, key press, navigation, and at the end) is checked with axe-core for
+    WCAG 2.2 A/AA, in this context and any the walk opens itself; the walk
+    fails on a violation (tests/a11y.py, docs/accessibility.md)."""
+    with a11y.checking(browser, demo_server["base"]) as checker:
+        checker.seen = axe_seen
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on(
+            "console",
+            lambda m: errors.append(m.text) if m.type == "error" else None,
+        )
+        page.csp_errors = errors  # type: ignore[attr-defined]
+        yield page
+    for opened in browser.contexts:
+        type(opened).close(opened)  # checked already, at the walk's end
     assert checker.states, "axe-core checked nothing: is it added to the pages?"
     if checker.found:
         pytest.fail(
