@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -18,12 +20,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
+from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
@@ -489,20 +493,65 @@ def measure_history(episode: Episode, instrument: Instrument) -> list[HistoryRow
     return history
 
 
-# Scores per page of the history table; the chart above it shows them all.
+# Scores per page of the history table; the chart above it
+# covers them all (thinned to charts.CHART_POINTS).
 HISTORY_PAGE = 50
+
+
+class ChartScore(NamedTuple):
+    """One current score as the chart draws it: plain columns, no model."""
+
+    pk: int
+    taken_at: datetime
+    total: float
+    band_label: str
+    # It raised a risk alert (the chart never thins it away).
+    flagged: bool
+
+
+def chart_scores(episode: Episode, instrument: Instrument) -> list[ChartScore]:
+    """Every current score of one measure in the episode with a total, oldest
+    first, as plain tuples: one pass over five plain columns (no model built,
+    nothing decrypted). A score is flagged when it, or the score it corrects,
+    raised a risk alert (the client's few alerts, asked once in the same
+    query). One query however long the history."""
+    alerted = Administration.objects.filter(
+        client_id=episode.client_id,
+        uuid__in=RiskAlert.objects.filter(
+            client_id=episode.client_id,
+            source_type=Administration._meta.label_lower,
+        ).values("source_uuid"),
+    ).values("pk")
+    rows = (
+        Administration.objects.current()
+        .filter(episode=episode, instrument=instrument.code, total__isnull=False)
+        .annotate(
+            flagged=Case(
+                When(Q(pk__in=alerted) | Q(corrects_id__in=alerted), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("taken_at", "id")
+        .values_list("pk", "taken_at", "total", "band_label", "flagged")
+    )
+    return [
+        ChartScore(pk, taken_at, total, band_label, bool(flagged))
+        for pk, taken_at, total, band_label, flagged in rows
+    ]
 
 
 @dataclass
 class HistoryPage:
     """One page of a measure's history table: ``rows`` oldest first, page 1
     holding the latest scores. ``current`` is every current score with a total,
-    oldest first (the chart's points; the first is the baseline)."""
+    oldest first (``chart_scores``: the chart's points; the first is the
+    baseline)."""
 
     rows: list[HistoryRow]
     number: int
     has_earlier: bool
-    current: list[Administration]
+    current: list[ChartScore]
 
     @property
     def earlier(self) -> int | None:
@@ -519,8 +568,8 @@ def history_page(
     """``measure_history`` a page at a time, latest scores first, each current
     score classified against the first (Jacobson & Truax reliable change). A
     page number that is not a number, or past the earliest score, gives page
-    1. Two queries however long the history: the page, and the current scores
-    (three columns) for the baseline and the chart."""
+    1. Two queries however long the history: the page, and the current
+    scores (``chart_scores``) for the baseline and the chart."""
     try:
         number = max(int(str(page)), 1)
     except ValueError:
@@ -531,12 +580,7 @@ def history_page(
     has_earlier = len(rows) > HISTORY_PAGE
     administrations = rows[:HISTORY_PAGE]
     administrations.reverse()
-    current = list(
-        Administration.objects.current()
-        .filter(episode=episode, instrument=instrument.code, total__isnull=False)
-        .only("taken_at", "total", "band_label")
-        .order_by("taken_at", "id")
-    )
+    current = chart_scores(episode, instrument)
     baseline = current[0] if current else None
     history = []
     for a in administrations:
@@ -548,7 +592,7 @@ def history_page(
         if baseline is not None and a.pk == baseline.pk:
             row.is_baseline = True
         elif baseline is not None and not row.superseded and a.total is not None:
-            row.change = safe_change(instrument, baseline.total, a.total)  # type: ignore[arg-type]  # filtered on total__isnull=False
+            row.change = safe_change(instrument, baseline.total, a.total)
         history.append(row)
     return HistoryPage(history, number, has_earlier, current)
 
