@@ -449,9 +449,18 @@ def safe_change(instrument: Instrument, before: float, after: float) -> Any:
 
 def _with_corrections(queryset: QuerySet[Administration]) -> QuerySet[Administration]:
     corrections = Administration.objects.filter(corrects=OuterRef("pk"))
+    # The correction's uuid is looked up only for a superseded row: asked of
+    # every row, a planner may answer it by walking the whole table in id
+    # order for each one (seconds for a long history).
     return queryset.annotate(
         superseded=Exists(corrections),
-        correction_uuid=Subquery(corrections.order_by("id").values("uuid")[:1]),
+        correction_uuid=Case(
+            When(
+                Exists(corrections),
+                then=Subquery(corrections.order_by("id").values("uuid")[:1]),
+            ),
+            default=None,
+        ),
     )
 
 
