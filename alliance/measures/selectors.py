@@ -23,7 +23,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import FirstValue, RowNumber
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
@@ -295,19 +295,33 @@ def episode_nhs_outcome(episode: Episode) -> dict:
     """NHS Talking Therapies flags for one episode: first and last current PHQ-9
     and GAD-7 totals taken in treatment (not at aftercare follow-ups) and the
     number of held treatment appointments (Clark et al. 2018; NHS Digital
-    definitions, see docs/measures.md and docs/outcomes.md). Two queries."""
+    definitions, see docs/measures.md and docs/outcomes.md). Two queries;
+    the first, last and count of each measure come from the database (window
+    functions), one row per measure however many scores there are."""
     firsts: dict[str, float] = {}
     lasts: dict[str, float] = {}
     counts: dict[str, int] = {}
-    for code, total in (
+    by_measure: dict[str, Any] = {"partition_by": [F("instrument")]}
+    for code, first, last, n in (
         in_treatment(Administration.objects.current())
         .filter(episode=episode, instrument__in=("phq9", "gad7"), total__isnull=False)
-        .order_by("taken_at", "id")
-        .values_list("instrument", "total")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=[F("taken_at").desc(), F("id").desc()],
+                **by_measure,
+            ),
+            first=Window(
+                FirstValue("total"),
+                order_by=[F("taken_at").asc(), F("id").asc()],
+                **by_measure,
+            ),
+            n=Window(Count("id"), **by_measure),
+        )
+        .filter(rank=1)
+        .values_list("instrument", "first", "total", "n")
     ):
-        firsts.setdefault(code, total)  # type: ignore[arg-type]  # filtered on total__isnull=False
-        lasts[code] = total  # type: ignore[assignment]  # (as above)
-        counts[code] = counts.get(code, 0) + 1
+        firsts[code], lasts[code], counts[code] = first, last, n
     # Held treatment appointments, by reverse relation (measures does not
     # import scheduling).
     sessions = episode.appointments.filter(status="held", purpose=TREATMENT).count()
