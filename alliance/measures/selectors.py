@@ -321,7 +321,8 @@ def episode_nhs_outcome(episode: Episode) -> dict:
         .filter(rank=1)
         .values_list("instrument", "first", "total", "n")
     ):
-        firsts[code], lasts[code], counts[code] = first, last, n
+        firsts[code], counts[code] = first, n
+        lasts[code] = last  # type: ignore[assignment]  # filtered on total__isnull=False
     # Held treatment appointments, by reverse relation (measures does not
     # import scheduling).
     sessions = episode.appointments.filter(status="held", purpose=TREATMENT).count()
@@ -559,7 +560,7 @@ def chart_scores(episode: Episode, instrument: Instrument) -> list[ChartScore]:
         .values_list("pk", "taken_at", "total", "band_label", "flagged")
     )
     return [
-        ChartScore(pk, taken_at, total, band_label, bool(flagged))
+        ChartScore(pk, taken_at, total, band_label, bool(flagged))  # type: ignore[arg-type]  # submitted with a total: both set
         for pk, taken_at, total, band_label, flagged in rows
     ]
 
