@@ -18,12 +18,16 @@ clinician home, the supervisor home, the busiest client's chart, its PHQ-9
 history and that client's portal home against ``/bench/bare/``, a view that
 only answers, behind the same middleware (``bench/bench_urls.py``, mounted by
 ``bench/bench_settings.py`` for the bench alone). The busiest client's score
-count grows with the caseload up to ``--scores`` at the largest size. With
+count grows with the caseload up to ``--scores`` at the largest size; the
+tables are analyzed after each size is built (as autovacuum would). With
 ``--server gunicorn`` (the default) each page is served by a fresh one-worker
-gunicorn, requested ``--repeat`` times in a row after two warm-up requests,
-and the worker's peak resident memory is read from /proc; with ``--server
-client`` pages go through Django's test client in this process and the memory
-figure is the peak Python allocation of one request (tracemalloc). Each size
+gunicorn, requested ``--repeat`` times after two warm-up requests, each time
+right after a request of the bare view on the same worker (the ratio is taken
+from those pairs, so both see the same load on a shared machine), and the
+worker's peak resident memory is read from /proc; with ``--server client``
+pages go through Django's test client in this process, paired the same way,
+and the memory figure is the peak Python allocation of one request
+(tracemalloc). Each size
 prints one line per page (throughput, ratio to the bare view, queries, memory)
 and the run ends with one summary line per page across sizes and an overall
 line: the goal (issue #13) is a ratio of at least 30% at every size, the ratio
