@@ -592,8 +592,10 @@ def history_page(
     """``measure_history`` a page at a time, latest scores first, each current
     score classified against the first (Jacobson & Truax reliable change). A
     page number that is not a number, or past the earliest score, gives page
-    1. Two queries however long the history: the page, and the current
-    scores (``chart_scores``) for the baseline and the chart."""
+    1. Two queries however long the history (three when the page shows a
+    corrected score): the page, the current scores (``chart_scores``) for
+    the baseline and the chart, and the corrections of the page's other
+    rows."""
     try:
         number = max(int(str(page)), 1)
     except ValueError:
@@ -606,12 +608,20 @@ def history_page(
     administrations.reverse()
     current = chart_scores(episode, instrument)
     baseline = current[0] if current else None
+    # A submitted score with a total is superseded exactly when it is not
+    # current; only the page's other rows (and scores without a total) are
+    # looked up, by their ids: a query only when there are any, and one that
+    # never reads other episodes' scores.
+    current_ids = {score.pk for score in current}
+    corrections = _corrections_of(
+        [a.pk for a in administrations if a.pk not in current_ids]
+    )
     history = []
     for a in administrations:
         row = HistoryRow(
             a,
-            superseded=a.superseded,  # type: ignore[attr-defined]  # annotated by _with_corrections
-            correction_uuid=a.correction_uuid,  # type: ignore[attr-defined]  # (as above)
+            superseded=a.pk in corrections,
+            correction_uuid=corrections.get(a.pk),
         )
         if baseline is not None and a.pk == baseline.pk:
             row.is_baseline = True
@@ -628,15 +638,27 @@ def _history_rows(
     earlier ones."""
     start = (number - 1) * HISTORY_PAGE
     return list(
-        _with_corrections(
-            Administration.objects.submitted().filter(
-                episode=episode, instrument=instrument.code
-            )
-        )
+        Administration.objects.submitted()
+        .filter(episode=episode, instrument=instrument.code)
         .select_related("entered_by")
         .defer(*_SEALED)
         .order_by("-taken_at", "-id")[start : start + HISTORY_PAGE + 1]
     )
+
+
+def _corrections_of(ids: list[int]) -> dict[int, Any]:
+    """For those of these administrations that were corrected, the uuid of
+    their (first) correction. No query for no ids."""
+    if not ids:
+        return {}
+    found: dict[int, Any] = {}
+    for corrected_id, uuid in (
+        Administration.objects.filter(corrects_id__in=ids)
+        .order_by("id")
+        .values_list("corrects_id", "uuid")
+    ):
+        found.setdefault(corrected_id, uuid)
+    return found
 
 
 def incomplete_administrations(
