@@ -18,12 +18,16 @@ clinician home, the supervisor home, the busiest client's chart, its PHQ-9
 history and that client's portal home against ``/bench/bare/``, a view that
 only answers, behind the same middleware (``bench/bench_urls.py``, mounted by
 ``bench/bench_settings.py`` for the bench alone). The busiest client's score
-count grows with the caseload up to ``--scores`` at the largest size. With
+count grows with the caseload up to ``--scores`` at the largest size; the
+tables are analyzed after each size is built (as autovacuum would). With
 ``--server gunicorn`` (the default) each page is served by a fresh one-worker
-gunicorn, requested ``--repeat`` times in a row after two warm-up requests,
-and the worker's peak resident memory is read from /proc; with ``--server
-client`` pages go through Django's test client in this process and the memory
-figure is the peak Python allocation of one request (tracemalloc). Each size
+gunicorn, requested ``--repeat`` times after two warm-up requests, each time
+right after a request of the bare view on the same worker (the ratio is taken
+from those pairs, so both see the same load on a shared machine), and the
+worker's peak resident memory is read from /proc; with ``--server client``
+pages go through Django's test client in this process, paired the same way,
+and the memory figure is the peak Python allocation of one request
+(tracemalloc). Each size
 prints one line per page (throughput, ratio to the bare view, queries, memory)
 and the run ends with one summary line per page across sizes and an overall
 line: the goal (issue #13) is a ratio of at least 30% at every size, the ratio
@@ -308,6 +312,10 @@ def growth(args: argparse.Namespace, var: str) -> None:
         target = max(5, args.scores * size // sizes[-1])
         add_busiest_scores(alice, busiest, target - scores)
         have, scores = size, target
+        # Fresh table statistics, as autovacuum (PostgreSQL) keeps them in a
+        # running system: without them the planner takes the bulk-filled
+        # tables for empty ones and walks the whole caseload row by row.
+        analyze()
         print(
             f"\n{size} clients, {scores} scores on the busiest "
             f"(built in {time.perf_counter() - started:.1f}s)"
@@ -321,23 +329,42 @@ def growth(args: argparse.Namespace, var: str) -> None:
             ("PHQ-9 history", alice, f"/measures/episodes/{episode.uuid}/phq9/"),
             ("portal home", portal_user, "/portal/"),
         ]
-        print(f"{'page':<18}{'req/s':>8}{'ratio':>8}{'queries':>9}{'memory MB':>11}")
-        bare_rps = bare_mem = 0.0
+        print(
+            f"{'page':<18}{'req/s':>8}{'ratio':>8}{'queries':>9}{'memory MB':>11}"
+            f"{'bare req/s':>12}"
+        )
+        bare_mem = 0.0
+        bare_cookie = session_cookie(alice)
         for name, user, url in pages:
             cookie = session_cookie(user)
             queries = count_queries(cookie, url)
+            # Each page's requests alternate with the bare view's, on the same
+            # worker, so both see the same load on a shared machine.
+            paired = None if name == "bare view" else (bare_cookie, "/bench/bare/")
             if args.server == "gunicorn":
-                rps, memory = serve_and_time(var, cookie, url, args.repeat)
+                rps, bare_rps, memory = serve_and_time(
+                    var, cookie, url, args.repeat, paired
+                )
             else:
-                rps, memory = client_time(cookie, url, args.repeat)
+                rps, bare_rps, memory = client_time(cookie, url, args.repeat, paired)
             if name == "bare view":
-                bare_rps, bare_mem = rps, memory
+                bare_mem = memory
             ratio = rps / bare_rps
-            print(f"{name:<18}{rps:>8.1f}{ratio:>8.1%}{queries:>9}{memory:>11.1f}")
+            print(
+                f"{name:<18}{rps:>8.1f}{ratio:>8.1%}{queries:>9}{memory:>11.1f}"
+                f"{bare_rps:>12.1f}"
+            )
             results.setdefault(name, []).append(
                 (size, rps, ratio, queries, memory / bare_mem)
             )
     summarise(results, sizes)
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def summarise(results, sizes) -> None:
@@ -477,30 +504,49 @@ def count_queries(cookie: tuple[str, str], url: str) -> int:
     return len(queries.captured_queries)
 
 
-def client_time(cookie: tuple[str, str], url: str, repeat: int) -> tuple[float, float]:
-    """Requests per second through the test client, and the peak Python
+def client_time(
+    cookie: tuple[str, str],
+    url: str,
+    repeat: int,
+    paired: tuple[tuple[str, str], str] | None = None,
+) -> tuple[float, float, float]:
+    """Requests per second through the test client (and of the bare view,
+    requested in turn with it when ``paired``), and the peak Python
     allocation (MB) of one more request."""
     import tracemalloc
 
     http = _test_client(cookie)
+    bare = _test_client(paired[0]) if paired else None
     http.get(url)
-    started = time.perf_counter()
+    page_time = bare_time = 0.0
     for _ in range(repeat):
+        if bare is not None and paired is not None:
+            started = time.perf_counter()
+            bare.get(paired[1])
+            bare_time += time.perf_counter() - started
+        started = time.perf_counter()
         http.get(url)
-    rps = repeat / (time.perf_counter() - started)
+        page_time += time.perf_counter() - started
+    rps = repeat / page_time
     tracemalloc.start()
     http.get(url)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return rps, peak / 2**20
+    return rps, (repeat / bare_time if bare_time else rps), peak / 2**20
 
 
 def serve_and_time(
-    var: str, cookie: tuple[str, str], url: str, repeat: int
-) -> tuple[float, float]:
+    var: str,
+    cookie: tuple[str, str],
+    url: str,
+    repeat: int,
+    paired: tuple[tuple[str, str], str] | None = None,
+) -> tuple[float, float, float]:
     """Start a one-worker gunicorn, request ``url`` twice to warm it, then
-    ``repeat`` times in a row; return requests per second and the worker's
-    peak resident memory (MB)."""
+    ``repeat`` times, each after a request of the bare view when ``paired``
+    (its cookie and address); return the page's requests per second, the
+    bare view's in the same run, and the worker's peak resident memory
+    (MB)."""
     import http.client
     import signal
     import socket
@@ -528,16 +574,18 @@ def serve_and_time(
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench_settings"},
         cwd=var,
     )
-    headers = {"Cookie": f"{cookie[0]}={cookie[1]}", "Host": "127.0.0.1"}
 
-    def get() -> None:
+    def get(target: str = url, who: tuple[str, str] = cookie) -> float:
+        headers = {"Cookie": f"{who[0]}={who[1]}", "Host": "127.0.0.1"}
+        started = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        conn.request("GET", url, headers=headers)
+        conn.request("GET", target, headers=headers)
         response = conn.getresponse()
         response.read()
         conn.close()
         if response.status != 200:
-            raise SystemExit(f"{url} answered {response.status} under gunicorn")
+            raise SystemExit(f"{target} answered {response.status} under gunicorn")
+        return time.perf_counter() - started
 
     try:
         for _ in range(200):
@@ -548,10 +596,15 @@ def serve_and_time(
                 time.sleep(0.1)
         get()
         get()
-        started = time.perf_counter()
+        if paired:
+            get(paired[1], paired[0])
+        page_time = bare_time = 0.0
         for _ in range(repeat):
-            get()
-        rps = repeat / (time.perf_counter() - started)
+            if paired:
+                bare_time += get(paired[1], paired[0])
+            page_time += get()
+        rps = repeat / page_time
+        bare_rps = repeat / bare_time if bare_time else rps
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text()
         worker = children.split()[0]
         status = Path(f"/proc/{worker}/status").read_text()
@@ -563,7 +616,7 @@ def serve_and_time(
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return rps, peak / 1024
+    return rps, bare_rps, peak / 1024
 
 
 if __name__ == "__main__":

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+from alliance.core.urls import reverse_uuid
 
 
 class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
@@ -101,7 +101,7 @@ class RiskAlert(UUIDModel):
         return f"{self.get_severity_display()} risk: {self.source}"
 
     def get_absolute_url(self) -> str:
-        return reverse("chart:alert", args=[self.uuid])
+        return reverse_uuid("chart:alert", self.uuid)
 
     @property
     def is_open(self) -> bool:

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from alliance.accounts.models import Invitation, Practice, User
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
 from alliance.core.signatures import SignatureFields, content_digest
+from alliance.core.urls import reverse_uuid
 
 PORTAL_OPEN, PORTAL_READ, PORTAL_KEEPSAKES = "open", "read", "keepsakes"
 
@@ -94,7 +94,7 @@ class Client(UUIDModel):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("chart:client", args=[self.uuid])
+        return reverse_uuid("chart:client", self.uuid)
 
     @property
     def display_name(self) -> str:
@@ -253,7 +253,7 @@ class Episode(UUIDModel):
         return f"Episode {self.opened_at:%Y-%m-%d} ({self.get_phase_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("chart:client", args=[self.client.uuid])
+        return reverse_uuid("chart:client", self.client.uuid)
 
     @property
     def audit_client_uuid(self) -> object:

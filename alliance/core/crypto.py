@@ -138,13 +138,17 @@ def load_keyring() -> Keyring:
             if _cached is None or _cached_stamp != stamp:
                 _cached, _cached_stamp = Keyring.from_json(from_env), stamp
             return _cached
-        path = Path(settings.ALLIANCE_KEYS_FILE)
-        if not path.exists():
-            _create_keyring_file(path)
-        info = path.stat()
-        stamp = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+        # One stat per call (every decryption), no Path built unless the
+        # file is new or changed: a page decrypts dozens of fields.
+        name = os.fspath(settings.ALLIANCE_KEYS_FILE)
+        try:
+            info = os.stat(name)
+        except FileNotFoundError:
+            _create_keyring_file(Path(name))
+            info = os.stat(name)
+        stamp = (name, info.st_ino, info.st_mtime_ns, info.st_size)
         if _cached is None or _cached_stamp != stamp:
-            _cached, _cached_stamp = Keyring.from_json(path.read_text()), stamp
+            _cached, _cached_stamp = Keyring.from_json(Path(name).read_text()), stamp
         return _cached
 
 

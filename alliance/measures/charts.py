@@ -32,11 +32,47 @@ class Point:
     when: date | datetime
     total: float
     label: str = ""  # e.g. the band, for the point's tooltip
+    # A score that raised a risk alert: thinning always keeps it.
+    flagged: bool = False
 
 
 # Above this many scores a chart draws its markers as one path (see
 # progress_svg); a year of weekly scores stays below it.
 MARKER_LIMIT = 60
+# At most this many scores are drawn on an episode's chart (``thin``): about
+# one per three pixel columns of the plot, so a long history draws the same
+# picture at a fraction of the cost.
+CHART_POINTS = 200
+
+
+def thin(points: Sequence[Point], limit: int = CHART_POINTS) -> list[int]:
+    """The indices (in order) of the points a chart draws: all of them up to
+    ``limit``; past it, in one pass, the first and the latest, the lowest and
+    the highest score of each of ``(limit - 2) // 2`` equal slices of the time
+    span (so every peak and trough a pixel column can show stays drawn), and
+    every flagged point (a risk answer is never thinned away)."""
+    n = len(points)
+    if n <= limit:
+        return list(range(n))
+    columns = max((limit - 2) // 2, 1)
+    first_day = _day(points[0].when)
+    span = max((_day(points[-1].when) - first_day).days, 0) + 1
+    lowest: dict[int, int] = {}
+    highest: dict[int, int] = {}
+    keep = {0, n - 1}
+    for i, p in enumerate(points):
+        column = (_day(p.when) - first_day).days * columns // span
+        lo = lowest.get(column)
+        if lo is None or p.total < points[lo].total:
+            lowest[column] = i
+        hi = highest.get(column)
+        if hi is None or p.total > points[hi].total:
+            highest[column] = i
+        if p.flagged:
+            keep.add(i)
+    keep.update(lowest.values())
+    keep.update(highest.values())
+    return sorted(keep)
 
 
 def rc_threshold(instrument: object) -> float | None:
@@ -68,13 +104,16 @@ def progress_svg(
     title: str | None = None,
     plain: bool = False,
     expected: Sequence[tuple[date | datetime, float, float]] = (),
+    count: int | None = None,
 ) -> str:
     """The progress chart of one measure for one client, as an SVG document.
 
     ``plain`` is the client's version: the same shading, but no clinical labels
     (band names, cut-off, reliable change), which the portal explains in words.
     ``expected`` is the practice's expected range at each score, (when, low,
-    high), drawn as a green band (clinician's version only)."""
+    high), drawn as a green band (clinician's version only). ``count`` is the
+    number of scores when ``points`` are a thinned selection of them (``thin``),
+    for the description."""
     name = getattr(instrument, "short_name", "") or getattr(instrument, "name", "")
     low = float(getattr(instrument, "minimum", 0))
     high = float(getattr(instrument, "maximum", max([p.total for p in points] or [1])))
@@ -93,7 +132,7 @@ def progress_svg(
         return TOP + plot_h * (1 - (score - low) / (high - low))
 
     out: list[str] = []
-    summary = describe(instrument, points)
+    summary = describe(instrument, points, count=count)
     # Ids unique per measure: a page may show several charts (portal progress,
     # ending summary), and aria-labelledby must find this chart's own words.
     code = re.sub(
@@ -257,8 +296,11 @@ def _ticks(low: float, high: float) -> list[float]:
     return [start + i * step for i in range(int((high - start) // step) + 1)]
 
 
-def describe(instrument: object, points: Sequence[Point]) -> str:
-    """A sentence for screen readers and the PDF's alt text."""
+def describe(
+    instrument: object, points: Sequence[Point], *, count: int | None = None
+) -> str:
+    """A sentence for screen readers and the PDF's alt text (``count``: how
+    many scores there are when ``points`` is a thinned selection)."""
     name = getattr(instrument, "short_name", "") or getattr(instrument, "name", "")
     if not points:
         return f"No {name} scores yet."
@@ -266,17 +308,23 @@ def describe(instrument: object, points: Sequence[Point]) -> str:
     if len(points) == 1:
         return f"{name}: one score, {first.total:g} on {_day(first.when):%-d %b %Y}."
     return (
-        f"{name}: {len(points)} scores, from {first.total:g} on {_day(first.when):%-d %b %Y} "
+        f"{name}: {count or len(points)} scores, from {first.total:g} on {_day(first.when):%-d %b %Y} "
         f"to {last.total:g} on {_day(last.when):%-d %b %Y}."
     )
 
 
 def expected_range(
-    episode: object, instrument: object, administrations: Sequence[object]
+    episode: object,
+    instrument: object,
+    administrations: Sequence[object],
+    keep: Sequence[int] | None = None,
 ) -> list[tuple[datetime, float, float]]:
     """The practice's expected range at each of these scores (oldest first),
     or [] without a fitted curve for the client's starting severity. Follow-up
-    scores take the last treatment score's number, as in ``tracking``."""
+    scores take the last treatment score's number, as in ``tracking``. With
+    ``keep`` (indices into ``administrations``, as ``thin`` gives them), only
+    at those scores: the sessions are still counted over every score, in one
+    pass."""
     from alliance.measures.tracking import (
         TRACKED,
         _band_key,
@@ -291,18 +339,20 @@ def expected_range(
     if not curves:
         return []
     follow_ups = follow_up_ids(episode, code)  # type: ignore[arg-type]
-    treatment = [a for a in administrations if a.pk not in follow_ups]  # type: ignore[attr-defined]
-    if not treatment:
+    first = next((a for a in administrations if a.pk not in follow_ups), None)  # type: ignore[attr-defined]
+    if first is None:
         return []
-    curve = curves.get(_band_key(instrument)(treatment[0].total))  # type: ignore[arg-type,attr-defined]
+    curve = curves.get(_band_key(instrument)(first.total))  # type: ignore[arg-type,attr-defined]
     if curve is None:
         return []
+    wanted = set(range(len(administrations)) if keep is None else keep)
     out, session = [], 0
-    for a in administrations:
+    for i, a in enumerate(administrations):
         if a.pk not in follow_ups:  # type: ignore[attr-defined]
             session += 1
-        low, high = curve.interval(max(session, 1))
-        out.append((a.taken_at, low, high))  # type: ignore[attr-defined]
+        if i in wanted:
+            low, high = curve.interval(max(session, 1))
+            out.append((a.taken_at, low, high))  # type: ignore[attr-defined]
     return out
 
 
@@ -314,14 +364,13 @@ def episode_chart_and_legend(
     current: Sequence[Any] | None = None,
 ) -> tuple[str, str]:
     """The progress chart of one measure in an episode, and its legend:
-    current scores (corrected ones left out), the dates of held sessions and,
-    when the practice has a curve for the client's starting severity, the
-    expected range.
+    current scores (corrected ones left out), thinned to ``CHART_POINTS``
+    (``thin``), the dates of held sessions and, when the practice has a curve
+    for the client's starting severity, the expected range.
 
     ``rows`` are measure_history rows, or ``current`` the current scores with a
-    total (``history_page``), when the caller has them already."""
-    from alliance.measures.models import Administration
-
+    total (``selectors.chart_scores``, as ``history_page`` gives them), when
+    the caller has them already."""
     if current is not None:
         administrations = list(current)
     elif rows:
@@ -331,20 +380,31 @@ def episode_chart_and_legend(
             if not r.superseded and r.administration.total is not None
         ]
     else:
-        administrations = list(
-            Administration.objects.current()
-            .filter(episode=episode, instrument=instrument.code, total__isnull=False)
-            .only("taken_at", "total", "band_label", "schedule_id")
-            .order_by("taken_at", "id")
+        from alliance.measures.selectors import chart_scores
+
+        administrations = chart_scores(episode, instrument)
+    points = [
+        Point(
+            a.taken_at,
+            a.total,
+            a.band_label or "",
+            flagged=bool(getattr(a, "flagged", False)),
         )
-    points = [Point(a.taken_at, a.total, a.band_label or "") for a in administrations]
-    expected = expected_range(episode, instrument, administrations)
+        for a in administrations
+    ]
+    keep = thin(points)
+    expected = expected_range(episode, instrument, administrations, keep)
+    drawn = points if len(keep) == len(points) else [points[i] for i in keep]
     # Held sessions, by the reverse relation (measures does not import scheduling).
     sessions = episode.appointments.filter(status="held").values_list(
         "starts_at", flat=True
     )
     svg = progress_svg(
-        instrument, points, session_dates=list(sessions), expected=expected
+        instrument,
+        drawn,
+        session_dates=list(sessions),
+        expected=expected,
+        count=len(points),
     )
     legend = chart_legend(
         instrument, has_scores=bool(points), has_expected=bool(expected)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
     F,
@@ -18,12 +20,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     Window,
 )
 from django.db.models.functions import FirstValue, RowNumber
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
+from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
@@ -293,19 +297,34 @@ def episode_nhs_outcome(episode: Episode) -> dict:
     """NHS Talking Therapies flags for one episode: first and last current PHQ-9
     and GAD-7 totals taken in treatment (not at aftercare follow-ups) and the
     number of held treatment appointments (Clark et al. 2018; NHS Digital
-    definitions, see docs/measures.md and docs/outcomes.md). Two queries."""
+    definitions, see docs/measures.md and docs/outcomes.md). Two queries;
+    the first, last and count of each measure come from the database (window
+    functions), one row per measure however many scores there are."""
     firsts: dict[str, float] = {}
     lasts: dict[str, float] = {}
     counts: dict[str, int] = {}
-    for code, total in (
+    by_measure: dict[str, Any] = {"partition_by": [F("instrument")]}
+    for code, first, last, n in (
         in_treatment(Administration.objects.current())
         .filter(episode=episode, instrument__in=("phq9", "gad7"), total__isnull=False)
-        .order_by("taken_at", "id")
-        .values_list("instrument", "total")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=[F("taken_at").desc(), F("id").desc()],
+                **by_measure,
+            ),
+            first=Window(
+                FirstValue("total"),
+                order_by=[F("taken_at").asc(), F("id").asc()],
+                **by_measure,
+            ),
+            n=Window(Count("id"), **by_measure),
+        )
+        .filter(rank=1)
+        .values_list("instrument", "first", "total", "n")
     ):
-        firsts.setdefault(code, total)  # type: ignore[arg-type]  # filtered on total__isnull=False
-        lasts[code] = total  # type: ignore[assignment]  # (as above)
-        counts[code] = counts.get(code, 0) + 1
+        firsts[code], counts[code] = first, n
+        lasts[code] = last  # type: ignore[assignment]  # filtered on total__isnull=False
     # Held treatment appointments, by reverse relation (measures does not
     # import scheduling).
     sessions = episode.appointments.filter(status="held", purpose=TREATMENT).count()
@@ -577,9 +596,18 @@ def safe_change(instrument: Instrument, before: float, after: float) -> Any:
 
 def _with_corrections(queryset: QuerySet[Administration]) -> QuerySet[Administration]:
     corrections = Administration.objects.filter(corrects=OuterRef("pk"))
+    # The correction's uuid is looked up only for a superseded row: asked of
+    # every row, a planner may answer it by walking the whole table in id
+    # order for each one (seconds for a long history).
     return queryset.annotate(
         superseded=Exists(corrections),
-        correction_uuid=Subquery(corrections.order_by("id").values("uuid")[:1]),
+        correction_uuid=Case(
+            When(
+                Exists(corrections),
+                then=Subquery(corrections.order_by("id").values("uuid")[:1]),
+            ),
+            default=None,
+        ),
     )
 
 
@@ -621,20 +649,65 @@ def measure_history(episode: Episode, instrument: Instrument) -> list[HistoryRow
     return history
 
 
-# Scores per page of the history table; the chart above it shows them all.
+# Scores per page of the history table; the chart above it
+# covers them all (thinned to charts.CHART_POINTS).
 HISTORY_PAGE = 50
+
+
+class ChartScore(NamedTuple):
+    """One current score as the chart draws it: plain columns, no model."""
+
+    pk: int
+    taken_at: datetime
+    total: float
+    band_label: str
+    # It raised a risk alert (the chart never thins it away).
+    flagged: bool
+
+
+def chart_scores(episode: Episode, instrument: Instrument) -> list[ChartScore]:
+    """Every current score of one measure in the episode with a total, oldest
+    first, as plain tuples: one pass over five plain columns (no model built,
+    nothing decrypted). A score is flagged when it, or the score it corrects,
+    raised a risk alert (the client's few alerts, asked once in the same
+    query). One query however long the history."""
+    alerted = Administration.objects.filter(
+        client_id=episode.client_id,
+        uuid__in=RiskAlert.objects.filter(
+            client_id=episode.client_id,
+            source_type=Administration._meta.label_lower,
+        ).values("source_uuid"),
+    ).values("pk")
+    rows = (
+        Administration.objects.current()
+        .filter(episode=episode, instrument=instrument.code, total__isnull=False)
+        .annotate(
+            flagged=Case(
+                When(Q(pk__in=alerted) | Q(corrects_id__in=alerted), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("taken_at", "id")
+        .values_list("pk", "taken_at", "total", "band_label", "flagged")
+    )
+    return [
+        ChartScore(pk, taken_at, total, band_label, bool(flagged))  # type: ignore[arg-type]  # submitted with a total: both set
+        for pk, taken_at, total, band_label, flagged in rows
+    ]
 
 
 @dataclass
 class HistoryPage:
     """One page of a measure's history table: ``rows`` oldest first, page 1
     holding the latest scores. ``current`` is every current score with a total,
-    oldest first (the chart's points; the first is the baseline)."""
+    oldest first (``chart_scores``: the chart's points; the first is the
+    baseline)."""
 
     rows: list[HistoryRow]
     number: int
     has_earlier: bool
-    current: list[Administration]
+    current: list[ChartScore]
 
     @property
     def earlier(self) -> int | None:
@@ -651,8 +724,10 @@ def history_page(
     """``measure_history`` a page at a time, latest scores first, each current
     score classified against the first (Jacobson & Truax reliable change). A
     page number that is not a number, or past the earliest score, gives page
-    1. Two queries however long the history: the page, and the current scores
-    (three columns) for the baseline and the chart."""
+    1. Two queries however long the history (three when the page shows a
+    corrected score): the page, the current scores (``chart_scores``) for
+    the baseline and the chart, and the corrections of the page's other
+    rows."""
     try:
         number = max(int(str(page)), 1)
     except ValueError:
@@ -663,24 +738,27 @@ def history_page(
     has_earlier = len(rows) > HISTORY_PAGE
     administrations = rows[:HISTORY_PAGE]
     administrations.reverse()
-    current = list(
-        Administration.objects.current()
-        .filter(episode=episode, instrument=instrument.code, total__isnull=False)
-        .only("taken_at", "total", "band_label")
-        .order_by("taken_at", "id")
-    )
+    current = chart_scores(episode, instrument)
     baseline = current[0] if current else None
+    # A submitted score with a total is superseded exactly when it is not
+    # current; only the page's other rows (and scores without a total) are
+    # looked up, by their ids: a query only when there are any, and one that
+    # never reads other episodes' scores.
+    current_ids = {score.pk for score in current}
+    corrections = _corrections_of(
+        [a.pk for a in administrations if a.pk not in current_ids]
+    )
     history = []
     for a in administrations:
         row = HistoryRow(
             a,
-            superseded=a.superseded,  # type: ignore[attr-defined]  # annotated by _with_corrections
-            correction_uuid=a.correction_uuid,  # type: ignore[attr-defined]  # (as above)
+            superseded=a.pk in corrections,
+            correction_uuid=corrections.get(a.pk),
         )
         if baseline is not None and a.pk == baseline.pk:
             row.is_baseline = True
         elif baseline is not None and not row.superseded and a.total is not None:
-            row.change = safe_change(instrument, baseline.total, a.total)  # type: ignore[arg-type]  # filtered on total__isnull=False
+            row.change = safe_change(instrument, baseline.total, a.total)
         history.append(row)
     return HistoryPage(history, number, has_earlier, current)
 
@@ -692,15 +770,27 @@ def _history_rows(
     earlier ones."""
     start = (number - 1) * HISTORY_PAGE
     return list(
-        _with_corrections(
-            Administration.objects.submitted().filter(
-                episode=episode, instrument=instrument.code
-            )
-        )
+        Administration.objects.submitted()
+        .filter(episode=episode, instrument=instrument.code)
         .select_related("entered_by")
         .defer(*_SEALED)
         .order_by("-taken_at", "-id")[start : start + HISTORY_PAGE + 1]
     )
+
+
+def _corrections_of(ids: list[int]) -> dict[int, Any]:
+    """For those of these administrations that were corrected, the uuid of
+    their (first) correction. No query for no ids."""
+    if not ids:
+        return {}
+    found: dict[int, Any] = {}
+    for corrected_id, uuid in (
+        Administration.objects.filter(corrects_id__in=ids)
+        .order_by("id")
+        .values_list("corrects_id", "uuid")
+    ):
+        found.setdefault(corrected_id, uuid)
+    return found
 
 
 def incomplete_administrations(

@@ -18,6 +18,7 @@ from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import Sensitivity, UUIDModel
+from alliance.core.urls import reverse_uuid
 from alliance.scheduling.models import Appointment
 
 SECTION_FIELDS = ("section_1", "section_2", "section_3", "section_4")
@@ -86,7 +87,7 @@ class TherapySession(UUIDModel):
         return f"Session {self.held_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("chart:session", args=[self.uuid])
+        return reverse_uuid("chart:session", self.uuid)
 
 
 class ProgressNoteQuerySet(models.QuerySet["ProgressNote"]):
@@ -171,7 +172,7 @@ class ProgressNote(UUIDModel):
         return f"{self.structure_code} note, {self.session}"
 
     def get_absolute_url(self) -> str:
-        return reverse("chart:session", args=[self.session.uuid])
+        return reverse_uuid("chart:session", self.session.uuid)
 
     @property
     def is_signed(self) -> bool:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.urls import reverse
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+from alliance.core.urls import reverse_uuid
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
@@ -163,7 +163,7 @@ class Appointment(UUIDModel):
         return f"{self.starts_at:%Y-%m-%d %H:%M} with {self.client}"
 
     def get_absolute_url(self) -> str:
-        return reverse("scheduling:detail", args=[self.uuid])
+        return reverse_uuid("scheduling:detail", self.uuid)
 
     @property
     def duration(self) -> timedelta:
