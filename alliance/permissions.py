@@ -931,10 +931,10 @@ def get_billing_client(
     if client is None:
         raise Http404
     if not may_bill(user, client):
-        _deny(request, "client.billing_view", status=404, obj=client)
+        _deny(request, "client.billing.view", status=404, obj=client)
     record(
         user,
-        action or ("client.billing_edit" if write else "client.billing_view"),
+        action or ("client.billing.edit" if write else "client.billing.view"),
         client,
         request=request,
     )

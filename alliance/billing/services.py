@@ -37,6 +37,7 @@ from alliance.billing.npi import npi_refusal
 from alliance.billing.selectors import (
     BILLABLE,
     billable_sessions,
+    currency_of,
     invoiced_appointment_ids,
     with_totals,
 )
@@ -200,7 +201,7 @@ def save_client_fee(
     """The client's agreed fee and sliding scale. Each may be empty; a sliding
     scale is a reduced fee or a percentage (1–100) of the practice fee, not
     both, and needs a reason."""
-    code = settings_for(client.practice).currency
+    code = currency_of(client.practice)
     override_minor = (
         _money(override, code, "Agreed fee", allow_zero=True)
         if _text(override)

@@ -112,7 +112,7 @@ def test_the_home_page_shows_due_measures(
     schedule_measure(episode, "phq9", when="every_session", by=alice)
     http = as_user(alice)
     http.get("/")
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         page = http.get("/").text
     assert "Cleo Example</a>: PHQ-9" in page
     assert page.count("(once)") == 6
