@@ -70,7 +70,13 @@ def _money(text: object, code: str, label: str, *, allow_zero: bool = False) -> 
 
 
 def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """Typed text, trimmed; NUL refused as Django's form fields refuse it
+    (PostgreSQL cannot store it, so it must never reach a save)."""
+    if not isinstance(value, str):
+        return ""
+    if "\x00" in value:
+        raise ValidationError("Null characters are not allowed.")
+    return value.strip()
 
 
 # --- settings, fee list, identifiers ---------------------------------------

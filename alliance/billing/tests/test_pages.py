@@ -340,3 +340,13 @@ def test_identifiers_are_for_clinicians_and_checked(as_user, ada, alice, cleo):
             {"npi": "1234567893"},
         )
         assert response.status_code == 404
+
+
+def test_a_nul_in_an_identifier_is_refused_and_nothing_changes(as_user, ada, alice):
+    from alliance.billing.models import ClinicianBilling
+
+    http = as_user(ada)
+    url = reverse("billing:clinician_identifiers", args=[alice.uuid])
+    response = http.post(url, {"licence_number": "LPC\x0012", "licence_state": "TX"})
+    assert response.status_code in (200, 302)
+    assert not ClinicianBilling.objects.filter(clinician=alice).exists()
