@@ -211,6 +211,19 @@ def _booking_initial(request: AuthenticatedRequest) -> dict[str, Any]:
     return initial
 
 
+def _booking(data: dict[str, Any], clinician: User) -> dict[str, Any]:
+    """What a one-off booking and a series share, from the booking form."""
+    return {
+        "client": data["client"],
+        "clinician": clinician,
+        "starts_at": data["starts_at"],
+        "duration_minutes": data["duration_minutes"],
+        "modality": data["modality"],
+        "location": data["location"],
+        "purpose": data.get("purpose") or None,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @in_practice_zone
 def create(request: AuthenticatedRequest) -> HttpResponse:
@@ -225,15 +238,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
         clinician = data.get("clinician") or user
         try:
             appointment = services.book_appointment(
-                client=data["client"],
-                clinician=clinician,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                modality=data["modality"],
-                location=data["location"],
-                purpose=data.get("purpose") or None,
-                by=user,
-                request=request,
+                **_booking(data, clinician), by=user, request=request
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -264,16 +269,7 @@ def create_series(request: AuthenticatedRequest) -> HttpResponse:
         clinician = data.get("clinician") or user
         try:
             series = services.book_series(
-                client=data["client"],
-                clinician=clinician,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                rule=data["rule"],
-                modality=data["modality"],
-                location=data["location"],
-                purpose=data.get("purpose") or None,
-                by=user,
-                request=request,
+                **_booking(data, clinician), rule=data["rule"], by=user, request=request
             )
         except ValidationError as exc:
             form.add_error(None, exc)
