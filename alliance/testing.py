@@ -8,6 +8,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
 )
@@ -36,3 +38,46 @@ if os.environ.get("REDIS_URL"):
             pass
 
     atexit.register(_delete_redis_keys)
+
+
+# Fixtures through which a test reaches the database. pytest-django refuses
+# database access to any test without one of them (or the django_db mark).
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that can reach the database (the PostgreSQL "
+        "leg: a test that cannot touch the database answers the same on any "
+        "engine, and the SQLite leg has run it already)",
+    )
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if not config.getoption("database_tests_only"):
+        return
+    kept: list[pytest.Item] = []
+    skipped: list[pytest.Item] = []
+    for item in items:
+        uses_database = (
+            bool(_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+            or item.get_closest_marker("django_db") is not None
+            # Reaches it another way (a server in a subprocess, say).
+            or item.get_closest_marker("every_engine") is not None
+        )
+        (kept if uses_database else skipped).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept

@@ -143,6 +143,8 @@ def vanishing_database(tmp_path) -> Iterator[_Sqlite | _Postgres]:
         database.cleanup()
 
 
+# Its server really uses the leg's database engine (no db fixture needed).
+@pytest.mark.every_engine
 def test_it_fails_honestly_when_the_database_is_dropped(tmp_path, vanishing_database):
     port = _free_port()
     env = {
