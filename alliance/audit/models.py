@@ -83,10 +83,10 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the last event's position and hash. ``record()`` reads and
-    moves it under the chain's lock (an advisory lock on PostgreSQL; SQLite's
-    IMMEDIATE transactions already let one writer in at a time), so concurrent
-    events form one line.
+    """One row: the last event's position and hash. ``record()`` moves it on
+    with an UPDATE that keeps the row locked until the transaction ends
+    (SQLite's IMMEDIATE transactions already let one writer in at a time), so
+    concurrent events form one line.
     It is not evidence itself: ``audit-verify`` compares it with the last event
     to notice events removed from the end."""
 
