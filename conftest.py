@@ -76,8 +76,7 @@ def shared_data(django_db_blocker: Any, path: Path) -> Iterator[None]:
             reset_keyring_cache()
 
 
-@pytest.fixture
-def practice(db):
+def make_practice():
     from alliance.accounts.models import Practice
 
     return Practice.objects.create(
@@ -87,48 +86,72 @@ def practice(db):
     )
 
 
-@pytest.fixture
-def other_practice(db):
+def make_other_practice():
     from alliance.accounts.models import Practice
 
     return Practice.objects.create(name="Hilltop Counselling")
 
 
-def _user(practice, email, name, role):
+@pytest.fixture
+def practice(db):
+    return make_practice()
+
+
+@pytest.fixture
+def other_practice(db):
+    return make_other_practice()
+
+
+# The staff every test meets: e-mail, full name, role.
+STAFF = {
+    "alice": ("alice@example.org", "Alice Clinician", "clinician"),
+    "bob": ("bob@example.org", "Bob Clinician", "clinician"),
+    "sam": ("sam@example.org", "Sam Supervisor", "supervisor"),
+    "ada": ("ada@example.org", "Ada Admin", "admin"),
+    "zed": ("zed@example.org", "Zed Admin", "admin"),
+}
+
+
+def _person(practice, name):
     from alliance.accounts.models import User
 
+    email, full_name, role = STAFF[name]
     return User.objects.create_user(
-        email, TEST_PASSWORD, full_name=name, role=role, practice=practice
+        email, TEST_PASSWORD, full_name=full_name, role=role, practice=practice
     )
 
 
 @pytest.fixture
 def alice(practice):
-    return _user(practice, "alice@example.org", "Alice Clinician", "clinician")
+    return _person(practice, "alice")
 
 
 @pytest.fixture
 def bob(practice):
-    return _user(practice, "bob@example.org", "Bob Clinician", "clinician")
+    return _person(practice, "bob")
 
 
-@pytest.fixture
-def sam(practice, alice):
+def make_sam(practice, alice):
     from alliance.accounts.models import Supervision
 
-    sam = _user(practice, "sam@example.org", "Sam Supervisor", "supervisor")
+    sam = _person(practice, "sam")
     Supervision.objects.create(supervisor=sam, supervisee=alice)
     return sam
 
 
 @pytest.fixture
+def sam(practice, alice):
+    return make_sam(practice, alice)
+
+
+@pytest.fixture
 def ada(practice):
-    return _user(practice, "ada@example.org", "Ada Admin", "admin")
+    return _person(practice, "ada")
 
 
 @pytest.fixture
 def zed(other_practice):
-    return _user(other_practice, "zed@example.org", "Zed Admin", "admin")
+    return _person(other_practice, "zed")
 
 
 def make_client(clinician, *, given_name, family_name="Example", **extra):
@@ -148,6 +171,10 @@ def make_client(clinician, *, given_name, family_name="Example", **extra):
 
 @pytest.fixture
 def cleo(alice):
+    return make_cleo(alice)
+
+
+def make_cleo(alice):
     from alliance.accounts.models import User
 
     client = make_client(alice, given_name="Cleo", pronouns="she/her")
@@ -167,13 +194,41 @@ def dan(bob):
     return make_client(bob, given_name="Dan")
 
 
-@pytest.fixture
-def consent_text(practice, ada):
+def make_consent_text(practice, ada):
     from alliance.clients.services import publish_consent_text
 
     return publish_consent_text(
         practice, title="Agreement to therapy", body="What therapy involves...", by=ada
     )
+
+
+@pytest.fixture
+def consent_text(practice, ada):
+    return make_consent_text(practice, ada)
+
+
+def make_people() -> dict[str, Any]:
+    """Everyone the fixtures above make, made at once (for data shared by a
+    module's tests, see ``shared_data``): each principal by name, and Cleo
+    and Dan; the practice's consent text is published."""
+    practice = make_practice()
+    alice = _person(practice, "alice")
+    bob = _person(practice, "bob")
+    sam = make_sam(practice, alice)
+    ada = _person(practice, "ada")
+    zed = _person(make_other_practice(), "zed")
+    cleo = make_cleo(alice)
+    dan = make_client(bob, given_name="Dan")
+    make_consent_text(practice, ada)
+    return {
+        "alice": alice,
+        "bob": bob,
+        "sam": sam,
+        "ada": ada,
+        "zed": zed,
+        "cleo": cleo,
+        "dan": dan,
+    }
 
 
 def log_in(http: HttpClient, user, *, verified: bool = True) -> HttpClient:

@@ -14,11 +14,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from tests.authz import CASES, KINDS
-from tests.test_permission_matrix import (  # noqa: F401 - fixtures
-    _quick_pdf,
-    _sessions,
-    world,
-)
+from tests.test_permission_matrix import _quick_pdf  # noqa: F401 - fixture
 
 UNNAMED_TYPES = {"hidden", "submit", "button", "reset", "image"}
 # Whose page to open, in this order: the first principal the case lets in.
@@ -73,8 +69,8 @@ def test_the_parser_finds_a_field_without_a_label():
     assert _unnamed_fields(html) == ["<select name='e' id=None>"]
 
 
-def test_every_form_field_on_every_page_has_a_label(world: Any) -> None:  # noqa: F811
-    sessions = _sessions(world)
+def test_every_form_field_on_every_page_has_a_label(world: Any) -> None:
+    sessions = world.sessions
     http = HttpClient()
     failures = []
     pages = 0
