@@ -128,8 +128,11 @@ def _advance_head() -> tuple[int, str]:
         cursor.execute(sql)
         row = cursor.fetchone()
     if row is None:
-        # A new database: the head row is made with the first event.
-        AuditChainHead.objects.create(pk=1)
+        # A new database: the head row is made with the first event. Writers
+        # racing to make it make one (the others' inserts do nothing).
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(pk=1)], ignore_conflicts=True
+        )
         return _advance_head()
     return row[0], row[1]
 
