@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -127,13 +127,17 @@ def _advance_head() -> tuple[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
+        if row is None:
+            # A new database: the head row is made with the first event.
+            # Writers racing to make it make one (the others' inserts do
+            # nothing, after waiting for the first to commit).
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(pk=1)], ignore_conflicts=True
+            )
+            cursor.execute(sql)
+            row = cursor.fetchone()
     if row is None:
-        # A new database: the head row is made with the first event. Writers
-        # racing to make it make one (the others' inserts do nothing).
-        AuditChainHead.objects.bulk_create(
-            [AuditChainHead(pk=1)], ignore_conflicts=True
-        )
-        return _advance_head()
+        raise DatabaseError("the audit chain's head row cannot be made")
     return row[0], row[1]
 
 

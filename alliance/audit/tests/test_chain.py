@@ -237,3 +237,14 @@ def test_the_migration_chains_events_written_before_the_chain(events):
         connection.cursor() as cursor,
     ):
         cursor.execute("DELETE FROM audit_auditevent")
+
+
+def test_the_first_event_makes_the_head_row(db):
+    # A database whose head row is gone (or was never made) gets one with its
+    # first event, and the chain goes on from there.
+    AuditChainHead.objects.all().delete()
+    first = record(None, "test.first")
+    second = record(None, "test.second")
+    assert second.seq == first.seq + 1
+    assert second.prev_hash == first.hash
+    assert AuditChainHead.objects.get(pk=1).hash == second.hash
