@@ -1,13 +1,15 @@
 """What every portal page's navigation needs: the client's unread messages,
 what their access allows and whether they have a relapse-prevention plan.
 Three queries at most, only for client logins; none for the client record
-when the page's access check (``permissions.get_own_client``) loaded it."""
+when the page's access check (``permissions.get_own_client``) loaded it, and
+none for the unread count when the page counted it already."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from alliance.clients.models import PORTAL_OPEN, Client
 from alliance.messaging.selectors import unread_for_client
@@ -25,7 +27,13 @@ def portal_nav(request: HttpRequest) -> dict[str, Any]:
         return {}
     access = client.portal_access()
     return {
-        "portal_unread": unread_for_client(client) if access != "keepsakes" else 0,
+        # Counted only if the page shows it and did not count it already (the
+        # portal home passes its own ``portal_unread``, which wins).
+        "portal_unread": (
+            SimpleLazyObject(lambda: unread_for_client(client))
+            if access != "keepsakes"
+            else 0
+        ),
         "portal_open": access == PORTAL_OPEN,
         "portal_access": access,
         "portal_relapse_plan": RelapsePreventionPlan.objects.filter(

@@ -116,6 +116,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     shares = MeasureSchedule.objects.filter(
         episode__client=client, share_with_client=True
     ).exists()
+    care_team_messages = portal_messages(client)
     record(
         request.user,
         "portal.view",
@@ -139,7 +140,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             portal_journal=portal_journal(client),
             portal_guides=shares_of(client).count(),
             portal_termination=portal_termination(client),
-            portal_messages=portal_messages(client),
+            portal_messages=care_team_messages,
+            # The navigation's count too (its context processor's is lazy).
+            portal_unread=care_team_messages.unread,
             portal_toolbox=portal_toolbox(client),
             two_step=request.user.needs_second_factor,
             two_step_prompt=not request.user.needs_second_factor

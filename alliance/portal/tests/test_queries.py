@@ -33,3 +33,21 @@ def test_the_portal_home_reads_the_client_and_episodes_once_each(portal, cleo):
     assert sum(sql.startswith('SELECT "clients_client"') for sql in queries) == 1
     # One for the access check (latest episode), one for the current episode.
     assert sum(' FROM "clients_episode"' in sql for sql in queries) == 2
+
+
+def test_the_portal_home_counts_unread_messages_and_journal_entries_once(portal, cleo):
+    from alliance.messaging.tests.helpers import from_clinician
+
+    from_clinician(cleo, "One")
+    from_clinician(cleo, "Two")
+    queries = _queries(portal)
+    messages = [sql for sql in queries if ' FROM "messaging_message"' in sql]
+    journal = [sql for sql in queries if ' FROM "journal_journalentry"' in sql]
+    assert len(messages) == 1
+    assert len(journal) == 1
+    # The navigation still shows the count, on the home and on other pages.
+    home = portal.get(reverse("portal:home")).content.decode()
+    assert 'aria-label="2 unread"' in home
+    assert "You have 2 new messages from your clinician." in home
+    toolbox = portal.get(reverse("toolbox:mine")).content.decode()
+    assert 'aria-label="2 unread"' in toolbox
