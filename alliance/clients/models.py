@@ -146,15 +146,36 @@ class Client(UUIDModel):
         from the access check, the navigation and the page itself, on the
         client loaded for that request."""
         if "_portal_read_until" not in self.__dict__:
-            episodes = list(self.episodes.order_by("-opened_at")[:1])
-            if not episodes or episodes[0].closed_at is None:
-                until = None
-            else:
-                until = episodes[0].closed_at + timedelta(
-                    days=self.practice.portal_days_after_close
-                )
-            self._portal_read_until = until
+            self._read_portal_episode()
         return self._portal_read_until
+
+    def portal_episode(self) -> Episode | None:
+        """The open episode as the portal sees it, read with the access check
+        (one query for both, once per Client object: a portal page's request
+        loads its own). Not for code that changes episodes: ask
+        ``current_episode()``, which always reads afresh."""
+        if "_portal_episode" not in self.__dict__:
+            self._read_portal_episode()
+        return self._portal_episode
+
+    def _read_portal_episode(self) -> None:
+        # The open episode first (a client has at most one), else the latest.
+        latest = self.episodes.order_by(
+            models.Case(
+                models.When(phase=Episode.Phase.CLOSED, then=1),
+                default=0,
+                output_field=models.IntegerField(),
+            ),
+            "-opened_at",
+        ).first()
+        self._portal_episode = None
+        self._portal_read_until = None
+        if latest is not None and latest.phase != Episode.Phase.CLOSED:
+            self._portal_episode = latest
+        elif latest is not None and latest.closed_at is not None:
+            self._portal_read_until = latest.closed_at + timedelta(
+                days=self.practice.portal_days_after_close
+            )
 
     def portal_invitation(self) -> Invitation | None:
         """The latest portal invitation sent to this client, if any."""

@@ -105,7 +105,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
                 portal_guides=shares_of(client).count(),
             ),
         )
-    episode = client.current_episode()
+    episode = client.portal_episode()
     drafts = client_drafts(client)
     started = {draft.instrument for draft in drafts}
     due = [

@@ -11,8 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.audit.models import AuditEvent
-from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_OPEN, PORTAL_READ
-from alliance.clients.services import transition_episode
+from alliance.clients.models import (
+    PORTAL_KEEPSAKES,
+    PORTAL_OPEN,
+    PORTAL_READ,
+    Client,
+)
+from alliance.clients.services import open_episode, transition_episode
 
 
 def _close(cleo, alice, days_ago=0):
@@ -29,6 +34,27 @@ def _close(cleo, alice, days_ago=0):
 def test_access_is_open_while_care_is_open(cleo):
     assert cleo.portal_access() == PORTAL_OPEN
     assert cleo.portal_read_until() is None
+
+
+def test_an_open_episode_keeps_the_portal_open_even_if_dated_earlier(cleo, alice):
+    # A new episode backdated (say, to the referral) before the closed one's
+    # start: care is open again, and the portal's episode is the new one.
+    first = cleo.current_episode()
+    _close(cleo, alice)
+    again = open_episode(
+        cleo, by=alice, reason="Came back.", at=first.opened_at - timedelta(days=3)
+    )
+    fresh = Client.objects.get(pk=cleo.pk)
+    assert fresh.portal_access() == PORTAL_OPEN
+    assert fresh.portal_episode() == again
+    assert fresh.portal_read_until() is None
+
+
+def test_a_closed_course_has_no_portal_episode(cleo, alice):
+    _close(cleo, alice)
+    fresh = Client.objects.get(pk=cleo.pk)
+    assert fresh.portal_episode() is None
+    assert fresh.portal_access() == PORTAL_READ
 
 
 @pytest.mark.parametrize(
