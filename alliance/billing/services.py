@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -69,13 +70,15 @@ def _money(text: object, code: str, label: str, *, allow_zero: bool = False) -> 
         raise ValidationError(f"{label}: {error}") from None
 
 
+_no_nul = ProhibitNullCharactersValidator()
+
+
 def _text(value: object) -> str:
-    """Typed text, trimmed; NUL refused as Django's form fields refuse it
-    (PostgreSQL cannot store it, so it must never reach a save)."""
+    """Typed text, trimmed; NUL refused with the validator Django's form fields
+    use (PostgreSQL cannot store it, so it must never reach a save)."""
     if not isinstance(value, str):
         return ""
-    if "\x00" in value:
-        raise ValidationError("Null characters are not allowed.")
+    _no_nul(value)
     return value.strip()
 
 
