@@ -56,7 +56,6 @@ test-sqlite: $(STAMP)
 # The PostgreSQL leg runs the tests that can reach the database: the rest
 # (scoring, instrument files, pure functions) answer alike on any engine and
 # the SQLite leg has run them.
-
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/pg_available.py; then \
 	  DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -m "not browser" -q $(XDIST) --database-tests-only; \

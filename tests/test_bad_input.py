@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from html.parser import HTMLParser
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,8 +17,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 import tests.authz
-from conftest import log_in
 from tests.authz import CASES, KINDS
+from tests.conftest import World
 
 for _module in pkgutil.iter_modules(tests.authz.__path__):
     importlib.import_module(f"tests.authz.{_module.name}")
@@ -95,7 +94,7 @@ def _pages() -> list[tuple[str, Any]]:
     ]
 
 
-def _url(world: SimpleNamespace, case: Any) -> str:
+def _url(world: World, case: Any) -> str:
     if case.kind is None:
         return reverse(case.url, kwargs=case.static_kwargs or None)
     return reverse(case.url, kwargs=case.kwargs(KINDS[case.kind](world, "own")))
@@ -111,7 +110,8 @@ def _forms(http: HttpClient, url: str) -> list[dict[str, Any]]:
 
 
 def test_the_forms_are_found(world):
-    http = log_in(HttpClient(), world.alice)
+    http = HttpClient()
+    http.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["alice"]
     forms = _forms(http, reverse("clients:create"))
     assert any(form["text"] for form in forms)
 
