@@ -10,6 +10,7 @@ written: every table keeps its row count and no write is audited."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from typing import Any
@@ -103,9 +104,10 @@ def _variants(data: dict[str, Any]) -> list[tuple[str, Any]]:
     return variants
 
 
-def _row_counts() -> dict[str, int]:
-    """Every Alliance table's row count (but the audit log's), read in one
-    query: a refused action must leave each unchanged."""
+@functools.cache
+def _counting() -> tuple[list[str], str]:
+    """Every Alliance table but the audit log's, and one query counting the
+    rows of each (the same for the whole run: built once)."""
     models = [
         model
         for model in apps.get_models()
@@ -120,10 +122,17 @@ def _row_counts() -> dict[str, int]:
         f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})"  # noqa: S608
         for model in models
     )
+    return [model._meta.label for model in models], f"SELECT {counts}"
+
+
+def _row_counts() -> dict[str, int]:
+    """Each table's row count, read in one query: a refused action must leave
+    each unchanged."""
+    labels, sql = _counting()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts}")
+        cursor.execute(sql)
         row = cursor.fetchone()
-    return {model._meta.label: count for model, count in zip(models, row, strict=True)}
+    return dict(zip(labels, row, strict=True))
 
 
 def _audited_writes() -> list[str]:
