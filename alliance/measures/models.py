@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from alliance.accounts.models import User
@@ -101,8 +102,17 @@ class AdministrationQuerySet(models.QuerySet["Administration"]):
         return self.filter(status=Administration.Status.INCOMPLETE)
 
     def current(self) -> AdministrationQuerySet:
-        """Submitted administrations no correction has replaced."""
-        return self.submitted().filter(corrections__isnull=True)
+        """Submitted administrations no correction has replaced.
+
+        NOT EXISTS over the few rows that correct something: the planner
+        then probes the ``corrects`` index (almost all NULL) once, instead
+        of hashing every administration of the practice to find the rare
+        correction (a left join, or an anti-join whose inner side keeps the
+        NULLs), which grew with the practice, not the episode (issue #13)."""
+        corrections = Administration.objects.filter(
+            corrects_id=OuterRef("pk"), corrects__isnull=False
+        )
+        return self.submitted().filter(~Exists(corrections))
 
 
 class Administration(UUIDModel):

@@ -90,3 +90,21 @@ def test_the_original_shows_it_was_corrected(as_user, alice, original):
     assert "These answers were corrected on" in page
     assert correction.get_absolute_url() in page
     assert reverse("measures:correct", args=[original.uuid]) not in page
+
+
+def test_current_keeps_only_the_last_of_a_chain_of_corrections(alice, cleo, original):
+    other = record(cleo, "phq9", phq9(9), at=days_ago(3))
+    first = correct_administration(original, phq9(5), by=alice, reason="Wrong form.")
+    second = correct_administration(first, phq9(6), by=alice, reason="Item 4 again.")
+    assert set(Administration.objects.current()) == {other, second}
+
+
+def test_current_asks_for_corrections_by_the_corrects_index():
+    """Issue #13: "no correction replaced it" is a NOT EXISTS over rows whose
+    ``corrects`` is set, so the planner probes that (nearly all NULL) index;
+    a left join, or an anti-join keeping the NULLs, hashed every
+    administration of the practice for each chart."""
+    sql = str(Administration.objects.current().query)
+    assert "NOT EXISTS" in sql
+    assert 'U0."corrects_id" IS NOT NULL' in sql
+    assert "LEFT OUTER JOIN" not in sql
