@@ -772,10 +772,26 @@ def _history_rows(
     return list(
         Administration.objects.submitted()
         .filter(episode=episode, instrument=instrument.code)
-        .select_related("entered_by")
-        .defer(*_SEALED)
+        # The columns the table shows, no more: a page of full rows cost
+        # more to build than the whole chart's query (issue #13).
+        .only(*_HISTORY_COLUMNS)
         .order_by("-taken_at", "-id")[start : start + HISTORY_PAGE + 1]
     )
+
+
+_HISTORY_COLUMNS = (
+    "uuid",
+    "episode_id",
+    "instrument",
+    "status",
+    "mode",
+    "taken_at",
+    "total",
+    "band_label",
+    "caseness",
+    "risk",
+    "corrects_id",
+)
 
 
 def _corrections_of(ids: list[int]) -> dict[int, Any]:
