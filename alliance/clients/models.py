@@ -96,6 +96,24 @@ class Client(UUIDModel):
     def get_absolute_url(self) -> str:
         return reverse_uuid("chart:client", self.uuid)
 
+    # The columns a row in a list of clients needs: its link, name and time
+    # zone. ``listing_fields`` gives them for ``.only()``.
+    LISTING_FIELDS = (
+        "uuid",
+        "practice",
+        "given_name",
+        "family_name",
+        "preferred_name",
+        "time_zone",
+    )
+
+    @classmethod
+    def listing_fields(cls, path: str) -> tuple[str, ...]:
+        """``LISTING_FIELDS`` under ``path`` (e.g. "episode__client"), for a
+        home list that shows a client's name beside each row: it then reads
+        six of the client's columns, not every one (issue #13)."""
+        return (path, *(f"{path}__{name}" for name in cls.LISTING_FIELDS))
+
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.given_name

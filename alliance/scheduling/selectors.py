@@ -46,6 +46,10 @@ def next_appointment(client: Client) -> Appointment | None:
     return row
 
 
+# What the home's day list shows of an appointment (scheduling/_today.html).
+_TODAY_FIELDS = ("uuid", "clinician", "starts_at", "ends_at", "status", "modality")
+
+
 def todays_appointments(user: User) -> list[Appointment]:
     """The user's appointments today (practice time zone) that are not
     cancelled, earliest first, with their clients."""
@@ -56,6 +60,7 @@ def todays_appointments(user: User) -> list[Appointment]:
         .booked()
         .starting_between(start, end)
         .select_related("client")
+        .only(*_TODAY_FIELDS, *Client.listing_fields("client"))
         .order_by("starts_at")
     )
     for row in rows:

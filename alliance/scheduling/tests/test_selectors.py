@@ -68,6 +68,19 @@ def test_the_today_partial_lists_time_client_and_modality(book, alice, cleo):
     assert "Video" in html
 
 
+def test_the_today_partial_reads_nothing_more_per_row(
+    book, alice, cleo, dan, django_assert_num_queries
+):
+    """The day list reads only the columns it shows (issue #13); showing
+    them must not fetch a deferred one row by row."""
+    book(cleo, _today_at(9), modality="video")
+    book(dan, _today_at(11), clinician=alice)
+    rows = todays_appointments(alice)
+    with django_assert_num_queries(0):
+        html = render_to_string("scheduling/_today.html", {"appointments": rows})
+    assert html.count('class="appt"') == 2
+
+
 def test_the_today_partial_says_when_the_day_is_empty():
     html = render_to_string("scheduling/_today.html", {"appointments": []})
     assert "No appointments today." in html
