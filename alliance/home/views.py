@@ -58,6 +58,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         detail["cover_alerts"] = len(covering["alerts"])
         detail["via"] = "cover"
     record(user, "home.view", None, request=request, detail=detail)
+    awaiting = awaiting_cosign(user, limit=HOME_COSIGN_ROWS)
     return render(
         request,
         "home/index.html",
@@ -66,8 +67,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "appointment_requests": pending_requests(user),
             "phases": phases,
             "unsigned": unsigned,
-            "awaiting_cosign": awaiting_cosign(user, limit=HOME_COSIGN_ROWS),
-            "cosign_summary": cosign_summary(user),
+            "awaiting_cosign": awaiting,
+            "cosign_summary": cosign_summary(user, oldest=awaiting),
             "is_supervisor": user.role == User.Role.SUPERVISOR,
             "covers_alerts": permissions.covers_alerts(user),
             "alerts": alerts,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from alliance.accounts.models import Supervision, User
 from alliance.clients.models import Client
@@ -17,6 +17,20 @@ UNSIGNED_LIMIT = 50
 
 # Lists show dates and status only; leave the ciphertext in the database.
 _FREE_TEXT = (*SECTION_FIELDS, "risk_notes")
+# What the home's note lists show (notes/_unsigned.html, _awaiting_cosign.html):
+# the session's link and date, the client's name, the note's structure and
+# signature; the rest of each row stays unread (issue #13).
+_LISTING_FIELDS = (
+    "uuid",
+    "structure",
+    "author",
+    "signed_at",
+    "cosigned_at",
+    "session__uuid",
+    "session__held_at",
+    "episode__client",
+    *Client.listing_fields("episode__client"),
+)
 
 
 def chart_notes(client: Client) -> list[ProgressNote]:
@@ -55,7 +69,7 @@ def unsigned_notes(user: User) -> list[ProgressNote]:
         ProgressNote.objects.unsigned()
         .for_clinician(user)
         .select_related("session", "episode__client")
-        .defer(*_FREE_TEXT)
+        .only(*_LISTING_FIELDS)
         .order_by("session__held_at", "id")[:UNSIGNED_LIMIT]
     )
 
@@ -80,21 +94,40 @@ def cosign_queue(
     )
 
 
+# The home counts a co-sign backlog up to this many notes and says "more
+# than" past it: counting a backlog of thousands on every home page would
+# read every one of them (issue #13); the queue page pages through them all.
+COSIGN_COUNT_CAP = 500
+
+
 @dataclass(frozen=True)
 class CosignSummary:
     count: int
     oldest_signed_at: datetime | None
+    # The backlog is longer than ``count`` (``COSIGN_COUNT_CAP``).
+    more: bool = False
 
 
-def cosign_summary(user: User) -> CosignSummary:
-    """How many notes await the user's co-signature and when the oldest was
-    signed: one query, whatever the number."""
+def cosign_summary(
+    user: User, oldest: list[ProgressNote] | None = None
+) -> CosignSummary:
+    """How many notes await the user's co-signature, up to
+    ``COSIGN_COUNT_CAP``, and when the oldest was signed. ``oldest``: the
+    queue's first notes when the caller has read them (``awaiting_cosign``),
+    so the date needs no query of its own; one or two queries, bounded
+    whatever the backlog."""
     if not user.supervisee_ids():
         return CosignSummary(0, None)
-    totals = (
-        cosign_queue(user).order_by().aggregate(n=Count("id"), oldest=Min("signed_at"))
+    queue = cosign_queue(user)
+    count = queue.order_by()[: COSIGN_COUNT_CAP + 1].count()
+    if not count:
+        return CosignSummary(0, None)
+    first = oldest[0] if oldest else queue.first()
+    return CosignSummary(
+        min(count, COSIGN_COUNT_CAP),
+        first.signed_at if first is not None else None,
+        more=count > COSIGN_COUNT_CAP,
     )
-    return CosignSummary(totals["n"], totals["oldest"])
 
 
 def next_to_cosign(user: User, supervisee_id: int | None = None) -> ProgressNote | None:
@@ -109,4 +142,8 @@ def awaiting_cosign(user: User, limit: int = UNSIGNED_LIMIT) -> list[ProgressNot
     its own page). Empty for anyone who supervises nobody."""
     if not user.supervisee_ids():
         return []
-    return list(cosign_queue(user)[:limit])
+    return list(
+        cosign_queue(user).only(*_LISTING_FIELDS, "author__full_name", "author__email")[
+            :limit
+        ]
+    )

@@ -219,3 +219,49 @@ def test_three_in_a_row_from_the_queue_without_the_home_page(as_user, sam, cleo)
             reverse("chart:session", args=[notes[i + 1].session.uuid]) + "?queue=1"
         )
     assert cosign_summary(sam).count == 1
+
+
+def test_a_backlog_past_the_cap_reads_more_than(as_user, sam, cleo, monkeypatch):
+    """The home counts the backlog up to a cap (a long backlog is not read
+    whole on every home page) and says "more than" past it; the date is the
+    oldest note's whatever the cap."""
+    from alliance.notes import selectors
+
+    monkeypatch.setattr(selectors, "COSIGN_COUNT_CAP", 3)
+    notes = [signed(cleo, hours_ago=h) for h in (30, 9, 7, 5)]
+    summary = cosign_summary(sam)
+    assert (summary.count, summary.more) == (3, True)
+    assert (
+        summary.oldest_signed_at == ProgressNote.objects.get(pk=notes[0].pk).signed_at
+    )
+    page = as_user(sam).get(reverse("home:index")).content.decode()
+    assert "<strong>More than 3</strong> notes awaiting your co-signature" in page
+    assert "the oldest was signed 1\xa0day" in page
+    monkeypatch.setattr(selectors, "COSIGN_COUNT_CAP", 4)
+    assert (cosign_summary(sam).count, cosign_summary(sam).more) == (4, False)
+
+
+def test_the_home_note_lists_read_nothing_more_per_row(
+    sam, cleo, django_assert_num_queries
+):
+    """The home's note lists read only the columns they show (issue #13);
+    showing them must not fetch a deferred one row by row."""
+    from django.template.loader import render_to_string
+
+    from alliance.notes.selectors import awaiting_cosign, unsigned_notes
+    from alliance.notes.tests.helpers import start
+
+    for hours in (9, 7):
+        signed(cleo, hours_ago=hours)
+    start(cleo, hours_ago=2)
+    awaiting = awaiting_cosign(sam)
+    context = {
+        "awaiting_cosign": awaiting,
+        "cosign_summary": cosign_summary(sam, oldest=awaiting),
+        "unsigned": unsigned_notes(cleo.clinician),
+    }
+    with django_assert_num_queries(0):
+        html = render_to_string("notes/_unsigned.html", context)
+        html += render_to_string("notes/_awaiting_cosign.html", context)
+    assert html.count("<li>") == 3
+    assert html.count("Cleo Example") == 3
