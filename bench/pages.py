@@ -63,6 +63,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="30,2000,10000")
     parser.add_argument("--scores", type=int, default=1000)
     parser.add_argument("--server", choices=["gunicorn", "client"], default="gunicorn")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="growth mode: also profile N requests of each page in this process",
+    )
     args = parser.parse_args()
     if args.sessions is None:
         args.sessions = 5 if args.growth else 20
@@ -357,7 +364,28 @@ def growth(args: argparse.Namespace, var: str) -> None:
             results.setdefault(name, []).append(
                 (size, rps, ratio, queries, memory / bare_mem)
             )
+            if args.profile:
+                profile(cookie, url, args.profile)
     summarise(results, sizes)
+
+
+def profile(cookie: tuple[str, str], url: str, repeat: int) -> None:
+    """Print where ``repeat`` requests of ``url`` spend their time (cProfile,
+    through the test client in this process): the functions with the most
+    time of their own, then the most time including what they call."""
+    import cProfile
+    import pstats
+
+    http = _test_client(cookie)
+    http.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        http.get(url)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(20)
+    stats.sort_stats("cumulative").print_stats(40)
 
 
 def analyze() -> None:
