@@ -195,6 +195,13 @@ def open_booster_requests(user: User) -> list[BoosterRequest]:
             client__practice_id=user.practice_id,
         )
         .select_related("client", "episode")
-        .defer(*_SEALED_BOOSTER)
+        # What the card shows: the client's name and link, the date, the
+        # episode's phase (aftercare/_home_boosters.html).
+        .only(
+            "requested_at",
+            "status",
+            "episode__phase",
+            *Client.listing_fields("client"),
+        )
         .order_by("requested_at", "id")[:HOME_LIMIT]
     )

@@ -13,7 +13,7 @@ from alliance.accounts.services import clients_in_care_count
 from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
-from alliance.clients.models import Episode
+from alliance.clients.models import Client, Episode
 from alliance.home.caseload import FLAGS, CaseloadFilterForm, Filters, caseload_page
 from alliance.home.supervisees import supervisee_overview
 from alliance.measures.selectors import due_for_clinician
@@ -30,6 +30,9 @@ from alliance.supervision.selectors import summary_for_supervisee
 # The home lists the few oldest notes awaiting co-signature; the rest are on
 # the co-sign queue page it links to.
 HOME_COSIGN_ROWS = 5
+# What the home shows of an open alert (home/index.html, _covering.html): the
+# client's name, the source and time, the link; the rest stays unread.
+_ALERT_FIELDS = ("uuid", "client", "severity", "source", "raised_at")
 
 
 def index(request: AuthenticatedRequest) -> HttpResponse:
@@ -49,7 +52,10 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         if value != Episode.Phase.CLOSED
     ]
     alerts = list(
-        RiskAlert.objects.in_caseload_of(user).open().select_related("client")
+        RiskAlert.objects.in_caseload_of(user)
+        .open()
+        .select_related("client")
+        .only(*_ALERT_FIELDS, *Client.listing_fields("client"))
     )
     unsigned = unsigned_notes(user)
     covering = _covering(user)
@@ -172,6 +178,12 @@ def _covering(user: User) -> dict[str, Any] | None:
             RiskAlert.objects.of_clients_of(ids, practice_id=user.practice_id)
             .open()
             .select_related("client__clinician")
+            .only(
+                *_ALERT_FIELDS,
+                *Client.listing_fields("client"),
+                "client__clinician__full_name",
+                "client__clinician__email",
+            )
         ),
         "unread": unread_by_client_for_clinicians(ids, practice_id=user.practice_id),
     }

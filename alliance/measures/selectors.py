@@ -244,7 +244,18 @@ def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSche
             episode__client__practice_id=user.practice_id,
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)
-        .select_related("episode__client__practice")
+        .select_related("episode__client")
+        # The card shows the client's name and link and the measure's name
+        # and rhythm (measures/_due.html).
+        .only(
+            "instrument",
+            "when",
+            "every_n_weeks",
+            "next_due",
+            "active",
+            "episode__uuid",
+            *Client.listing_fields("episode__client"),
+        )
         .order_by("episode__client__family_name", "episode__client__given_name", "id")[
             :DUE_LIMIT
         ]

@@ -361,6 +361,14 @@ def not_on_track(user: User, *, limit: int = 50) -> list[OffTrack]:
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("episode", "client__practice")
+        # The track's numbers (its verdict rests on them), the episode's link,
+        # the client's name and the practice's zone; no more (issue #13).
+        .only(
+            *(f.name for f in MeasureTrack._meta.concrete_fields),
+            "episode__uuid",
+            *Client.listing_fields("client"),
+            "client__practice__time_zone",
+        )
         .order_by("client__family_name", "client__given_name", "instrument", "id")[
             :limit
         ]

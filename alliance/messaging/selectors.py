@@ -75,6 +75,9 @@ def unread_by_client_for_clinicians(
         )
         .annotate(unread=Count("messages"))
         .select_related("clinician")
+        # Name and link of client and clinician: the rest would only widen
+        # the grouping (issue #13).
+        .only(*Client.LISTING_FIELDS, "clinician__full_name", "clinician__email")
         .order_by("-unread", "family_name", "given_name")
     )
     return [(client, client.unread) for client in clients]

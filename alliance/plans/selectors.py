@@ -222,7 +222,12 @@ def reviews_due(user: User) -> list[Any]:
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("current", "episode__client")
-        .defer("current__problems", "current__frequency_note", "current__reason")
+        # The card shows the link, the client's name and the review date.
+        .only(
+            "current__next_review",
+            "episode__uuid",
+            *Client.listing_fields("episode__client"),
+        )
         .order_by("current__next_review", "id")[:REVIEWS_LIMIT]
     )
     for row in rows:

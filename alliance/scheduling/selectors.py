@@ -72,6 +72,18 @@ def todays_appointments(user: User) -> list[Appointment]:
 
 
 REQUESTS_LIMIT = 50
+# What the home's list shows of a request (scheduling/_change_requests.html).
+_REQUEST_FIELDS = (
+    "uuid",
+    "appointment",
+    "kind",
+    "status",
+    "requested_at",
+    "late",
+    "preferred_times",
+    "message",
+    "decided_by",
+)
 
 
 def pending_requests(user: User) -> list[AppointmentRequest]:
@@ -80,7 +92,13 @@ def pending_requests(user: User) -> list[AppointmentRequest]:
     return list(
         AppointmentRequest.objects.pending()
         .for_clinician(user)
-        .select_related("appointment__client__practice", "appointment__clinician")
+        .select_related("appointment__client")
+        .only(
+            *_REQUEST_FIELDS,
+            "appointment__uuid",
+            "appointment__starts_at",
+            *Client.listing_fields("appointment__client"),
+        )
         .order_by("requested_at")[:REQUESTS_LIMIT]
     )
 

@@ -113,3 +113,80 @@ def test_the_admin_home_counts_unheld_caseloads_in_one_query(
     )
     assert "Gone 2 is deactivated but still the primary clinician of 2 clients" in page
     assert "Bob Clinician is deactivated" not in page
+
+
+def _every_card(clinician, n: int, *, offset: int = 0) -> None:
+    """Clients each with a row on every card of the home: an appointment
+    today with a pending request to move it, a booster asked for, a plan
+    review due, a measure due, a track off course, an unread message, an
+    open alert and unsigned and signed notes (``_grow``)."""
+    from alliance.aftercare.models import BoosterRequest
+    from alliance.home.tests.test_caseload import _plan, _schedule
+    from alliance.measures.models import MeasureTrack
+    from alliance.messaging.models import Message
+    from alliance.scheduling.models import Appointment, AppointmentRequest
+
+    _grow(clinician, n, offset=offset)
+    clients = list(
+        clinician.caseload.filter(given_name__startswith="Grow").order_by("-id")[:n]
+    )
+    start = timezone.now().replace(second=0, microsecond=0)
+    for client in clients:
+        episode = client.current_episode()
+        appointment = Appointment.objects.create(
+            clinician=clinician,
+            client=client,
+            episode=episode,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=50),
+            created_by=clinician,
+        )
+        AppointmentRequest.objects.create(
+            appointment=appointment,
+            kind=AppointmentRequest.Kind.CANCEL,
+            message="Unwell",
+            requested_by=clinician,
+            requested_at=timezone.now(),
+        )
+        BoosterRequest.objects.create(
+            client=client, episode=episode, status="requested", requested_at=start
+        )
+        _plan(client, review_in_days=2)
+        _schedule(client, due_in_days=0)
+        # _grow's two scores made a track; its verdict turns.
+        MeasureTrack.objects.filter(client=client).update(on_track=False)
+        Message.objects.create(
+            client=client, sender=clinician, from_client=True, body="Hello"
+        )
+
+
+def test_every_home_card_reads_nothing_more_per_row(as_user, alice, sam, bob):
+    """The home's lists read only the columns they show (issue #13): with a
+    row on every card, one client or four, the same queries, and every card
+    shows its rows. The supervisor's home also lists a supervisee's notes
+    awaiting co-signature."""
+    from alliance.accounts.models import Supervision
+
+    Supervision.objects.create(supervisor=sam, supervisee=bob)
+    for offset, user in ((0, alice), (20, sam)):
+        http = as_user(user)
+        _every_card(user, 1, offset=offset)
+        _grow(bob, 1, offset=offset + 1)
+        small = _queries(http, reverse("home:index"))
+        _every_card(user, 3, offset=offset + 2)
+        _grow(bob, 3, offset=offset + 5)
+        large = _queries(http, reverse("home:index"))
+        assert len(large) == len(small), user
+        page = http.get(reverse("home:index")).content.decode()
+        for heading in (
+            "Appointment requests from clients",
+            "Booster sessions asked for",
+            "Not on track (",
+            "Open risk alerts (",
+        ):
+            assert heading in page, (user, heading)
+        for card in ("plan-reviews", "due-measures", "unsigned-notes"):
+            assert f'<ul class="{card}">' in page, (user, card)
+        assert page.count(" unread</li>") == 4
+        if user == sam:
+            assert "notes awaiting your co-signature" in page
