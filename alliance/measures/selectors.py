@@ -525,26 +525,27 @@ def score_trends(episode: Episode | None) -> list[ScoreTrend]:
                 **by_measure,
             ),
             n=Window(Count("id"), **by_measure),
-            first=Window(
-                FirstValue("total"),
-                order_by=[F("taken_at").asc(), F("id").asc()],
-                **by_measure,
-            ),
         )
-        .filter(rank__lte=TREND_POINTS)
-        .defer(*_SEALED)
+        # The latest few, and the first (ranked last) for the change since
+        # it: one ordering of the episode's scores, not a second for a
+        # first-value window (issue #13).
+        .filter(Q(rank__lte=TREND_POINTS) | Q(rank=F("n")))
+        .only("instrument", "taken_at", "total", "band_label")
         .order_by("instrument", "taken_at", "id")
     )
-    tracks = {
-        t.instrument: t
-        for t in MeasureTrack.objects.filter(episode=episode).select_related(
-            "client__practice"
-        )
-    }
-    # Any: each row carries its window annotations (first, n).
+    tracks = {t.instrument: t for t in MeasureTrack.objects.filter(episode=episode)}
+    for kept in tracks.values():
+        # The verdict's reason needs the client's practice: the episode's
+        # client, already read with it.
+        kept.client = episode.client
+    # Any: each row carries its window annotations (rank, n).
     grouped: dict[str, list[Any]] = {}
+    firsts: dict[str, Any] = {}
     for row in rows:
-        grouped.setdefault(row.instrument, []).append(row)
+        if row.rank == row.n:
+            firsts[row.instrument] = row.total
+        if row.rank <= TREND_POINTS:
+            grouped.setdefault(row.instrument, []).append(row)
     trends = []
     for code, points in grouped.items():
         try:
@@ -552,7 +553,7 @@ def score_trends(episode: Episode | None) -> list[ScoreTrend]:
         except KeyError:
             instrument = None
         track = tracks.get(code)
-        first = track.first_total if track is not None else points[-1].first
+        first = track.first_total if track is not None else firsts[code]
         latest = points[-1].total
         totals = [float(p.total) for p in points]
         trend = ScoreTrend(

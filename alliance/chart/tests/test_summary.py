@@ -245,3 +245,32 @@ def test_the_next_step_follows_the_course_of_therapy(alice, cleo, consent_text):
     assert "follow-up is due on" in step()
     move(episode, "closed")
     assert next_step(cleo, None, None).text.startswith("No open episode.")
+
+
+def test_a_long_history_shows_the_last_scores_and_the_change_from_the_first(cleo):
+    """The trend keeps the last 12 scores but compares with the very first,
+    for a tracked measure (its stored track) and an untracked one alike."""
+    from alliance.measures.selectors import TREND_POINTS, score_trends
+
+    for week in range(15):
+        record(cleo, "phq9", phq9(24 - week), at=days_ago(120 - 7 * week))
+        record(
+            cleo,
+            "wsas",
+            {f"q{n}": (8 if week == 0 else 2) for n in range(1, 6)},
+            at=days_ago(119 - 7 * week),
+        )
+    trends = {t.instrument: t for t in score_trends(cleo.current_episode())}
+    assert set(trends) == {"phq9", "wsas"}
+    for code, first, latest in (("phq9", 24, 10), ("wsas", 40, 10)):
+        trend = trends[code]
+        assert trend.count == 15
+        assert len(trend.points) == TREND_POINTS
+        assert trend.first_total == first
+        assert trend.latest.total == latest
+        assert [p.taken_at for p in trend.points] == sorted(
+            p.taken_at for p in trend.points
+        )
+    assert trends["phq9"].change.category == "reliable_improvement"
+    # The WSAS has no reliable-change norms: no change is claimed.
+    assert trends["wsas"].change is None
