@@ -29,7 +29,13 @@ from alliance.accounts.duty import end_of_practice_day, is_on_duty
 from alliance.accounts.models import Cover, User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import record
-from alliance.clients.models import PORTAL_KEEPSAKES, PORTAL_READ, Client, Episode
+from alliance.clients.models import (
+    PORTAL_KEEPSAKES,
+    PORTAL_READ,
+    Client,
+    Episode,
+    in_caseload,
+)
 from alliance.core.models import Sensitivity
 
 M = TypeVar("M", bound=models.Model)
@@ -102,7 +108,7 @@ def require_practice_admin(request: HttpRequest) -> User:
 
 
 def holds_client(user: User, client: Client) -> bool:
-    return Client.objects.in_caseload_of(user).filter(pk=client.pk).exists()
+    return in_caseload(client, user)
 
 
 def is_primary_clinician(user: User, client: Client) -> bool:

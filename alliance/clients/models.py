@@ -34,6 +34,19 @@ class ClientQuerySet(models.QuerySet["Client"]):
         return self.filter(practice_id=user.practice_id, clinician_id__in=clinician_ids)
 
 
+def in_caseload(client: Client, user: User) -> bool:
+    """``ClientQuerySet.in_caseload_of`` for a client already read: the same
+    rule, asked of the row in hand instead of the database (a page's access
+    check then costs no query; ``clients/tests/test_caseload_rule.py`` holds the two
+    to the same answers)."""
+    if not user.is_authenticated or not user.is_active or not user.is_clinical:
+        return False
+    return client.practice_id == user.practice_id and client.clinician_id in (
+        user.pk,
+        *user.supervisee_ids(),
+    )
+
+
 class Client(UUIDModel):
     class ReferralSource(models.TextChoices):
         SELF = "self", "Self-referral"
