@@ -96,6 +96,13 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def _taken(score: Any) -> date | datetime:
+    """When a score was taken, as much as a chart needs: a
+    ``selectors.ChartScore``'s day, or an administration's time."""
+    day = getattr(score, "day", None)
+    return day if day is not None else score.taken_at
+
+
 def progress_svg(
     instrument: object,
     points: Sequence[Point],
@@ -318,7 +325,7 @@ def expected_range(
     instrument: object,
     administrations: Sequence[object],
     keep: Sequence[int] | None = None,
-) -> list[tuple[datetime, float, float]]:
+) -> list[tuple[date | datetime, float, float]]:
     """The practice's expected range at each of these scores (oldest first),
     or [] without a fitted curve for the client's starting severity. Follow-up
     scores take the last treatment score's number, as in ``tracking``. With
@@ -352,7 +359,7 @@ def expected_range(
             session += 1
         if i in wanted:
             low, high = curve.interval(max(session, 1))
-            out.append((a.taken_at, low, high))  # type: ignore[attr-defined]
+            out.append((_taken(a), low, high))
     return out
 
 
@@ -385,7 +392,7 @@ def episode_chart_and_legend(
         administrations = chart_scores(episode, instrument)
     points = [
         Point(
-            a.taken_at,
+            _taken(a),
             a.total,
             a.band_label or "",
             flagged=bool(getattr(a, "flagged", False)),

@@ -5,7 +5,7 @@ there are, and none decrypts answers: lists read the plain score columns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import FirstValue, RowNumber
+from django.db.models.functions import FirstValue, RowNumber, TruncDate
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
@@ -670,7 +670,10 @@ class ChartScore(NamedTuple):
     """One current score as the chart draws it: plain columns, no model."""
 
     pk: int
-    taken_at: datetime
+    # The day it was taken (UTC), all a chart places a score by: a date
+    # costs a tenth of a timestamp to read, over a thousand scores
+    # (issue #13).
+    day: date
     total: float
     band_label: str
     # It raised a risk alert (the chart never thins it away).
@@ -700,12 +703,13 @@ def chart_scores(episode: Episode, instrument: Instrument) -> list[ChartScore]:
                 output_field=BooleanField(),
             )
         )
+        .annotate(day=TruncDate("taken_at", tzinfo=UTC))
         .order_by("taken_at", "id")
-        .values_list("pk", "taken_at", "total", "band_label", "flagged")
+        .values_list("pk", "day", "total", "band_label", "flagged")
     )
     return [
-        ChartScore(pk, taken_at, total, band_label, bool(flagged))  # type: ignore[arg-type]  # submitted with a total: both set
-        for pk, taken_at, total, band_label, flagged in rows
+        ChartScore(pk, day, total, band_label, bool(flagged))  # type: ignore[arg-type]  # submitted with a total: both set
+        for pk, day, total, band_label, flagged in rows
     ]
 
 

@@ -142,3 +142,19 @@ def test_the_expected_range_at_kept_scores_is_the_full_ranges_subset(
     assert len(full) == len(scores)
     keep = [0, 3, 7]
     assert expected_range(episode, instrument, scores, keep) == [full[i] for i in keep]
+
+
+def test_a_chart_places_each_score_on_its_utc_day(alice, cleo, episode):
+    """``chart_scores`` reads the day, not the time (issue #13): the day a
+    score's time falls on in UTC, as the chart placed scores before."""
+    from datetime import UTC, datetime
+
+    late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    early = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)
+    for at, total in ((late, 14), (early, 12)):
+        record(cleo, "phq9", phq9(total), at=at)
+    scores = chart_scores(episode, get_instrument("phq9"))
+    assert [(s.day, s.total) for s in scores] == [
+        (late.date(), 14),
+        (early.date(), 12),
+    ]
