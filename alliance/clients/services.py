@@ -108,12 +108,14 @@ def open_episode(
     *,
     by: User,
     reason: str,
-    clinician: User | None = None,
     previous: Episode | None = None,
     request: HttpRequest | None = None,
     at: datetime | None = None,
 ) -> Episode:
-    """Open a new episode in referral. ``at`` backdates it (imports, the demo)."""
+    """Open a new episode in referral, held by the client's primary clinician
+    (``change_clinician`` moves open episodes with the client, so an open
+    episode's clinician is always the client's). ``at`` backdates it
+    (imports, the demo)."""
     if client.episodes.open().exists():
         raise ValidationError("This client already has an open episode of care.")
     at = at or timezone.now()
@@ -121,7 +123,7 @@ def open_episode(
         raise ValidationError("An episode cannot open in the future.")
     episode = Episode.objects.create(
         client=client,
-        clinician=clinician or client.clinician,
+        clinician=client.clinician,
         previous_episode=previous,
         opened_at=at,
     )

@@ -44,7 +44,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     user = permissions.require_staff(request)
     if user.is_practice_admin:
         return _admin_home(request, user)
-    episodes = Episode.objects.in_caseload_of(user).open()
+    episodes = Episode.objects.open_in_caseload_of(user)
     by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
     phases = [
         (value, label, by_phase.get(value, 0))

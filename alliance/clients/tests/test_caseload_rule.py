@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from alliance.accounts.models import Supervision, User
-from alliance.clients.models import Client, in_caseload
+from alliance.clients.models import Client, Episode, in_caseload
 from conftest import make_client
 
 
@@ -58,3 +58,37 @@ def test_a_client_moved_to_another_clinician_leaves_the_first(alice, bob, cleo):
     cleo = Client.objects.get(pk=cleo.pk)
     assert _agree([alice, bob], [cleo]) == 1
     assert in_caseload(cleo, bob) and not in_caseload(cleo, alice)
+
+
+def _open_by_phase(queryset) -> list[tuple[int, str]]:
+    return sorted(queryset.values_list("pk", "phase"))
+
+
+def test_open_episodes_read_alone_are_the_caseload_s(
+    alice, bob, sam, ada, cleo, dan, consent_text
+):
+    """``Episode.objects.open_in_caseload_of`` (the home's count by phase,
+    from the episodes alone) gives the rows ``in_caseload_of(...).open()``
+    gives, through a move to another clinician, a discharge and a return."""
+    from alliance.clients.services import change_primary_clinician, open_episode
+    from alliance.measures.tests.admin.helpers import move
+
+    eve = make_client(alice, given_name="Eve")
+    move(cleo.current_episode(), "assessment", "active", consent_text=consent_text)
+    change_primary_clinician(eve, to=bob, by=ada, reason="Closer to home")
+    closed = make_client(bob, given_name="Cal")
+    episode = closed.current_episode()
+    move(episode, "closed")
+    open_episode(closed, by=bob, reason="Returned", previous=episode)
+    change_primary_clinician(closed, to=alice, by=ada, reason="Her speciality")
+    for user in (alice, bob, sam, ada):
+        user = User.objects.get(pk=user.pk)
+        expected = _open_by_phase(Episode.objects.in_caseload_of(user).open())
+        assert _open_by_phase(Episode.objects.open_in_caseload_of(user)) == expected
+    alice = User.objects.get(pk=alice.pk)
+    assert {
+        c
+        for (c,) in Episode.objects.open_in_caseload_of(alice).values_list(
+            "client__given_name"
+        )
+    } == {"Cleo", "Cal"}

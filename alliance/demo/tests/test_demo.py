@@ -64,6 +64,16 @@ def test_it_fills_every_phase(seeded):
     assert Client.objects.count() == 30
 
 
+def test_every_open_episode_is_held_by_its_client_s_clinician(seeded):
+    """What ``Episode.objects.open_in_caseload_of`` rests on, over the whole
+    demo (clients moved on leave and between clinicians included)."""
+    from django.db.models import F
+
+    open_episodes = Episode.objects.open()
+    assert open_episodes.count() > 10
+    assert not open_episodes.exclude(clinician_id=F("client__clinician_id")).exists()
+
+
 def test_it_gives_pages_content(seeded):
     assert Appointment.objects.filter(status="held").count() > 100
     assert ProgressNote.objects.filter(signed_at__isnull=True).count() == 2
