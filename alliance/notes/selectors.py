@@ -58,7 +58,17 @@ def to_sign(client: Client, limit: int = 20) -> list[ProgressNote]:
             & Q(Exists(supervised))
         )
         .select_related("session", "author")
-        .defer(*_FREE_TEXT)
+        # The chart's summary shows the session's link and date and the
+        # author's name (issue #13).
+        .only(
+            "uuid",
+            "signed_at",
+            "cosigned_at",
+            "session__uuid",
+            "session__held_at",
+            "author__full_name",
+            "author__email",
+        )
         .order_by("session__held_at", "id")[:limit]
     )
 
