@@ -155,11 +155,13 @@ def review(episode: Episode) -> Review:
     """Everything assigned in the episode, each occurrence's state and answers,
     and adherence over the last four weeks."""
     today = client_today(episode)
-    assignments = list(
-        HomeworkAssignment.objects.filter(episode=episode).select_related(
-            "client__practice", "episode"
-        )
-    )
+    assignments = list(HomeworkAssignment.objects.filter(episode=episode))
+    for assignment in assignments:
+        # The episode and its client, with the practice, are in hand already
+        # (``client_today`` read them): no join for each row (issue #13).
+        assignment.episode = episode
+        if assignment.client_id == episode.client_id:
+            assignment.client = episode.client
     entries = _entries_by_assignment(assignments)
     rows = [
         ReviewRow(a, occurrence_states(a, entries[a.pk], today)) for a in assignments
