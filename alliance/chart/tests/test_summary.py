@@ -109,6 +109,25 @@ def test_a_signed_note_awaits_the_supervisor_s_co_signature(as_user, alice, sam,
     assert "signed by Alice Clinician" in summary
 
 
+def test_notes_to_sign_read_nothing_more_per_row(as_user, alice, sam, cleo):
+    """The summary's notes to sign read only what they show (issue #13): a
+    signed note awaiting co-signature and an unsigned one, then three of
+    each, cost the same queries."""
+    from alliance.notes.tests.helpers import signed, start
+
+    http = as_user(sam)
+    signed(cleo, hours_ago=30)
+    start(cleo, hours_ago=3)
+    few = _queries(http, cleo.get_absolute_url())
+    for hours in (50, 70):
+        signed(cleo, hours_ago=hours)
+        start(cleo, hours_ago=hours - 45)
+    assert _queries(http, cleo.get_absolute_url()) == few
+    summary = _summary(http.get(cleo.get_absolute_url()).text)
+    assert summary.count("signed by Alice Clinician") == 3
+    assert summary.count("note-unsigned") == 3
+
+
 def test_the_phase_change_is_an_action_not_the_top_of_the_page(as_user, alice, cleo):
     http = as_user(alice)
     transition = reverse("clients:transition", args=[cleo.current_episode().uuid])
