@@ -136,10 +136,14 @@ TEMPLATES = [
     }
 ]
 
+# DB_CONN_MAX_AGE > 0 keeps a connection per worker across requests
+# (docs/deployment.md); a kept connection is checked before it is reused, so
+# a database restart costs no failed request.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alliance.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -159,6 +163,7 @@ if env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
     # Tests see one database under both names.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -43,6 +43,25 @@ def test_production_is_https_only_with_hsts(tmp_path):
     assert out == "True 31536000 True True"
 
 
+def test_kept_database_connections_are_checked_before_reuse(tmp_path):
+    env = {
+        **PROD,
+        "ALLIANCE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://alliance@db1/alliance",
+        "DATABASE_REPLICA_URL": "postgres://alliance@db2/alliance",
+        "DB_CONN_MAX_AGE": "60",
+    }
+    expr = ", ".join(
+        f"settings.DATABASES['{alias}']['{key}']"
+        for alias in ("default", "replica")
+        for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+    )
+    assert _settings(env, expr) == "60 True 60 True"
+    # Without the variable: a connection per request, as before.
+    env.pop("DB_CONN_MAX_AGE")
+    assert _settings(env, "settings.DATABASES['default']['CONN_MAX_AGE']") == "0"
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     code = "import alliance.settings"
     result = subprocess.run(
