@@ -30,6 +30,7 @@ from alliance.plans.models import (
 from alliance.plans.services import (
     TScorePoint,
     episode_t_score,
+    latest_ratings_and_t_score,
     practice_today,
     t_score_history,
 )
@@ -184,12 +185,7 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
             own_at=Subquery(own.values("rated_at")[:1]),
         )
     )
-    latest: dict[int, GoalRating] = {}
-    ratings = GoalRating.objects.filter(goal__in=goals).order_by(
-        EFFECTIVE, "rated_at", "id"
-    )
-    for rating in ratings:
-        latest[rating.goal_id] = rating
+    latest, t_score = latest_ratings_and_t_score(episode)
     return ChartPlan(
         episode=episode,
         version=version,
@@ -204,7 +200,7 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
             )
             for goal in goals
         ],
-        t_score=episode_t_score(episode),
+        t_score=t_score,
     )
 
 

@@ -423,6 +423,16 @@ def episode_t_score(episode: Episode, *, as_of: datetime | None = None) -> float
     return _t_score(_episode_ratings(episode), as_of)
 
 
+def latest_ratings_and_t_score(
+    episode: Episode,
+) -> tuple[dict[int, GoalRating], float | None]:
+    """Each goal's latest rating (by when it describes, as the T-score orders
+    them) and the episode's T-score, from one read of the episode's ratings:
+    the chart's plan card needs both."""
+    ratings = _episode_ratings(episode)
+    return {rating.goal_id: rating for rating in ratings}, _t_score(ratings, None)
+
+
 def t_score_history(episode: Episode) -> list[TScorePoint]:
     """The T-score after each session that had ratings, oldest first."""
     ratings = _episode_ratings(episode)
