@@ -116,6 +116,12 @@ def open_episode(
     (``change_clinician`` moves open episodes with the client, so an open
     episode's clinician is always the client's). ``at`` backdates it
     (imports, the demo)."""
+    # The client's clinician as the database has it now, the row locked
+    # until the episode exists: a change of clinician at the same moment
+    # either comes first (and is read here) or waits and moves the episode.
+    clinician_id = (
+        Client.objects.select_for_update().values_list("clinician_id", flat=True)
+    ).get(pk=client.pk)
     if client.episodes.open().exists():
         raise ValidationError("This client already has an open episode of care.")
     at = at or timezone.now()
@@ -123,7 +129,7 @@ def open_episode(
         raise ValidationError("An episode cannot open in the future.")
     episode = Episode.objects.create(
         client=client,
-        clinician=client.clinician,
+        clinician_id=clinician_id,
         previous_episode=previous,
         opened_at=at,
     )

@@ -92,3 +92,19 @@ def test_open_episodes_read_alone_are_the_caseload_s(
             "client__given_name"
         )
     } == {"Cleo", "Cal"}
+
+
+def test_a_new_episode_takes_the_clinician_the_database_has(alice, bob, ada):
+    """``open_episode`` reads the client's clinician under a lock, not from
+    the object in hand: a change of clinician made meanwhile is followed."""
+    from alliance.clients.services import change_primary_clinician, open_episode
+    from alliance.measures.tests.admin.helpers import move
+
+    gil = make_client(alice, given_name="Gil")
+    episode = gil.current_episode()
+    move(episode, "closed")
+    stale = Client.objects.get(pk=gil.pk)  # read before the change
+    change_primary_clinician(gil, to=bob, by=ada, reason="Moved nearer")
+    new = open_episode(stale, by=bob, reason="Returned", previous=episode)
+    assert new.clinician_id == bob.pk
+    assert _agree([alice, bob], [Client.objects.get(pk=gil.pk)]) == 1
