@@ -233,8 +233,9 @@ def due_measures(episode: Episode, *, on: date | None = None) -> list[MeasureSch
 
 def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSchedule]:
     """Measures due today for the clients whose primary clinician is ``user``,
-    at most 50, with their episodes and clients loaded: read from the stored
-    ``next_due``, sorted and limited in the database. One query."""
+    at most 50, with the episode's link and the client's name columns loaded
+    (what the home's card shows): read from the stored ``next_due``, sorted
+    and limited in the database. One query."""
     today = on or user.practice.today()  # type: ignore[union-attr]  # staff belong to a practice
     schedules = list(
         MeasureSchedule.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
