@@ -24,13 +24,24 @@ from alliance.core.urls import reverse_uuid
 PORTAL_OPEN, PORTAL_READ, PORTAL_KEEPSAKES = "open", "read", "keepsakes"
 
 
+def caseload_clinician_ids(user: User) -> list[int]:
+    """The clinicians whose clients (in the user's practice) this user holds:
+    themselves, plus their supervisees for a supervisor; none for anyone who
+    holds no care (signed out, inactive, admins, clients). The caseload rule
+    that ``ClientQuerySet.in_caseload_of``, ``in_caseload`` and
+    ``EpisodeQuerySet.open_in_caseload_of`` each ask in their own way."""
+    if not user.is_authenticated or not user.is_active or not user.is_clinical:
+        return []
+    return [user.pk, *user.supervisee_ids()]
+
+
 class ClientQuerySet(models.QuerySet["Client"]):
     def in_caseload_of(self, user: User) -> ClientQuerySet:
         """Clients whose care this user holds: their own, plus their supervisees'
         for a supervisor. Admins and clients hold none."""
-        if not user.is_authenticated or not user.is_active or not user.is_clinical:
+        clinician_ids = caseload_clinician_ids(user)
+        if not clinician_ids:
             return self.none()
-        clinician_ids = [user.pk, *user.supervisee_ids()]
         return self.filter(practice_id=user.practice_id, clinician_id__in=clinician_ids)
 
 
@@ -39,11 +50,9 @@ def in_caseload(client: Client, user: User) -> bool:
     rule, asked of the row in hand instead of the database (a page's access
     check then costs no query; ``clients/tests/test_caseload_rule.py`` holds the two
     to the same answers)."""
-    if not user.is_authenticated or not user.is_active or not user.is_clinical:
-        return False
-    return client.practice_id == user.practice_id and client.clinician_id in (
-        user.pk,
-        *user.supervisee_ids(),
+    return (
+        client.clinician_id in caseload_clinician_ids(user)
+        and client.practice_id == user.practice_id
     )
 
 
@@ -235,9 +244,10 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         caseload by phase then reads one table, not a join of two (issue
         #13); ``clients/tests/test_caseload_rule.py`` holds the two to the
         same rows."""
-        if not user.is_authenticated or not user.is_active or not user.is_clinical:
+        clinician_ids = caseload_clinician_ids(user)
+        if not clinician_ids:
             return self.none()
-        return self.open().filter(clinician_id__in=[user.pk, *user.supervisee_ids()])
+        return self.open().filter(clinician_id__in=clinician_ids)
 
 
 class DischargeReason(models.TextChoices):
