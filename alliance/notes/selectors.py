@@ -28,7 +28,6 @@ _LISTING_FIELDS = (
     "cosigned_at",
     "session__uuid",
     "session__held_at",
-    "episode__client",
     *Client.listing_fields("episode__client"),
 )
 
