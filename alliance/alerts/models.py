@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.clients.models import Client, Episode
+from alliance.clients.models import Client, Episode, in_caseload_q
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
 from alliance.core.urls import reverse_uuid
@@ -35,7 +35,7 @@ class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
         return self.alias(rank=rank).order_by("rank", "raised_at", "pk")
 
     def in_caseload_of(self, user: User) -> RiskAlertQuerySet:
-        return self.filter(client__in=Client.objects.in_caseload_of(user))
+        return self.filter(in_caseload_q(user, "client"))
 
     def of_clients_of(
         self, clinician_ids: list[int], *, practice_id: int | None

@@ -28,21 +28,36 @@ def caseload_clinician_ids(user: User) -> list[int]:
     """The clinicians whose clients (in the user's practice) this user holds:
     themselves, plus their supervisees for a supervisor; none for anyone who
     holds no care (signed out, inactive, admins, clients). The caseload rule
-    that ``ClientQuerySet.in_caseload_of``, ``in_caseload`` and
-    ``EpisodeQuerySet.open_in_caseload_of`` each ask in their own way."""
+    that ``in_caseload_q`` (behind every ``in_caseload_of``), ``in_caseload``
+    and ``EpisodeQuerySet.open_in_caseload_of`` each ask in their own way."""
     if not user.is_authenticated or not user.is_active or not user.is_clinical:
         return []
     return [user.pk, *user.supervisee_ids()]
+
+
+def in_caseload_q(user: User, client: str = "") -> models.Q:
+    """The caseload rule as a filter on the client reached by the path
+    ``client`` ("" for clients themselves, "client", "episode__client"): a
+    condition on the joined client row, not ``client__in`` a subquery, so
+    the database plans one join fewer on every list of the home (issue
+    #13). Matches nothing for whoever holds no care."""
+    clinician_ids = caseload_clinician_ids(user)
+    if not clinician_ids:
+        return models.Q(pk__in=[])
+    prefix = f"{client}__" if client else ""
+    return models.Q(
+        **{
+            f"{prefix}practice_id": user.practice_id,
+            f"{prefix}clinician_id__in": clinician_ids,
+        }
+    )
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
     def in_caseload_of(self, user: User) -> ClientQuerySet:
         """Clients whose care this user holds: their own, plus their supervisees'
         for a supervisor. Admins and clients hold none."""
-        clinician_ids = caseload_clinician_ids(user)
-        if not clinician_ids:
-            return self.none()
-        return self.filter(practice_id=user.practice_id, clinician_id__in=clinician_ids)
+        return self.filter(in_caseload_q(user))
 
 
 def in_caseload(client: Client, user: User) -> bool:
@@ -234,7 +249,7 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         return self.exclude(phase=Episode.Phase.CLOSED)
 
     def in_caseload_of(self, user: User) -> EpisodeQuerySet:
-        return self.filter(client__in=Client.objects.in_caseload_of(user))
+        return self.filter(in_caseload_q(user, "client"))
 
     def open_in_caseload_of(self, user: User) -> EpisodeQuerySet:
         """``in_caseload_of(user).open()``, read from the episodes alone: an

@@ -35,7 +35,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from alliance.accounts.models import Practice, User, zone_of
-from alliance.clients.models import Client, Episode
+from alliance.clients.models import Client, Episode, in_caseload_q
 from alliance.measures.engine import Instrument, get_instrument
 from alliance.measures.expected import (
     MODEL_VERSION,
@@ -356,9 +356,7 @@ def not_on_track(user: User, *, limit: int = 50) -> list[OffTrack]:
     the database. One query, plus one per measure when its curves are not
     in the cache."""
     tracks = list(
-        MeasureTrack.objects.filter(
-            on_track=False, client__in=Client.objects.in_caseload_of(user)
-        )
+        MeasureTrack.objects.filter(in_caseload_q(user, "client"), on_track=False)
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("episode", "client__practice")
         # The track's numbers (its verdict rests on them), the episode's link,

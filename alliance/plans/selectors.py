@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
-from alliance.clients.models import Client, Episode
+from alliance.clients.models import Client, Episode, in_caseload_q
 from alliance.notes.models import TherapySession
 from alliance.plans.forms import SessionRecordForm
 from alliance.plans.models import (
@@ -213,7 +213,7 @@ def reviews_due(user: User) -> list[Any]:
     today = timezone.localdate(timezone=zone_of(user.practice))
     rows: list[Any] = list(
         TreatmentPlan.objects.filter(
-            episode__client__in=Client.objects.in_caseload_of(user),
+            in_caseload_q(user, "episode__client"),
             current__next_review__lte=today + REVIEW_WINDOW,
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)

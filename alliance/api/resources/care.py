@@ -100,9 +100,7 @@ def alert_list(
     """Risk alerts of the clients you hold (open ones unless ``open=false``).
     The alert's wording is withheld: read it on its page."""
     user = permissions.require_clinician(request)
-    queryset = RiskAlert.objects.filter(
-        client__in=Client.objects.in_caseload_of(user)
-    ).select_related("client")
+    queryset = RiskAlert.objects.in_caseload_of(user).select_related("client")
     if open:
         queryset = queryset.filter(acknowledged_at__isnull=True)
     rows, following = page(queryset, cursor=cursor, limit=limit, resource="alerts")

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from alliance.accounts.models import Supervision, User
+from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Client, Episode, in_caseload
 from conftest import make_client
 
@@ -19,8 +20,28 @@ def _agree(users, clients) -> int:
         for client in clients:
             in_db = Client.objects.in_caseload_of(user).filter(pk=client.pk).exists()
             assert in_caseload(client, user) == in_db, (user, client)
+            # Read through a join to the client (``in_caseload_q``), the
+            # rule gives the same answer for the client's episodes and alerts.
+            assert (
+                Episode.objects.in_caseload_of(user).filter(client=client).exists()
+                == in_db
+            ), (user, client)
+            alerts = RiskAlert.objects.in_caseload_of(user).filter(client=client)
+            has_alert = RiskAlert.objects.filter(client=client).exists()
+            assert alerts.exists() == (in_db and has_alert), (user, client)
             checked += in_db
     return checked
+
+
+def _alert(client: Client) -> None:
+    RiskAlert.objects.create(
+        client=client,
+        episode=client.episodes.first(),
+        severity=RiskAlert.Severity.HIGH,
+        source="test",
+        summary="A risk answer",
+        action_taken="",
+    )
 
 
 def test_the_rule_in_hand_agrees_with_the_database(
@@ -38,6 +59,8 @@ def test_the_rule_in_hand_agrees_with_the_database(
     bob.refresh_from_db()
     users = [alice, bob, sam, ada, zed, yan, portal, AnonymousUser()]
     clients = [cleo, dan, elsewhere, gone]
+    for client in clients:
+        _alert(client)
     # Alice's Cleo for Alice and Sam (her supervisor), Zoe for Yan; Bob is
     # no longer active, and no one else holds anyone (admins included).
     assert _agree(users, clients) == 3
@@ -47,6 +70,7 @@ def test_the_rule_in_hand_agrees_with_the_database(
 
 
 def test_a_supervision_that_ended_ends_the_supervisor_s_hold(alice, sam, cleo):
+    _alert(cleo)
     Supervision.objects.filter(supervisor=sam).update(ended_at=timezone.now())
     sam = User.objects.get(pk=sam.pk)  # a request's user, read afresh
     assert not in_caseload(cleo, sam)
@@ -54,6 +78,7 @@ def test_a_supervision_that_ended_ends_the_supervisor_s_hold(alice, sam, cleo):
 
 
 def test_a_client_moved_to_another_clinician_leaves_the_first(alice, bob, cleo):
+    _alert(cleo)
     Client.objects.filter(pk=cleo.pk).update(clinician=bob)
     cleo = Client.objects.get(pk=cleo.pk)
     assert _agree([alice, bob], [cleo]) == 1
@@ -108,3 +133,16 @@ def test_a_new_episode_takes_the_clinician_the_database_has(alice, bob, ada):
     new = open_episode(stale, by=bob, reason="Returned", previous=episode)
     assert new.clinician_id == bob.pk
     assert _agree([alice, bob], [Client.objects.get(pk=gil.pk)]) == 1
+
+
+def test_lists_ask_the_rule_of_the_joined_client_not_a_subquery(alice):
+    """``in_caseload_q`` filters on the client row a list already joins:
+    one join fewer for the database to plan on each home card (issue #13)."""
+    for queryset in (
+        Client.objects.in_caseload_of(alice),
+        Episode.objects.in_caseload_of(alice),
+        RiskAlert.objects.in_caseload_of(alice),
+    ):
+        sql = str(queryset.query).upper()
+        assert sql.count("SELECT") == 1, sql
+        assert sql.count('JOIN "CLIENTS_CLIENT"') <= 1, sql
