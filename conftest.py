@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -37,6 +38,24 @@ def settings_for_tests(tmp_path: Path) -> dict[str, Any]:
         "MEDIA_ROOT": tmp_path / "uploads",
         "ALLIANCE_KEYS_FILE": tmp_path / "keys.json",
     }
+
+
+def query_plan(query) -> str:
+    """The database's plan for a query (a queryset, or SQL as a test
+    captured it), as it would be with a large table: PostgreSQL reads a
+    handful of test rows by a scan whatever the indexes, so sequential and
+    bitmap scans are ruled out while the plan is made."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        if not isinstance(query, str):
+            return query.explain()
+        explain = (
+            "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+        )
+        cursor.execute(f"{explain} {query}")
+        return "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
 
 
 @pytest.fixture(autouse=True)

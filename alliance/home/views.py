@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -44,8 +43,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     user = permissions.require_staff(request)
     if user.is_practice_admin:
         return _admin_home(request, user)
-    episodes = Episode.objects.open_in_caseload_of(user)
-    by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
+    by_phase = Episode.objects.open_in_caseload_of(user).count_by_phase()
     phases = [
         (value, label, by_phase.get(value, 0))
         for value, label in Episode.Phase.choices
@@ -190,8 +188,11 @@ def _covering(user: User) -> dict[str, Any] | None:
 
 
 def _admin_home(request: AuthenticatedRequest, admin: User) -> HttpResponse:
-    episodes = Episode.objects.filter(client__practice_id=admin.practice_id).open()  # type: ignore[misc]  # None: IS NULL, as at run time
-    by_phase = dict(episodes.values_list("phase").annotate(n=Count("id")).order_by())
+    by_phase = (
+        Episode.objects.filter(client__practice_id=admin.practice_id)  # type: ignore[misc]  # None: IS NULL, as at run time
+        .open()
+        .count_by_phase()
+    )
     phases = [
         (value, label, by_phase.get(value, 0))
         for value, label in Episode.Phase.choices

@@ -14,7 +14,7 @@ from alliance.accounts.models import Cover, User
 from alliance.alerts.services import raise_alert
 from alliance.measures.tests.admin.helpers import days_ago, phq9, record
 from alliance.notes.tests.helpers import signed, start
-from conftest import make_client
+from conftest import make_client, query_plan
 
 
 def _queries(http, url) -> list[str]:
@@ -190,3 +190,18 @@ def test_every_home_card_reads_nothing_more_per_row(as_user, alice, sam, bob):
         assert page.count(" unread</li>") == 4
         if user == sam:
             assert "notes awaiting your co-signature" in page
+
+
+def test_the_caseload_by_phase_is_counted_from_an_index_alone(alice, cleo, sam):
+    """Counting 10,000 open episodes read every episode row; the partial
+    index on (clinician, phase) answers the count by itself (issue #13)."""
+    from alliance.clients.models import Episode
+
+    make_client(alice, given_name="Cal")
+    for user in (alice, sam):
+        episodes = Episode.objects.open_in_caseload_of(user)
+        plan = query_plan(episodes.phase_counts())
+        assert "open_episode_by_clinician" in plan, plan
+        # Only the index: PostgreSQL's index-only scan, SQLite's covering index.
+        assert "Index Only Scan" in plan or "COVERING INDEX" in plan, plan
+        assert episodes.count_by_phase() == {"referral": 2}
