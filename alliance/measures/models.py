@@ -194,7 +194,17 @@ class Administration(UUIDModel):
         ordering = ["-taken_at", "-started_at", "-id"]
         # With taken_at last, a history page reads its 51 rows in order from
         # the index, whatever the size of the practice (issue #13).
-        indexes = [models.Index(fields=["episode", "instrument", "status", "taken_at"])]
+        indexes = [
+            models.Index(fields=["episode", "instrument", "status", "taken_at"]),
+            # A client's unfinished questionnaires (the portal home, every
+            # visit): without it PostgreSQL read the index above end to end,
+            # a cost that grew with the whole practice's scores (issue #13).
+            models.Index(
+                fields=["client", "-started_at"],
+                condition=models.Q(status="draft"),
+                name="administration_drafts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_name} ({self.get_status_display().lower()})"

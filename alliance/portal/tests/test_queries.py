@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from alliance.measures.tests.admin.helpers import days_ago, phq9, record
 from alliance.notes.tests.helpers import signed
+from conftest import query_plan
 
 
 def _queries(http) -> list[str]:
@@ -51,3 +52,23 @@ def test_the_portal_home_counts_unread_messages_and_journal_entries_once(portal,
     assert "You have 2 new messages from your clinician." in home
     toolbox = portal.get(reverse("toolbox:mine")).content.decode()
     assert 'aria-label="2 unread"' in toolbox
+
+
+def test_unfinished_questionnaires_are_found_by_their_own_index(cleo, schedule):
+    """The portal home looks for the client's drafts on every visit; by the
+    partial index of drafts, not by reading an index of every score in the
+    practice (issue #13)."""
+    from alliance.measures.models import Administration
+    from alliance.measures.selectors import client_drafts
+
+    record(cleo, "phq9", phq9(12), at=days_ago(3))
+    draft = Administration.objects.create(
+        client=cleo,
+        episode=cleo.current_episode(),
+        instrument="gad7",
+        mode=Administration.Mode.PORTAL,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert client_drafts(cleo) == [draft]
+    plan = query_plan(queries.captured_queries[-1]["sql"])
+    assert "administration_drafts" in plan, plan
