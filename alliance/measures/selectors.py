@@ -532,8 +532,11 @@ def score_trends(episode: Episode | None) -> list[ScoreTrend]:
         # first-value window (issue #13).
         .filter(Q(rank__lte=TREND_POINTS) | Q(rank=F("n")))
         .only("instrument", "taken_at", "total", "band_label")
-        .order_by("instrument", "taken_at", "id")
+        # Put in order here: the few rows kept, not (as an ORDER BY would)
+        # every score of the episode before the filter keeps them.
+        .order_by()
     )
+    rows.sort(key=lambda row: (row.instrument, row.taken_at, row.id))
     tracks = {t.instrument: t for t in MeasureTrack.objects.filter(episode=episode)}
     for kept in tracks.values():
         # The verdict's reason needs the client's practice: the episode's

@@ -279,7 +279,13 @@ def test_a_long_history_shows_the_last_scores_and_the_change_from_the_first(cleo
             {f"q{n}": (8 if week == 0 else 2) for n in range(1, 6)},
             at=days_ago(119 - 7 * week),
         )
-    trends = {t.instrument: t for t in score_trends(cleo.current_episode())}
+    episode = cleo.current_episode()
+    with CaptureQueriesContext(connection) as queries:
+        trends = {t.instrument: t for t in score_trends(episode)}
+    # The kept rows are put in order in Python: the one ORDER BY is the
+    # ranking's, not a second sort of every score (issue #13).
+    ranking = next(q["sql"] for q in queries.captured_queries if "OVER" in q["sql"])
+    assert ranking.count("ORDER BY") == 1, ranking
     assert set(trends) == {"phq9", "wsas"}
     for code, first, latest in (("phq9", 24, 10), ("wsas", 40, 10)):
         trend = trends[code]
