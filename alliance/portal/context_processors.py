@@ -2,7 +2,7 @@
 what their access allows and whether they have a relapse-prevention plan.
 Three queries at most, only for client logins; none for the client record
 when the page's access check (``permissions.get_own_client``) loaded it, and
-none for the unread count when the page counted it already."""
+none for the unread count or the plan when the page read them already."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ def portal_nav(request: HttpRequest) -> dict[str, Any]:
         ),
         "portal_open": access == PORTAL_OPEN,
         "portal_access": access,
-        "portal_relapse_plan": RelapsePreventionPlan.objects.filter(
-            client=client
-        ).exists(),
+        # Asked only if the page did not say already (the portal home has
+        # read the plan for its own card and passes its answer, which wins).
+        "portal_relapse_plan": SimpleLazyObject(
+            lambda: RelapsePreventionPlan.objects.filter(client=client).exists()
+        ),
     }

@@ -95,13 +95,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             client_uuid=client.uuid,
             detail={"access": access},
         )
+        relapse_plan = current_plan(client)
         return render(
             request,
             "portal/ended.html",
             _context(
                 client,
                 portal_toolbox=portal_toolbox(client),
-                relapse_plan=current_plan(client),
+                relapse_plan=relapse_plan,
+                portal_relapse_plan=relapse_plan is not None,
                 portal_guides=shares_of(client).count(),
             ),
         )
@@ -117,6 +119,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         episode__client=client, share_with_client=True
     ).exists()
     care_team_messages = portal_messages(client)
+    termination = portal_termination(client)
     record(
         request.user,
         "portal.view",
@@ -139,7 +142,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             portal_checkins=portal_checkins(client, episode=episode),
             portal_journal=portal_journal(client),
             portal_guides=shares_of(client).count(),
-            portal_termination=portal_termination(client),
+            portal_termination=termination,
+            # The navigation's plan link too (its context processor's is lazy).
+            portal_relapse_plan=termination is not None
+            and termination.plan is not None,
             portal_messages=care_team_messages,
             # The navigation's count too (its context processor's is lazy).
             portal_unread=care_team_messages.unread,

@@ -72,3 +72,16 @@ def test_unfinished_questionnaires_are_found_by_their_own_index(cleo, schedule):
         assert client_drafts(cleo) == [draft]
     plan = query_plan(queries.captured_queries[-1]["sql"])
     assert "administration_drafts" in plan, plan
+
+
+def test_the_portal_home_reads_the_relapse_plan_once(portal, cleo, consent_text):
+    """The home's card reads the plan; the navigation's link takes its
+    answer from it instead of asking again."""
+    from alliance.termination.tests.helpers import to_termination, write_plan
+
+    link = reverse("termination:mine_plan")
+    assert link not in portal.get(reverse("portal:home")).text
+    to_termination(cleo, consent_text)
+    write_plan(cleo)
+    assert sum("relapsepreventionplan" in sql for sql in _queries(portal)) == 1
+    assert link in portal.get(reverse("portal:home")).text
