@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client as HttpClient
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -45,17 +45,21 @@ def query_plan(query) -> str:
     captured it), as it would be with a large table: PostgreSQL reads a
     handful of test rows by a scan whatever the indexes, so sequential and
     bitmap scans are ruled out while the plan is made."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgresql:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
-        if not isinstance(query, str):
-            return query.explain()
-        explain = (
-            "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
-        )
-        cursor.execute(f"{explain} {query}")
-        return "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
+        try:
+            if not isinstance(query, str):
+                return query.explain()
+            explain = "EXPLAIN" if postgresql else "EXPLAIN QUERY PLAN"
+            cursor.execute(f"{explain} {query}")
+            return "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
+        finally:
+            if postgresql:
+                cursor.execute("RESET enable_seqscan")
+                cursor.execute("RESET enable_bitmapscan")
 
 
 @pytest.fixture(autouse=True)

@@ -41,7 +41,9 @@ def in_caseload_q(user: User, client: str = "") -> models.Q:
     ``client`` ("" for clients themselves, "client", "episode__client"): a
     condition on the joined client row, not ``client__in`` a subquery, so
     the database plans one join fewer on every list of the home (issue
-    #13). Matches nothing for whoever holds no care."""
+    #13). Matches nothing for whoever holds no care. For ``filter()``
+    through single-valued paths, as every caller does: ``exclude()`` across a
+    many-valued one would not mean the same as the subquery."""
     clinician_ids = caseload_clinician_ids(user)
     if not clinician_ids:
         return models.Q(pk__in=[])

@@ -299,3 +299,17 @@ def test_a_long_history_shows_the_last_scores_and_the_change_from_the_first(cleo
     assert trends["phq9"].change.category == "reliable_improvement"
     # The WSAS has no reliable-change norms: no change is claimed.
     assert trends["wsas"].change is None
+
+
+def test_scores_taken_at_the_same_moment_keep_the_order_they_were_entered(cleo):
+    """The trend's rows are put in order in Python (by time, then entry):
+    two scores with one timestamp come out as the database would order them."""
+    from alliance.measures.selectors import score_trends
+
+    at = days_ago(5)
+    record(cleo, "phq9", phq9(20), at=days_ago(30))
+    first = record(cleo, "phq9", phq9(14), at=at)
+    second = record(cleo, "phq9", phq9(8), at=at)
+    assert first.pk < second.pk and first.taken_at == second.taken_at
+    (trend,) = score_trends(cleo.current_episode())
+    assert [p.total for p in trend.points] == [20, 14, 8]

@@ -196,12 +196,18 @@ def test_the_caseload_by_phase_is_counted_from_an_index_alone(alice, cleo, sam):
     """Counting 10,000 open episodes read every episode row; the partial
     index on (clinician, phase) answers the count by itself (issue #13)."""
     from alliance.clients.models import Episode
+    from alliance.measures.tests.admin.helpers import move
 
     make_client(alice, given_name="Cal")
+    move(make_client(alice, given_name="Cy").current_episode(), "assessment")
+    move(make_client(alice, given_name="Col").current_episode(), "closed")
     for user in (alice, sam):
         episodes = Episode.objects.open_in_caseload_of(user)
         plan = query_plan(episodes.phase_counts())
         assert "open_episode_by_clinician" in plan, plan
         # Only the index: PostgreSQL's index-only scan, SQLite's covering index.
         assert "Index Only Scan" in plan or "COVERING INDEX" in plan, plan
-        assert episodes.count_by_phase() == {"referral": 2}
+        # The closed episode is left out; phases with none are not listed.
+        assert episodes.count_by_phase() == {"referral": 2, "assessment": 1}
+    practice = Episode.objects.filter(client__practice_id=alice.practice_id)
+    assert practice.open().count_by_phase() == {"referral": 2, "assessment": 1}

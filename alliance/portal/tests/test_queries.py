@@ -85,3 +85,29 @@ def test_the_portal_home_reads_the_relapse_plan_once(portal, cleo, consent_text)
     write_plan(cleo)
     assert sum("relapsepreventionplan" in sql for sql in _queries(portal)) == 1
     assert link in portal.get(reverse("portal:home")).text
+
+
+def test_every_portal_page_links_the_relapse_plan_when_there_is_one(
+    portal, cleo, consent_text
+):
+    """Pages other than the home ask the navigation's own (lazy) question;
+    the home after care has ended answers it from the plan it shows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alliance.clients.models import Episode
+    from alliance.termination.tests.helpers import to_termination, write_plan
+
+    link = reverse("termination:mine_plan")
+    assert link not in portal.get(reverse("portal:plan")).text
+    to_termination(cleo, consent_text)
+    write_plan(cleo)
+    assert link in portal.get(reverse("portal:plan")).text
+    # Long after the episode closed, the home shows the keepsakes only.
+    Episode.objects.filter(client=cleo).update(
+        phase="closed", closed_at=timezone.now() - timedelta(days=400)
+    )
+    page = portal.get(reverse("portal:home"))
+    assert page.templates[0].name == "portal/ended.html"
+    assert link in page.text
