@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.clients.models import Client, Episode, in_caseload_q
+from alliance.clients.models import Client, Episode, clients_of_q, in_caseload_q
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
 from alliance.core.urls import reverse_uuid
@@ -42,11 +42,7 @@ class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
     ) -> RiskAlertQuerySet:
         """Alerts of the clients whose primary clinician is one of these (the
         clinicians a colleague covers: ``permissions.covered_clinician_ids``)."""
-        if not clinician_ids:
-            return self.none()
-        return self.filter(
-            client__practice_id=practice_id, client__clinician_id__in=clinician_ids
-        )
+        return self.filter(clients_of_q(clinician_ids, practice_id, "client"))
 
 
 class RiskAlert(UUIDModel):

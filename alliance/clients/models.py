@@ -36,24 +36,33 @@ def caseload_clinician_ids(user: User) -> list[int]:
     return [user.pk, *user.supervisee_ids()]
 
 
-def in_caseload_q(user: User, client: str = "") -> models.Q:
-    """The caseload rule as a filter on the client reached by the path
-    ``client`` ("" for clients themselves, "client", "episode__client"): a
-    condition on the joined client row, not ``client__in`` a subquery, so
-    the database plans one join fewer on every list of the home (issue
-    #13). Matches nothing for whoever holds no care. For ``filter()``
-    through single-valued paths, as every caller does: ``exclude()`` across a
-    many-valued one would not mean the same as the subquery."""
-    clinician_ids = caseload_clinician_ids(user)
+def clients_of_q(
+    clinician_ids: list[int], practice_id: int | None, client: str = ""
+) -> models.Q:
+    """A filter on the client reached by the path ``client`` ("" for clients
+    themselves, "client", "episode__client"): one of the practice's clients
+    whose primary clinician is one of these. A condition on the joined
+    client row, not ``client__in`` a subquery, so the database plans one
+    join fewer on every list of the home (issue #13). Matches nothing for no
+    clinicians. For ``filter()`` through single-valued paths, as every
+    caller does: ``exclude()`` across a many-valued one would not mean the
+    same as the subquery."""
     if not clinician_ids:
         return models.Q(pk__in=[])
     prefix = f"{client}__" if client else ""
     return models.Q(
         **{
-            f"{prefix}practice_id": user.practice_id,
+            f"{prefix}practice_id": practice_id,
             f"{prefix}clinician_id__in": clinician_ids,
         }
     )
+
+
+def in_caseload_q(user: User, client: str = "") -> models.Q:
+    """The caseload rule as a filter on the client reached by the path
+    ``client`` (``clients_of_q``): nothing for whoever holds no care."""
+    practice_id = getattr(user, "practice_id", None)  # none when signed out
+    return clients_of_q(caseload_clinician_ids(user), practice_id, client)
 
 
 class ClientQuerySet(models.QuerySet["Client"]):

@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from alliance.accounts.models import User
-from alliance.clients.models import Client
+from alliance.clients.models import Client, clients_of_q
 from alliance.messaging.models import Message, MessageAttachment
 
 PER_PAGE = 50
@@ -99,8 +99,8 @@ def inbox(user: User, *, covering: list[int] | None = None) -> list[InboxRow]:
     message text is read."""
     reachable = Client.objects.in_caseload_of(user)
     if covering:
-        reachable = reachable | Client.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
-            practice_id=user.practice_id, clinician_id__in=covering
+        reachable = reachable | Client.objects.filter(
+            clients_of_q(covering, user.practice_id)
         )
     clients = (
         reachable.annotate(
