@@ -40,21 +40,19 @@ def settings_for_tests(tmp_path: Path) -> dict[str, Any]:
     }
 
 
-def query_plan(query) -> str:
-    """The database's plan for a query (a queryset, or SQL as a test
-    captured it), as it would be with a large table: PostgreSQL reads a
-    handful of test rows by a scan whatever the indexes, so sequential and
-    bitmap scans are ruled out while the plan is made."""
+def query_plan(sql: str) -> str:
+    """The database's plan for a query as a test captured it, as it would be
+    with a large table: PostgreSQL reads a handful of test rows by a scan
+    whatever the indexes, so sequential and bitmap scans are ruled out while
+    the plan is made."""
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
         if postgresql:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
         try:
-            if not isinstance(query, str):
-                return query.explain()
             explain = "EXPLAIN" if postgresql else "EXPLAIN QUERY PLAN"
-            cursor.execute(f"{explain} {query}")
+            cursor.execute(f"{explain} {sql}")
             return "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
         finally:
             if postgresql:

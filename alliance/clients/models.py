@@ -9,7 +9,6 @@ every move is checked by ``Episode.can_move_to`` and leaves an
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -267,11 +266,7 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         """How many of these episodes are in each phase (phases with none
         left out). COUNT(*), so a clinician's open episodes are counted from
         the ``open_episode_by_clinician`` index alone."""
-        return dict(self.phase_counts())
-
-    def phase_counts(self) -> models.QuerySet[Any]:
-        """(phase, count) rows: the query ``count_by_phase`` reads."""
-        return self.values_list("phase").annotate(n=models.Count("*")).order_by()
+        return dict(self.values_list("phase").annotate(n=models.Count("*")).order_by())
 
     def open_in_caseload_of(self, user: User) -> EpisodeQuerySet:
         """``in_caseload_of(user).open()``, read from the episodes alone: an
