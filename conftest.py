@@ -37,6 +37,8 @@ def settings_for_tests(tmp_path: Path) -> dict[str, Any]:
         },
         "MEDIA_ROOT": tmp_path / "uploads",
         "ALLIANCE_KEYS_FILE": tmp_path / "keys.json",
+        # Every prepared query is compared with Django's compile of it.
+        "PREPARED_QUERIES_CHECK": True,
     }
 
 

@@ -19,7 +19,9 @@ This module imports only accounts and clients models. Cover for leave
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, NoReturn, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -37,6 +39,7 @@ from alliance.clients.models import (
     in_caseload,
 )
 from alliance.core.models import Sensitivity
+from alliance.core.prepared import first_of, prepared
 
 M = TypeVar("M", bound=models.Model)
 
@@ -119,6 +122,21 @@ def supervises(user: User, clinician_id: int) -> bool:
     return clinician_id in user.supervisee_ids()
 
 
+@prepared
+def _covered_on(
+    cover_id: int, practice_id: int, day: date
+) -> models.QuerySet[Cover, int]:
+    return (
+        Cover.objects.in_force_on(day)
+        .filter(
+            cover_id=cover_id,
+            practice_id=practice_id,
+            clinician__practice_id=practice_id,
+        )
+        .values_list("clinician_id", flat=True)
+    )
+
+
 def covered_clinician_ids(user: User) -> list[int]:
     """The clinicians ``user`` covers today (practice time zone): a colleague
     named in a cover arrangement that has begun, not yet ended, and was not
@@ -137,18 +155,7 @@ def covered_clinician_ids(user: User) -> list[int]:
     today = user.practice.today()
     cached = user.__dict__.get("_covered_clinician_ids")
     if cached is None or cached[0] != today:
-        cached = (
-            today,
-            list(
-                Cover.objects.in_force_on(today)
-                .filter(
-                    cover=user,
-                    practice_id=user.practice.pk,
-                    clinician__practice_id=user.practice.pk,
-                )
-                .values_list("clinician_id", flat=True)
-            ),
-        )
+        cached = (today, _covered_on(user.pk, user.practice.pk, today))
         user._covered_clinician_ids = cached  # type: ignore[attr-defined]
     return list(cached[1])
 
@@ -211,13 +218,34 @@ def _via(how: str | None) -> dict[str, Any] | None:
     return {"via": how} if how else None
 
 
+def _as_uuid(value: Any) -> UUID:
+    """A record's key from a URL: not one, not found."""
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+@prepared
+def _client_by_uuid(uuid: UUID) -> models.QuerySet[Client]:
+    return first_of(Client.objects.select_related("clinician").filter(uuid=uuid))
+
+
+@prepared
+def _episode_by_uuid(uuid: UUID) -> models.QuerySet[Episode]:
+    return first_of(Episode.objects.select_related("client").filter(uuid=uuid))
+
+
 def get_client(
     request: HttpRequest, uuid: Any, *, write: bool = False, cover: bool = False
 ) -> Client:
     user = require_clinician(request)
-    client = Client.objects.select_related("clinician").filter(uuid=uuid).first()
-    if client is None:
+    found = _client_by_uuid(_as_uuid(uuid))
+    if not found:
         raise Http404
+    client = found[0]
     via = _check_client(request, user, client, client, write, cover)
     record(
         user,
@@ -231,9 +259,10 @@ def get_client(
 
 def get_episode(request: HttpRequest, uuid: Any, *, write: bool = False) -> Episode:
     user = require_clinician(request)
-    episode = Episode.objects.select_related("client").filter(uuid=uuid).first()
-    if episode is None:
+    found = _episode_by_uuid(_as_uuid(uuid))
+    if not found:
         raise Http404
+    episode = found[0]
     _check_client(request, user, episode.client, episode, write)
     record(user, "episode.edit" if write else "episode.view", episode, request=request)
     return episode
@@ -462,6 +491,13 @@ def get_appointment_request(request: HttpRequest, uuid: Any) -> Any:
     return change
 
 
+@prepared
+def _client_of_login(user_id: int) -> models.QuerySet[Client]:
+    return first_of(
+        Client.objects.select_related("practice", "clinician").filter(user_id=user_id)
+    )
+
+
 def get_own_client(
     request: HttpRequest, *, write: bool = False, keepsake: bool = False
 ) -> Client:
@@ -476,12 +512,11 @@ def get_own_client(
     user = _user(request)
     if user.role != User.Role.CLIENT:
         _deny(request, "portal.denied", status=403)
-    client = (
-        Client.objects.select_related("practice", "clinician").filter(user=user).first()
-    )
-    if client is None:
+    found = _client_of_login(user.pk)
+    if not found:
         _deny(request, "portal.denied", status=403)
         raise PermissionDenied  # _deny raised already; this tells the type checker
+    client = found[0]
     # The portal navigation (portal.context_processors) reads the same record.
     request.portal_client = client  # type: ignore[attr-defined]
     if keepsake:

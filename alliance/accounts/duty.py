@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import models
 
 from alliance.accounts.models import DutyShift, Practice, User
+from alliance.core.prepared import prepared
 
 
 def duty_clinicians(
@@ -32,7 +33,23 @@ def duty_clinicians(
 def is_on_duty(user: User, on: date | None = None) -> bool:
     if not user.is_clinical or user.practice is None:
         return False
-    return duty_clinicians(user.practice, on).filter(pk=user.pk).exists()
+    day = on or user.practice.today()
+    return bool(_on_duty(user.pk, user.practice.pk, day))
+
+
+@prepared
+def _on_duty(user_id: int, practice_id: int, day: date) -> models.QuerySet[User, int]:
+    """``duty_clinicians`` narrowed to one user: their id, if on duty."""
+    return (
+        User.objects.clinicians()
+        .filter(
+            pk=user_id,
+            practice_id=practice_id,
+            duty_shifts__practice_id=practice_id,
+            duty_shifts__date=day,
+        )
+        .values_list("pk", flat=True)[:1]
+    )
 
 
 def rota(practice: Practice, start: date, end: date) -> models.QuerySet[DutyShift]:

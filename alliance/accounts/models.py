@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.core.models import UUIDModel
+from alliance.core.prepared import prepared
 from alliance.core.tokens import hash_token, new_token
 
 INVITATION_DAYS = 7
@@ -285,12 +286,15 @@ class User(UUIDModel, AbstractBaseUser, PermissionsMixin):
         if self.role != self.Role.SUPERVISOR:
             return []
         if "_supervisee_ids" not in self.__dict__:
-            self._supervisee_ids = list(
-                Supervision.objects.filter(
-                    supervisor=self, ended_at__isnull=True
-                ).values_list("supervisee_id", flat=True)
-            )
+            self._supervisee_ids = _current_supervisees(self.pk)
         return list(self._supervisee_ids)
+
+
+@prepared
+def _current_supervisees(supervisor_id: int) -> models.QuerySet[Supervision, int]:
+    return Supervision.objects.filter(
+        supervisor_id=supervisor_id, ended_at__isnull=True
+    ).values_list("supervisee_id", flat=True)
 
 
 class Supervision(models.Model):

@@ -9,9 +9,12 @@ from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
+from django.db.models import QuerySet
+
 from alliance.accounts.models import User
 from alliance.aftercare.models import BoosterRequest, FollowUp
 from alliance.clients.models import Client, Episode
+from alliance.core.prepared import prepared
 from alliance.measures.change import DETERIORATION, IMPROVEMENT, NO_CHANGE
 from alliance.measures.models import Administration
 
@@ -188,11 +191,18 @@ def due_followups(client: Client, *, now: datetime | None = None) -> list[Follow
 def open_booster_requests(user: User) -> list[BoosterRequest]:
     """Booster sessions asked for by the clients whose primary clinician is
     ``user``, oldest first, at most 50, with clients and episodes loaded."""
-    return list(
+    return _requested_boosters(user.pk, user.practice_id)
+
+
+@prepared
+def _requested_boosters(
+    clinician_id: int, practice_id: int | None
+) -> QuerySet[BoosterRequest]:
+    return (
         BoosterRequest.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             status=BoosterRequest.Status.REQUESTED,
-            client__clinician=user,
-            client__practice_id=user.practice_id,
+            client__clinician_id=clinician_id,
+            client__practice_id=practice_id,
         )
         .select_related("client", "episode")
         # What the card shows: the client's name and link, the date, the

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -38,6 +39,7 @@ from alliance.clients.selectors import (
     chart_episodes,
     ending_alerts,
 )
+from alliance.core.prepared import prepared
 from alliance.guides.selectors import chart_guides
 from alliance.homework.selectors import chart_homework
 from alliance.homework.selectors import review as homework_review_of
@@ -51,6 +53,11 @@ from alliance.safety.selectors import current_safety_plan
 from alliance.scheduling.selectors import chart_appointments
 from alliance.termination.selectors import chart_termination
 from alliance.toolbox.selectors import chart_toolbox
+
+
+@prepared
+def _open_alerts_of(client_id: int) -> QuerySet[RiskAlert]:
+    return RiskAlert.objects.filter(client_id=client_id).open()
 
 
 def _header(
@@ -71,7 +78,7 @@ def _header(
         "client": client,
         "current": current,
         "can_edit": permissions.is_primary_clinician(request.user, client),
-        "alerts": list(RiskAlert.objects.filter(client=client).open()),
+        "alerts": _open_alerts_of(client.pk),
         "section": section,
         "sections": SECTIONS,
         "section_label": SECTION_LABELS.get(section, "Summary"),

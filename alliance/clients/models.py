@@ -18,6 +18,7 @@ from django.utils import timezone
 from alliance.accounts.models import Invitation, Practice, User
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import UUIDModel
+from alliance.core.prepared import first_of, prepared
 from alliance.core.signatures import SignatureFields, content_digest
 from alliance.core.urls import reverse_uuid
 
@@ -225,15 +226,10 @@ class Client(UUIDModel):
         return self._portal_episode
 
     def _read_portal_episode(self) -> None:
-        # The open episode first (a client has at most one), else the latest.
-        latest = self.episodes.order_by(
-            models.Case(
-                models.When(phase=Episode.Phase.CLOSED, then=1),
-                default=0,
-                output_field=models.IntegerField(),
-            ),
-            "-opened_at",
-        ).first()
+        found = _portal_episode(self.pk)
+        latest = found[0] if found else None
+        if latest is not None:
+            latest.client = self
         self._portal_episode = None
         self._portal_read_until = None
         if latest is not None and latest.phase != Episode.Phase.CLOSED:
@@ -252,7 +248,31 @@ class Client(UUIDModel):
         )
 
     def current_episode(self) -> Episode | None:
-        return self.episodes.exclude(phase=Episode.Phase.CLOSED).first()
+        found = _current_episode(self.pk)
+        if not found:
+            return None
+        found[0].client = self
+        return found[0]
+
+
+@prepared
+def _current_episode(client_id: int) -> models.QuerySet[Episode]:
+    return first_of(Episode.objects.filter(client_id=client_id).open())
+
+
+@prepared
+def _portal_episode(client_id: int) -> models.QuerySet[Episode]:
+    """The open episode first (a client has at most one), else the latest."""
+    return first_of(
+        Episode.objects.filter(client_id=client_id).order_by(
+            models.Case(
+                models.When(phase=Episode.Phase.CLOSED, then=1),
+                default=0,
+                output_field=models.IntegerField(),
+            ),
+            "-opened_at",
+        )
+    )
 
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
@@ -280,6 +300,25 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         if not clinician_ids:
             return self.none()
         return self.open().filter(clinician_id__in=clinician_ids)
+
+
+def open_episodes_by_phase(user: User) -> dict[str, int]:
+    """``Episode.objects.open_in_caseload_of(user).count_by_phase()``, its
+    SQL compiled once (the home's caseload card)."""
+    return dict(_open_by_phase(caseload_clinician_ids(user)))
+
+
+@prepared
+def _open_by_phase(
+    clinician_ids: list[int],
+) -> models.QuerySet[Episode, tuple[str, int]]:
+    return (
+        Episode.objects.open()
+        .filter(clinician_id__in=clinician_ids)
+        .values_list("phase")
+        .annotate(n=models.Count("*"))
+        .order_by()
+    )
 
 
 class DischargeReason(models.TextChoices):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -12,7 +13,14 @@ from alliance.accounts.services import clients_in_care_count
 from alliance.aftercare.selectors import open_booster_requests
 from alliance.alerts.models import RiskAlert
 from alliance.audit.services import record
-from alliance.clients.models import Client, Episode
+from alliance.clients.models import (
+    Client,
+    Episode,
+    caseload_clinician_ids,
+    clients_of_q,
+    open_episodes_by_phase,
+)
+from alliance.core.prepared import prepared
 from alliance.home.caseload import FLAGS, CaseloadFilterForm, Filters, caseload_page
 from alliance.home.supervisees import supervisee_overview
 from alliance.measures.selectors import due_for_clinician
@@ -43,18 +51,13 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
     user = permissions.require_staff(request)
     if user.is_practice_admin:
         return _admin_home(request, user)
-    by_phase = Episode.objects.open_in_caseload_of(user).count_by_phase()
+    by_phase = open_episodes_by_phase(user)
     phases = [
         (value, label, by_phase.get(value, 0))
         for value, label in Episode.Phase.choices
         if value != Episode.Phase.CLOSED
     ]
-    alerts = list(
-        RiskAlert.objects.in_caseload_of(user)
-        .open()
-        .select_related("client")
-        .only(*_ALERT_FIELDS, *Client.listing_fields("client"))
-    )
+    alerts = _open_alerts(caseload_clinician_ids(user), user.practice_id)
     unsigned = unsigned_notes(user)
     covering = _covering(user)
     detail: dict[str, Any] = {"alerts": len(alerts), "unsigned": len(unsigned)}
@@ -84,6 +87,20 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "covering": covering,
             "supervision": summary_for_supervisee(user),
         },
+    )
+
+
+@prepared
+def _open_alerts(
+    clinician_ids: list[int], practice_id: int | None
+) -> QuerySet[RiskAlert]:
+    """``RiskAlert.objects.in_caseload_of(user).open()``, as the home lists
+    them."""
+    return (
+        RiskAlert.objects.filter(clients_of_q(clinician_ids, practice_id, "client"))
+        .open()
+        .select_related("client")
+        .only(*_ALERT_FIELDS, *Client.listing_fields("client"))
     )
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from alliance.accounts.models import User, zone_of
 from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Client, Episode, EpisodeTransition
+from alliance.core.prepared import prepared
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
 from alliance.measures.models import (
@@ -221,28 +222,29 @@ def due_measures(episode: Episode, *, on: date | None = None) -> list[MeasureSch
     the practice's time zone by default)."""
     if not episode.is_open:
         return []
-    schedules = list(
-        MeasureSchedule.objects.filter(episode=episode, active=True).order_by(
-            "created_at", "id"
-        )
-    )
+    schedules = _active_schedules(episode.pk)
     for schedule in schedules:
         schedule.episode = episode
     return [s for s in _mark_due(schedules, on) if s.is_due]  # type: ignore[attr-defined]  # an attribute set for the page
 
 
-def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSchedule]:
-    """Measures due today for the clients whose primary clinician is ``user``,
-    at most 50, with the episode's link and the client's name columns loaded
-    (what the home's card shows): read from the stored ``next_due``, sorted
-    and limited in the database. One query."""
-    today = on or user.practice.today()  # type: ignore[union-attr]  # staff belong to a practice
-    schedules = list(
+@prepared
+def _active_schedules(episode_id: int) -> QuerySet[MeasureSchedule]:
+    return MeasureSchedule.objects.filter(episode_id=episode_id, active=True).order_by(
+        "created_at", "id"
+    )
+
+
+@prepared
+def _due_by(
+    clinician_id: int, practice_id: int | None, day: date
+) -> QuerySet[MeasureSchedule]:
+    return (
         MeasureSchedule.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             active=True,
-            next_due__lte=today,
-            episode__client__clinician=user,
-            episode__client__practice_id=user.practice_id,
+            next_due__lte=day,
+            episode__client__clinician_id=clinician_id,
+            episode__client__practice_id=practice_id,
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("episode__client")
@@ -261,6 +263,15 @@ def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSche
             :DUE_LIMIT
         ]
     )
+
+
+def due_for_clinician(user: User, *, on: date | None = None) -> list[MeasureSchedule]:
+    """Measures due today for the clients whose primary clinician is ``user``,
+    at most 50, with the episode's link and the client's name columns loaded
+    (what the home's card shows): read from the stored ``next_due``, sorted
+    and limited in the database. One query."""
+    today = on or user.practice.today()  # type: ignore[union-attr]  # staff belong to a practice
+    schedules = _due_by(user.pk, user.practice_id, today)
     for schedule in schedules:
         schedule.is_due = True  # type: ignore[attr-defined]  # an attribute set for the page
     return schedules
@@ -899,9 +910,14 @@ def open_prompts(client: Client, *, limit: int = 20) -> list[ClinicalPrompt]:
 
 def client_drafts(client: Client) -> list[Administration]:
     """The client's own unfinished portal questionnaires in open episodes."""
-    return list(
+    return _portal_drafts(client.pk)
+
+
+@prepared
+def _portal_drafts(client_id: int) -> QuerySet[Administration]:
+    return (
         Administration.objects.drafts()
-        .filter(client=client, mode=Administration.Mode.PORTAL)
+        .filter(client_id=client_id, mode=Administration.Mode.PORTAL)
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .defer(*_SEALED)
         .order_by("-started_at")[:20]

@@ -31,11 +31,17 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from alliance.accounts.models import Practice, User, zone_of
-from alliance.clients.models import Client, Episode, in_caseload_q
+from alliance.clients.models import (
+    Client,
+    Episode,
+    caseload_clinician_ids,
+    clients_of_q,
+)
+from alliance.core.prepared import prepared
 from alliance.measures.engine import Instrument, get_instrument
 from alliance.measures.expected import (
     MODEL_VERSION,
@@ -349,14 +355,17 @@ def sweep(*, rebuild: bool = False) -> dict[str, int]:
     return counts
 
 
-def not_on_track(user: User, *, limit: int = 50) -> list[OffTrack]:
-    """Clients in the user's caseload whose latest score on a tracked measure
-    is worse than expected (or reliably worse than their first), at most
-    ``limit``, by name: read from the stored verdicts, sorted and limited in
-    the database. One query, plus one per measure when its curves are not
-    in the cache."""
-    tracks = list(
-        MeasureTrack.objects.filter(in_caseload_q(user, "client"), on_track=False)
+OFF_TRACK_LIMIT = 50
+
+
+@prepared
+def _off_track(
+    clinician_ids: list[int], practice_id: int | None
+) -> QuerySet[MeasureTrack]:
+    return (
+        MeasureTrack.objects.filter(
+            clients_of_q(clinician_ids, practice_id, "client"), on_track=False
+        )
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("episode", "client__practice")
         # The track's numbers (its verdict rests on them), the episode's link,
@@ -368,9 +377,22 @@ def not_on_track(user: User, *, limit: int = 50) -> list[OffTrack]:
             "client__practice__time_zone",
         )
         .order_by("client__family_name", "client__given_name", "instrument", "id")[
-            :limit
+            :OFF_TRACK_LIMIT
         ]
     )
+
+
+def not_on_track(user: User, *, limit: int = OFF_TRACK_LIMIT) -> list[OffTrack]:
+    """Clients in the user's caseload whose latest score on a tracked measure
+    is worse than expected (or reliably worse than their first), at most
+    ``limit``, by name: read from the stored verdicts, sorted and limited in
+    the database. One query, plus one per measure when its curves are not
+    in the cache."""
+    if not 0 < limit <= OFF_TRACK_LIMIT:
+        raise ValueError(f"limit must be from 1 to {OFF_TRACK_LIMIT}")
+    tracks = _off_track(
+        caseload_clinician_ids(user), getattr(user, "practice_id", None)
+    )[:limit]
     flagged = []
     for track in tracks:
         instrument = get_instrument(track.instrument)

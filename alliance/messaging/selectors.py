@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, clients_of_q
+from alliance.core.prepared import prepared
 from alliance.messaging.models import Message, MessageAttachment
 
 PER_PAGE = 50
@@ -62,11 +63,17 @@ def unread_by_client_for_clinicians(
 ) -> list[tuple[Client, int]]:
     """The same for the clients of several clinicians (those a colleague
     covers: ``permissions.covered_clinician_ids``); one query."""
-    if not clinician_ids:
-        return []
+    clients = _unread_by_client(clinician_ids, practice_id)
+    return [(client, client.unread) for client in clients]  # type: ignore[attr-defined]  # annotated
+
+
+@prepared
+def _unread_by_client(
+    clinician_ids: list[int], practice_id: int | None
+) -> QuerySet[Client]:
     # Filtering on the messages before counting joins only unread messages,
     # so the query grows with what is unread, not with the caseload.
-    clients = (
+    return (
         Client.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             practice_id=practice_id,
             clinician_id__in=clinician_ids,
@@ -80,7 +87,6 @@ def unread_by_client_for_clinicians(
         .only(*Client.LISTING_FIELDS, "clinician__full_name", "clinician__email")
         .order_by("-unread", "family_name", "given_name")
     )
-    return [(client, client.unread) for client in clients]
 
 
 @dataclass

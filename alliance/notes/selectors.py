@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from alliance.accounts.models import Supervision, User
 from alliance.clients.models import Client
+from alliance.core.prepared import prepared
 from alliance.notes.models import SECTION_FIELDS, ProgressNote
 
 CHART_LIMIT = 50
@@ -42,15 +43,23 @@ def chart_notes(client: Client) -> list[ProgressNote]:
     )
 
 
-def to_sign(client: Client, limit: int = 20) -> list[ProgressNote]:
+TO_SIGN_LIMIT = 20
+
+
+def to_sign(client: Client) -> list[ProgressNote]:
     """The client's notes that still need a signature: unsigned ones, and
     signed ones awaiting the co-signature of the author's current supervisor.
-    Oldest session first, at most ``limit``: one query."""
+    Oldest session first, at most ``TO_SIGN_LIMIT``: one query."""
+    return _to_sign(client.pk)
+
+
+@prepared
+def _to_sign(client_id: int) -> QuerySet[ProgressNote]:
     supervised = Supervision.objects.filter(
         supervisee=OuterRef("author_id"), ended_at__isnull=True
     )
-    return list(
-        ProgressNote.objects.filter(episode__client=client)
+    return (
+        ProgressNote.objects.filter(episode__client_id=client_id)
         .filter(
             Q(signed_at__isnull=True)
             | Q(cosigned_at__isnull=True, signed_at__isnull=False)
@@ -68,15 +77,20 @@ def to_sign(client: Client, limit: int = 20) -> list[ProgressNote]:
             "author__full_name",
             "author__email",
         )
-        .order_by("session__held_at", "id")[:limit]
+        .order_by("session__held_at", "id")[:TO_SIGN_LIMIT]
     )
 
 
 def unsigned_notes(user: User) -> list[ProgressNote]:
     """Unsigned progress notes the user wrote, oldest session first, at most 50."""
-    return list(
+    return _unsigned_notes(user.pk)
+
+
+@prepared
+def _unsigned_notes(author_id: int) -> QuerySet[ProgressNote]:
+    return (
         ProgressNote.objects.unsigned()
-        .for_clinician(user)
+        .filter(author_id=author_id)
         .select_related("session", "episode__client")
         .only(*_LISTING_FIELDS)
         .order_by("session__held_at", "id")[:UNSIGNED_LIMIT]
@@ -117,6 +131,20 @@ class CosignSummary:
     more: bool = False
 
 
+@prepared
+def _awaiting_ids(supervisee_ids: list[int]) -> QuerySet[ProgressNote, int]:
+    """Ids of notes awaiting co-signature, up to one past the cap."""
+    return (
+        ProgressNote.objects.filter(
+            author_id__in=supervisee_ids,
+            signed_at__isnull=False,
+            cosigned_at__isnull=True,
+        )
+        .order_by()
+        .values_list("pk", flat=True)[: COSIGN_COUNT_CAP + 1]
+    )
+
+
 def cosign_summary(
     user: User, oldest: list[ProgressNote] | None = None
 ) -> CosignSummary:
@@ -127,11 +155,10 @@ def cosign_summary(
     whatever the backlog."""
     if not user.supervisee_ids():
         return CosignSummary(0, None)
-    queue = cosign_queue(user)
-    count = queue.order_by()[: COSIGN_COUNT_CAP + 1].count()
+    count = len(_awaiting_ids(user.supervisee_ids()))
     if not count:
         return CosignSummary(0, None)
-    first = oldest[0] if oldest else queue.first()
+    first = oldest[0] if oldest else cosign_queue(user).first()
     return CosignSummary(
         min(count, COSIGN_COUNT_CAP),
         first.signed_at if first is not None else None,

@@ -8,12 +8,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
-from alliance.clients.models import Client, Episode, in_caseload_q
+from alliance.clients.models import (
+    Client,
+    Episode,
+    caseload_clinician_ids,
+    clients_of_q,
+)
+from alliance.core.prepared import prepared
 from alliance.notes.models import TherapySession
 from alliance.plans.forms import SessionRecordForm
 from alliance.plans.models import (
@@ -207,14 +213,14 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
 # -- home -------------------------------------------------------------------------
 
 
-def reviews_due(user: User) -> list[Any]:
-    """Plans in the user's caseload (open episodes) whose next review is within
-    seven days or overdue, soonest first, at most 50. One query."""
-    today = timezone.localdate(timezone=zone_of(user.practice))
-    rows: list[Any] = list(
+@prepared
+def _reviews_by(
+    clinician_ids: list[int], practice_id: int | None, review_by: date
+) -> QuerySet[TreatmentPlan]:
+    return (
         TreatmentPlan.objects.filter(
-            in_caseload_q(user, "episode__client"),
-            current__next_review__lte=today + REVIEW_WINDOW,
+            clients_of_q(clinician_ids, practice_id, "episode__client"),
+            current__next_review__lte=review_by,
         )
         .exclude(episode__phase=Episode.Phase.CLOSED)
         .select_related("current", "episode__client")
@@ -225,6 +231,17 @@ def reviews_due(user: User) -> list[Any]:
             *Client.listing_fields("episode__client"),
         )
         .order_by("current__next_review", "id")[:REVIEWS_LIMIT]
+    )
+
+
+def reviews_due(user: User) -> list[Any]:
+    """Plans in the user's caseload (open episodes) whose next review is within
+    seven days or overdue, soonest first, at most 50. One query."""
+    today = timezone.localdate(timezone=zone_of(user.practice))
+    rows: list[Any] = _reviews_by(
+        caseload_clinician_ids(user),
+        getattr(user, "practice_id", None),
+        today + REVIEW_WINDOW,
     )
     for row in rows:
         row.review = review_state(row.current, today)

@@ -20,7 +20,7 @@ from alliance.core.urls import reverse_uuid
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
-    def for_clinician(self, user: User) -> AppointmentQuerySet:
+    def for_clinician(self, user: User | int) -> AppointmentQuerySet:
         return self.filter(clinician=user)
 
     def between(self, start: datetime, end: datetime) -> AppointmentQuerySet:
@@ -193,7 +193,7 @@ class AppointmentRequestQuerySet(models.QuerySet["AppointmentRequest"]):
     def pending(self) -> AppointmentRequestQuerySet:
         return self.filter(status=AppointmentRequest.Status.PENDING)
 
-    def for_clinician(self, user: User) -> AppointmentRequestQuerySet:
+    def for_clinician(self, user: User | int) -> AppointmentRequestQuerySet:
         """Requests about appointments on the user's calendar or with clients
         they hold as primary clinician."""
         return self.filter(

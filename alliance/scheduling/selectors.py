@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from alliance.accounts.models import User, zone_of
 from alliance.clients.models import Client
+from alliance.core.prepared import first_of, prepared
 from alliance.scheduling.dates import day_bounds
 from alliance.scheduling.models import Appointment, AppointmentRequest
 
@@ -28,19 +30,24 @@ def chart_appointments(client: Client) -> list[Appointment]:
     return rows
 
 
-def next_appointment(client: Client) -> Appointment | None:
-    """The client's next booked appointment still to come, for the chart's
-    summary: one query."""
-    row = (
+@prepared
+def _next_booked(client_id: int, now: datetime) -> QuerySet[Appointment]:
+    return first_of(
         Appointment.objects.filter(
-            client=client,
+            client_id=client_id,
             status=Appointment.Status.BOOKED,
-            starts_at__gte=timezone.now(),
+            starts_at__gte=now,
         )
         .select_related("clinician")
         .order_by("starts_at", "id")
-        .first()
     )
+
+
+def next_appointment(client: Client) -> Appointment | None:
+    """The client's next booked appointment still to come, for the chart's
+    summary: one query."""
+    found = _next_booked(client.pk, timezone.now())
+    row = found[0] if found else None
     if row is not None:
         row.client = client
     return row
@@ -50,19 +57,26 @@ def next_appointment(client: Client) -> Appointment | None:
 _TODAY_FIELDS = ("uuid", "clinician", "starts_at", "ends_at", "status", "modality")
 
 
-def todays_appointments(user: User) -> list[Appointment]:
-    """The user's appointments today (practice time zone) that are not
-    cancelled, earliest first, with their clients."""
-    zone = zone_of(user.practice)
-    start, end = day_bounds(timezone.localdate(timezone=zone), zone)
-    rows = list(
-        Appointment.objects.for_clinician(user)
+@prepared
+def _appointments_starting(
+    clinician_id: int, start: datetime, end: datetime
+) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.for_clinician(clinician_id)
         .booked()
         .starting_between(start, end)
         .select_related("client")
         .only(*_TODAY_FIELDS, *Client.listing_fields("client"))
         .order_by("starts_at")
     )
+
+
+def todays_appointments(user: User) -> list[Appointment]:
+    """The user's appointments today (practice time zone) that are not
+    cancelled, earliest first, with their clients."""
+    zone = zone_of(user.practice)
+    start, end = day_bounds(timezone.localdate(timezone=zone), zone)
+    rows = _appointments_starting(user.pk, start, end)
     for row in rows:
         # The partial shows times in the client's practice zone: the user's
         # practice, already read, rather than a join per row.
@@ -89,9 +103,14 @@ _REQUEST_FIELDS = (
 def pending_requests(user: User) -> list[AppointmentRequest]:
     """Clients' requests waiting for this clinician's answer (their calendar
     or their clients), oldest first, with appointment and client: one query."""
-    return list(
+    return _pending_requests(user.pk)
+
+
+@prepared
+def _pending_requests(clinician_id: int) -> QuerySet[AppointmentRequest]:
+    return (
         AppointmentRequest.objects.pending()
-        .for_clinician(user)
+        .for_clinician(clinician_id)
         .select_related("appointment__client")
         .only(
             *_REQUEST_FIELDS,

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client
+from alliance.core.prepared import prepared
 from alliance.supervision.models import SupervisionSession
 
 
@@ -54,13 +55,30 @@ def summary_for_supervisee(user: User) -> SupervisionSummary | None:
     """For the supervisee's home: how many records, the latest date and the
     agreed actions still open; ``None`` for someone with no record. One
     query."""
-    totals = SupervisionSession.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
-        supervisee_id=user.pk, practice_id=user.practice_id
-    ).aggregate(
-        n=Count("id", distinct=True),
-        last=Max("held_on"),
-        open=Count("actions", filter=Q(actions__done_at__isnull=True), distinct=True),
-    )
-    if not totals["n"]:
+    rows = _supervision_totals(user.pk, user.practice_id)
+    if not rows:
         return None
-    return SupervisionSummary(totals["n"], totals["last"], totals["open"])
+    return SupervisionSummary(*rows[0])
+
+
+@prepared
+def _supervision_totals(
+    supervisee_id: int, practice_id: int | None
+) -> QuerySet[SupervisionSession, tuple[int, date, int]]:
+    """One row of totals, or none for no records: grouped by the supervisee
+    rather than ``aggregate()``, so the query is a queryset to prepare."""
+    return (
+        SupervisionSession.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
+            supervisee_id=supervisee_id, practice_id=practice_id
+        )
+        .values("supervisee_id")
+        .annotate(
+            n=Count("id", distinct=True),
+            last=Max("held_on"),
+            open=Count(
+                "actions", filter=Q(actions__done_at__isnull=True), distinct=True
+            ),
+        )
+        .order_by()
+        .values_list("n", "last", "open")
+    )

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from alliance.clients.models import Client, Episode
+from alliance.core.prepared import first_of, prepared
 from alliance.homework.selectors import review as homework_review
 from alliance.intake.models import Intake, IntakeSection
 from alliance.measures.adsm import nhs_caseness, nhs_caseness_rule
@@ -601,23 +602,33 @@ def current_plan(client: Client | int) -> RelapsePreventionPlanVersion | None:
     """The current version of the client's relapse-prevention plan (one query);
     ``client`` is a Client or its id."""
     client_id = client if isinstance(client, int) else client.pk
-    return (
+    found = _current_plan(client_id)
+    return found[0] if found else None
+
+
+@prepared
+def _current_plan(client_id: int) -> QuerySet[RelapsePreventionPlanVersion]:
+    return first_of(
         RelapsePreventionPlanVersion.objects.filter(plan__client_id=client_id)
         .select_related("plan", "created_by")
         .order_by("-number")
-        .first()
     )
 
 
 def shared_summary(client: Client) -> TerminationSummary | None:
     """The latest termination summary shared with the client."""
-    return (
+    found = _shared_summary(client.pk)
+    return found[0] if found else None
+
+
+@prepared
+def _shared_summary(client_id: int) -> QuerySet[TerminationSummary]:
+    return first_of(
         TerminationSummary.objects.filter(
-            episode__client=client, shared_at__isnull=False
+            episode__client_id=client_id, shared_at__isnull=False
         )
         .select_related("episode")
         .order_by("-shared_at")
-        .first()
     )
 
 

@@ -175,6 +175,9 @@ def test_the_queue_is_not_cut_at_the_home_lists_limit(as_user, sam, cleo, monkey
     from alliance.notes import selectors
 
     monkeypatch.setattr(selectors, "UNSIGNED_LIMIT", 2)
+    # The home's unsigned list was compiled with the real limit: compile it
+    # afresh for this test, and keep the real one for the next.
+    monkeypatch.setattr(selectors._unsigned_notes, "_compiled", {})
     monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
     notes = [signed(cleo, hours_ago=h) for h in (13, 11, 9, 7, 5)]
     client = as_user(sam)
@@ -228,6 +231,8 @@ def test_a_backlog_past_the_cap_reads_more_than(as_user, sam, cleo, monkeypatch)
     from alliance.notes import selectors
 
     monkeypatch.setattr(selectors, "COSIGN_COUNT_CAP", 3)
+    # The count's SQL holds the cap: compiled afresh for each cap here.
+    monkeypatch.setattr(selectors._awaiting_ids, "_compiled", {})
     notes = [signed(cleo, hours_ago=h) for h in (30, 9, 7, 5)]
     summary = cosign_summary(sam)
     assert (summary.count, summary.more) == (3, True)
@@ -238,6 +243,7 @@ def test_a_backlog_past_the_cap_reads_more_than(as_user, sam, cleo, monkeypatch)
     assert "<strong>More than 3</strong> notes awaiting your co-signature" in page
     assert "the oldest was signed 1\xa0day" in page
     monkeypatch.setattr(selectors, "COSIGN_COUNT_CAP", 4)
+    monkeypatch.setattr(selectors._awaiting_ids, "_compiled", {})
     assert (cosign_summary(sam).count, cosign_summary(sam).more) == (4, False)
 
 
