@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import QuerySet
+
 from alliance.clients.models import Client, Episode
+from alliance.core.prepared import prepared
 from alliance.homework.forms import AssignForm
 from alliance.homework.models import HomeworkAssignment, HomeworkEntry
 from alliance.homework.services import client_today
@@ -137,14 +140,24 @@ class Review:
     adherence: Adherence
 
 
+@prepared
+def _assignments_of(episode_id: int) -> QuerySet[HomeworkAssignment]:
+    return HomeworkAssignment.objects.filter(episode_id=episode_id)
+
+
+@prepared
+def _entries_of(assignment_ids: list[int]) -> QuerySet[HomeworkEntry]:
+    return HomeworkEntry.objects.filter(
+        assignment_id__in=assignment_ids
+    ).select_related("commented_by")
+
+
 def _entries_by_assignment(
     assignments: list[HomeworkAssignment],
 ) -> dict[int, dict[date, HomeworkEntry]]:
     found: dict[int, dict[date, HomeworkEntry]] = {a.pk: {} for a in assignments}
     by_pk = {a.pk: a for a in assignments}
-    for entry in HomeworkEntry.objects.filter(
-        assignment__in=assignments
-    ).select_related("commented_by"):
+    for entry in _entries_of(list(by_pk)):
         # Share the loaded assignment so rendering answers costs no query.
         entry.assignment = by_pk[entry.assignment_id]
         found[entry.assignment_id][entry.for_date] = entry
@@ -155,7 +168,7 @@ def review(episode: Episode) -> Review:
     """Everything assigned in the episode, each occurrence's state and answers,
     and adherence over the last four weeks."""
     today = client_today(episode)
-    assignments = list(HomeworkAssignment.objects.filter(episode=episode))
+    assignments = _assignments_of(episode.pk)
     for assignment in assignments:
         # The episode and its client, with the practice, are in hand already
         # (``client_today`` read them): no join for each row (issue #13).

@@ -17,6 +17,11 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.apps import apps
+from django.db.models import QuerySet
+
+from alliance.core.prepared import prepared
+
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 24, 44
 # Band fills from least to most severe; light enough for the line to stay legible.
@@ -363,6 +368,16 @@ def expected_range(
     return out
 
 
+@prepared
+def _held_session_starts(episode_id: int) -> QuerySet[Any, datetime]:
+    # Held sessions' appointments; the model by its label, as measures does
+    # not import scheduling.
+    appointment = apps.get_model("scheduling", "Appointment")
+    return appointment.objects.filter(episode_id=episode_id, status="held").values_list(
+        "starts_at", flat=True
+    )
+
+
 def episode_chart_and_legend(
     episode: Any,
     instrument: Any,
@@ -402,10 +417,7 @@ def episode_chart_and_legend(
     keep = thin(points)
     expected = expected_range(episode, instrument, administrations, keep)
     drawn = points if len(keep) == len(points) else [points[i] for i in keep]
-    # Held sessions, by the reverse relation (measures does not import scheduling).
-    sessions = episode.appointments.filter(status="held").values_list(
-        "starts_at", flat=True
-    )
+    sessions = _held_session_starts(episode.pk)
     svg = progress_svg(
         instrument,
         drawn,

@@ -30,6 +30,8 @@ from alliance.accounts.models import User, zone_of
 from alliance.alerts.models import RiskAlert
 from alliance.clients.models import Client, Episode, EpisodeTransition
 from alliance.core.prepared import prepared
+from alliance.core.templatetags.figures import score
+from alliance.core.urls import reverse_uuid
 from alliance.measures.change import classify_change
 from alliance.measures.engine import Instrument, all_instruments, get_instrument
 from alliance.measures.models import (
@@ -519,17 +521,13 @@ class ScoreTrend:
         return STATUS_LABELS.get(self.status, "")
 
 
-def score_trends(episode: Episode | None) -> list[ScoreTrend]:
-    """Per measure of the episode, its latest scores, change since the first
-    and on-track verdict, for the chart's summary. Two queries however many
-    scores there are (plus one per tracked measure whose curves are not in the
-    cache, for the reason of a not-on-track verdict)."""
-    if episode is None:
-        return []
+@prepared
+def _trend_rows(episode_id: int) -> QuerySet[Any]:
+    """Any: each row carries its window annotations (rank, n)."""
     by_measure: dict[str, Any] = {"partition_by": [F("instrument")]}
-    rows = list(
+    return (
         Administration.objects.current()
-        .filter(episode=episode, total__isnull=False)
+        .filter(episode_id=episode_id, total__isnull=False)
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -543,12 +541,27 @@ def score_trends(episode: Episode | None) -> list[ScoreTrend]:
         # first-value window (issue #13).
         .filter(Q(rank__lte=TREND_POINTS) | Q(rank=F("n")))
         .only("instrument", "taken_at", "total", "band_label")
-        # Put in order here: the few rows kept, not (as an ORDER BY would)
-        # every score of the episode before the filter keeps them.
+        # Put in order by the caller: the few rows kept, not (as an ORDER BY
+        # would) every score of the episode before the filter keeps them.
         .order_by()
     )
+
+
+@prepared
+def _tracks_of(episode_id: int) -> QuerySet[MeasureTrack]:
+    return MeasureTrack.objects.filter(episode_id=episode_id)
+
+
+def score_trends(episode: Episode | None) -> list[ScoreTrend]:
+    """Per measure of the episode, its latest scores, change since the first
+    and on-track verdict, for the chart's summary. Two queries however many
+    scores there are (plus one per tracked measure whose curves are not in the
+    cache, for the reason of a not-on-track verdict)."""
+    if episode is None:
+        return []
+    rows = _trend_rows(episode.pk)
     rows.sort(key=lambda row: (row.instrument, row.taken_at, row.id))
-    tracks = {t.instrument: t for t in MeasureTrack.objects.filter(episode=episode)}
+    tracks = {t.instrument: t for t in _tracks_of(episode.pk)}
     for kept in tracks.values():
         # The verdict's reason needs the client's practice: the episode's
         # client, already read with it.
@@ -611,6 +624,48 @@ class HistoryRow:
         if self.change is None:
             return ""
         return CHANGE_LABELS.get(self.change.category, self.change.category)
+
+
+def history_table(rows: list[HistoryRow]) -> list[dict[str, Any]]:
+    """The history table's cells, worked out once in Python: one plain dict
+    per row, what each column shows. A page of 50 rows looked up some 25
+    attributes and filters each in the template, half the page's time at
+    1,000 scores (issue #13); a dict key is the template engine's quickest
+    lookup."""
+    table = []
+    for row in rows:
+        a = row.administration
+        change = row.change
+        table.append(
+            {
+                "url": a.get_absolute_url(),
+                "taken_at": a.taken_at,
+                "total": "—" if a.total is None else score(a.total),
+                "band": a.band_label or "—",
+                "caseness": "—"
+                if a.caseness is None
+                else "Yes"
+                if a.caseness
+                else "No",
+                "risk": a.risk,
+                "superseded": row.superseded,
+                "correction_url": reverse_uuid("measures:detail", row.correction_uuid)
+                if row.superseded
+                else "",
+                "is_baseline": row.is_baseline,
+                "change": change
+                and {
+                    "category": change.category,
+                    "label": row.change_label,
+                    "difference": ("+" if change.difference > 0 else "")
+                    + score(change.difference),
+                    "significant": change.clinically_significant,
+                },
+                "mode": a.get_mode_display(),
+                "corrects": a.corrects_id is not None,
+            }
+        )
+    return table
 
 
 def safe_change(instrument: Instrument, before: float, after: float) -> Any:
@@ -701,16 +756,28 @@ def chart_scores(episode: Episode, instrument: Instrument) -> list[ChartScore]:
     nothing decrypted). A score is flagged when it, or the score it corrects,
     raised a risk alert (the client's few alerts, asked once in the same
     query). One query however long the history."""
+    rows = _chart_scores(episode.pk, episode.client_id, instrument.code)
+    return [
+        # Submitted with a total: day and total are both set.
+        ChartScore(pk, day, total, band_label, bool(flagged))
+        for pk, day, total, band_label, flagged in rows
+    ]
+
+
+@prepared
+def _chart_scores(
+    episode_id: int, client_id: int, code: str
+) -> QuerySet[Any, tuple[Any, ...]]:
     alerted = Administration.objects.filter(
-        client_id=episode.client_id,
+        client_id=client_id,
         uuid__in=RiskAlert.objects.filter(
-            client_id=episode.client_id,
+            client_id=client_id,
             source_type=Administration._meta.label_lower,
         ).values("source_uuid"),
     ).values("pk")
-    rows = (
+    return (
         Administration.objects.current()
-        .filter(episode=episode, instrument=instrument.code, total__isnull=False)
+        .filter(episode_id=episode_id, instrument=code, total__isnull=False)
         .annotate(
             flagged=Case(
                 When(Q(pk__in=alerted) | Q(corrects_id__in=alerted), then=True),
@@ -722,10 +789,6 @@ def chart_scores(episode: Episode, instrument: Instrument) -> list[ChartScore]:
         .order_by("taken_at", "id")
         .values_list("pk", "day", "total", "band_label", "flagged")
     )
-    return [
-        ChartScore(pk, day, total, band_label, bool(flagged))  # type: ignore[arg-type]  # submitted with a total: both set
-        for pk, day, total, band_label, flagged in rows
-    ]
 
 
 @dataclass
@@ -798,16 +861,30 @@ def _history_rows(
     episode: Episode, instrument: Instrument, number: int
 ) -> list[Administration]:
     """The page's administrations, newest first, and one more when there are
-    earlier ones."""
+    earlier ones. The first page, which nearly every visit reads, is
+    prepared; later pages' offsets are part of their SQL."""
+    if number == 1:
+        return _latest_history_rows(episode.pk, instrument.code)
     start = (number - 1) * HISTORY_PAGE
     return list(
+        _history_rows_of(episode.pk, instrument.code)[start : start + HISTORY_PAGE + 1]
+    )
+
+
+def _history_rows_of(episode_id: int, code: str) -> QuerySet[Administration]:
+    return (
         Administration.objects.submitted()
-        .filter(episode=episode, instrument=instrument.code)
+        .filter(episode_id=episode_id, instrument=code)
         # The columns the table shows, no more: a page of full rows cost
         # more to build than the whole chart's query (issue #13).
         .only(*_HISTORY_COLUMNS)
-        .order_by("-taken_at", "-id")[start : start + HISTORY_PAGE + 1]
+        .order_by("-taken_at", "-id")
     )
+
+
+@prepared
+def _latest_history_rows(episode_id: int, code: str) -> QuerySet[Administration]:
+    return _history_rows_of(episode_id, code)[: HISTORY_PAGE + 1]
 
 
 _HISTORY_COLUMNS = (
@@ -845,9 +922,14 @@ def incomplete_administrations(
 ) -> list[Administration]:
     """Questionnaires of one measure closed unfinished but kept for a risk
     answer, newest first. One query."""
-    return list(
+    return _incomplete(episode.pk, instrument.code)
+
+
+@prepared
+def _incomplete(episode_id: int, code: str) -> QuerySet[Administration]:
+    return (
         Administration.objects.incomplete()
-        .filter(episode=episode, instrument=instrument.code)
+        .filter(episode_id=episode_id, instrument=code)
         .defer(*_SEALED)
         .order_by("-started_at", "-id")[:HISTORY_LIMIT]
     )
@@ -897,14 +979,25 @@ def shared_progress(client: Client) -> list[SharedProgress]:
     return progress
 
 
-def open_prompts(client: Client, *, limit: int = 20) -> list[ClinicalPrompt]:
+PROMPTS_LIMIT = 20
+
+
+def open_prompts(client: Client, *, limit: int = PROMPTS_LIMIT) -> list[ClinicalPrompt]:
     """Clinical prompts (AUDIT "next level up") not yet dismissed, newest
-    first: for the chart and the session page. One query."""
-    return list(
+    first, at most ``limit`` (up to 20): for the chart and the session page.
+    One query."""
+    if not 0 < limit <= PROMPTS_LIMIT:
+        raise ValueError(f"limit must be from 1 to {PROMPTS_LIMIT}")
+    return _open_prompts(client.pk)[:limit]
+
+
+@prepared
+def _open_prompts(client_id: int) -> QuerySet[ClinicalPrompt]:
+    return (
         ClinicalPrompt.objects.open()
-        .filter(client=client)
+        .filter(client_id=client_id)
         .select_related("client")
-        .order_by("-raised_at", "-id")[:limit]
+        .order_by("-raised_at", "-id")[:PROMPTS_LIMIT]
     )
 
 

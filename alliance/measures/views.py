@@ -42,6 +42,7 @@ from alliance.measures.models import Administration, ClinicalPrompt, MeasureSche
 from alliance.measures.selectors import (
     HISTORY_PAGE,
     history_page,
+    history_table,
     incomplete_administrations,
 )
 
@@ -139,7 +140,7 @@ def history(
             "episode": episode,
             "client": episode.client,
             "instrument": measure,
-            "rows": page.rows,
+            "rows": history_table(page.rows),
             "page": page,
             "page_size": HISTORY_PAGE,
             "incomplete": incomplete_administrations(episode, measure),

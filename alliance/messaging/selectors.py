@@ -47,7 +47,21 @@ def unread_for_client(client: Client) -> int:
 def unread_from_client(client: Client) -> int:
     """Messages from the client their clinician has not opened yet (the
     chart's summary): one query."""
-    return Message.objects.filter(client=client).unread_by_clinician().count()
+    rows = _unread_count(client.pk)
+    return rows[0] if rows else 0
+
+
+@prepared
+def _unread_count(client_id: int) -> QuerySet[Message, int]:
+    """One row with the count (none when there is nothing unread)."""
+    return (
+        Message.objects.filter(client_id=client_id)
+        .unread_by_clinician()
+        .values("client_id")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("n", flat=True)
+    )
 
 
 def unread_by_client_for_clinician(user: User) -> list[tuple[Client, int]]:

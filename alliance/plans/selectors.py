@@ -19,7 +19,7 @@ from alliance.clients.models import (
     caseload_clinician_ids,
     clients_of_q,
 )
-from alliance.core.prepared import prepared
+from alliance.core.prepared import first_of, prepared
 from alliance.notes.models import TherapySession
 from alliance.plans.forms import SessionRecordForm
 from alliance.plans.models import (
@@ -170,27 +170,42 @@ class ChartPlan:
     citation: str = CITATION
 
 
+@prepared
+def _plan_of(episode_id: int) -> QuerySet[TreatmentPlan]:
+    return first_of(
+        TreatmentPlan.objects.filter(episode_id=episode_id).select_related(
+            "current__acknowledgement"
+        )
+    )
+
+
+@prepared
+def _chart_goals(episode_id: int) -> QuerySet[Any]:
+    """The episode's goals not dropped; the client's latest own rating rides
+    on the query (no extra query)."""
+    own = GoalSelfRating.objects.filter(goal=OuterRef("pk")).order_by(
+        "-rated_at", "-id"
+    )
+    return (
+        Goal.objects.filter(episode_id=episode_id)
+        .exclude(status=Goal.Status.DROPPED)
+        .annotate(
+            own_score=Subquery(own.values("score")[:1]),
+            own_at=Subquery(own.values("rated_at")[:1]),
+        )
+    )
+
+
 def chart_plan(episode: Episode | None) -> ChartPlan | None:
     """The open episode's current plan, goals with their latest rating, and the
     T-score, for the client chart; None without an open episode."""
     if episode is None:
         return None
-    plan = (
-        TreatmentPlan.objects.filter(episode=episode)
-        .select_related("current__acknowledgement")
-        .first()
-    )
-    version = plan.current if plan else None
-    # The client's latest own rating rides on the goals query (no extra query).
-    own = GoalSelfRating.objects.filter(goal=OuterRef("pk")).order_by(
-        "-rated_at", "-id"
-    )
-    goals = list(
-        episode.goals.exclude(status=Goal.Status.DROPPED).annotate(
-            own_score=Subquery(own.values("score")[:1]),
-            own_at=Subquery(own.values("rated_at")[:1]),
-        )
-    )
+    found = _plan_of(episode.pk)
+    version = found[0].current if found else None
+    goals = _chart_goals(episode.pk)
+    for goal in goals:
+        goal.episode = episode
     latest, t_score = latest_ratings_and_t_score(episode)
     return ChartPlan(
         episode=episode,

@@ -17,12 +17,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.audit.services import record
 from alliance.clients.models import Episode
+from alliance.core.prepared import prepared
 from alliance.core.signatures import check_signature
 from alliance.core.versioning import Conflict, claim, save_if_current
 from alliance.measures.engine import get_instrument
@@ -390,10 +392,15 @@ class TScorePoint:
 
 
 def _episode_ratings(episode: Episode) -> list[GoalRating]:
-    ratings = GoalRating.objects.filter(goal__episode=episode).select_related(
+    ratings = _ratings_of(episode.pk)
+    return sorted(ratings, key=lambda r: (r.effective_at, r.rated_at, r.pk))
+
+
+@prepared
+def _ratings_of(episode_id: int) -> QuerySet[GoalRating]:
+    return GoalRating.objects.filter(goal__episode_id=episode_id).select_related(
         "session", "goal"
     )
-    return sorted(ratings, key=lambda r: (r.effective_at, r.rated_at, r.pk))
 
 
 def _t_score(ratings: list[GoalRating], as_of: datetime | None) -> float | None:

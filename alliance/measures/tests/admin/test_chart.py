@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
 from alliance.measures.engine import get_instrument
-from alliance.measures.selectors import chart_measures, measure_history
+from alliance.measures.selectors import chart_measures, history_table, measure_history
 from alliance.measures.services import (
     correct_administration,
     schedule_measure,
@@ -137,6 +137,17 @@ def test_the_history_classifies_change_from_the_first_score(
         "Reliable improvement",
         "Reliable deterioration",
     ]
+    # The table's cells, worked out in Python (history_table, issue #13).
+    cells = history_table(rows)
+    assert [c["total"] for c in cells] == ["18", "15", "9", "25"]
+    assert [c["change"] and c["change"]["difference"] for c in cells] == [
+        None,
+        "-3",
+        "-9",
+        "+7",
+    ]
+    assert [c["risk"] for c in cells] == [False, False, False, True]
+    assert {c["mode"] for c in cells} == {rows[0].administration.get_mode_display()}
     page = as_user(alice).get(_history_url(episode)).text
     assert "First score" in page
     assert "Reliable improvement</span> (-9)" in page
