@@ -20,21 +20,29 @@ it). Anything else (a value worked on in Python, written into the SQL text,
 or used to decide what to filter) stops with ``PreparedQueryError`` on that
 first call, so a test of the caller finds it.
 
+The stand-ins are chosen so that common work on a value shows: strings
+carry capitals, spaces and LIKE's wildcards (lower-casing, trimming or
+escaping changes them), the two rounds' dates lie a thousand years apart
+(a clamp to today catches one of them), integers fit any integer column.
+
 The arguments, by position:
 
-- ``int`` (not ``bool``), ``str``, ``UUID``, ``date`` and ``datetime`` values
-  are bound: any value of the kind reuses the SQL;
+- ``int`` (not ``bool``), ``str``, ``UUID``, ``date`` and time-zone-aware
+  ``datetime`` values are bound: any value of the kind reuses the SQL;
 - a list or tuple of those is bound item by item, and its length is part of
   the shape; repeats are dropped first, as Django's ``__in`` does, so a
   builder may use a list only as a set;
-- anything else (``None``, booleans, non-string choices) is part of the shape
-  and passed as it is; after ``MAX_SHAPES`` shapes a builder's calls are
-  simply run by Django, so no argument can grow the cache without bound.
+- anything else (``None``, booleans, naive date-times, non-string choices)
+  is part of the shape and passed as it is; a value that cannot be a
+  dictionary key, and any shape past ``MAX_SHAPES``, is simply run by
+  Django, so no argument can grow the cache without bound.
 
-A builder only builds: no queries, no side effects. The result is always
-evaluated (a list), never a queryset to refine. With
-``settings.PREPARED_QUERIES_CHECK`` (on in the tests) every call also
-compiles the queryset as Django would and fails on any difference.
+A builder only builds: no queries, no side effects, no prefetching and no
+related manager (both would keep the first build's values; they are
+refused). The result is always evaluated (a list), never a queryset to
+refine. With ``settings.PREPARED_QUERIES_CHECK`` (on in the tests) every
+call also compiles the queryset as Django would and fails on any
+difference in SQL or parameters.
 """
 
 from __future__ import annotations
@@ -64,29 +72,57 @@ class PreparedQueryError(Exception):
 
 
 def _is_bound(value: object) -> bool:
+    """A value of a kind bound as a parameter. Not a naive date-time: Django
+    makes it aware in the current time zone before binding, so it is keyed
+    by its value instead (none of the pages passes one)."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return False
     return isinstance(value, _BOUND) and not isinstance(value, bool)
 
 
+def _kind(value: object) -> object:
+    """What of a bound value its SQL may depend on: its type."""
+    return type(value)
+
+
 def _stand_in(value: object, round_: int, slot: int) -> object:
-    """A value of the kind of ``value`` that no caller passes: different in
-    each round and slot, and of the same time-zone awareness."""
+    """A value of the kind of ``value`` that no caller passes, different in
+    each round and slot. The two rounds lie far apart (dates in 1901 and
+    2901) so that a builder clamping or comparing a value in Python sees
+    them on different sides; strings carry capitals, spaces and LIKE's
+    wildcards, so lower-casing, trimming or escaping one shows; integers fit
+    the smallest integer column, so no lookup answers "out of range"."""
     if isinstance(value, datetime):
-        start = datetime(1901, 1, 1, tzinfo=UTC if value.tzinfo else None)
-        return start + timedelta(days=round_ * 5000 + slot, seconds=slot + 1)
+        start = datetime(
+            1901 + 1000 * round_, 1, 1, tzinfo=UTC if value.tzinfo else None
+        )
+        return start + timedelta(days=slot, seconds=slot + 1)
     if isinstance(value, date):
-        return date(1901, 1, 1) + timedelta(days=round_ * 5000 + slot)
+        return date(1901 + 1000 * round_, 1, 1) + timedelta(days=slot)
     if isinstance(value, UUID):
         return UUID(int=(round_ + 1) << 64 | slot)
     if isinstance(value, int):
-        return 1_900_000_000 + round_ * 100_000 + slot
-    return f"\u2039stand-in {round_}.{slot}\u203a"
+        return 20_001 + 10_000 * round_ + slot
+    return f" Stand-In_{round_}.{slot}% "
+
+
+# How a value reaches the parameters: as it is, or as the database's field
+# adapts it (SQLite keeps dates, times and UUIDs as text). Looked up on the
+# calling thread's connection each time, so no connection is kept.
+_ADAPTERS: dict[str, Callable[[Any, Any], Any]] = {
+    "as is": lambda ops, value: value,
+    "date-time": lambda ops, value: ops.adapt_datetimefield_value(value),
+    "date": lambda ops, value: ops.adapt_datefield_value(value),
+    "uuid hex": lambda ops, value: value.hex,
+    "text": lambda ops, value: str(value),
+}
 
 
 @dataclass(frozen=True)
 class _Slot:
     position: int  # in the compiled parameters
     value: int  # which bound value goes there
-    adapt: Callable[[Any], Any]
+    adapter: str  # a key of _ADAPTERS
 
 
 @dataclass(frozen=True)
@@ -98,66 +134,62 @@ class _Compiled:
     slots: tuple[_Slot, ...]
     empty: bool = False  # the shape matches nothing (``__in`` an empty list)
 
-    def bind(self, bound: list[Any]) -> tuple[Any, ...]:
+    def bind(self, bound: list[Any], ops: Any) -> tuple[Any, ...]:
         params = list(self.params)
         for slot in self.slots:
-            params[slot.position] = slot.adapt(bound[slot.value])
+            params[slot.position] = _ADAPTERS[slot.adapter](ops, bound[slot.value])
         return tuple(params)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """An argument whose values are bound: one value, or a list of them."""
+
+    values: tuple[Any, ...]
+    is_list: bool
 
 
 def _split(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any], tuple[Any, ...]]:
     """The arguments' shape, their bound values in order, and the arguments
-    with lists de-duplicated."""
+    as the builder receives them (``_Bound`` for bound ones; lists with
+    repeats dropped)."""
     shape: list[Any] = []
     bound: list[Any] = []
-    cleaned: list[Any] = []
+    split: list[Any] = []
     for arg in args:
         if isinstance(arg, (list, tuple)) and all(_is_bound(item) for item in arg):
-            items = list(dict.fromkeys(arg))
-            shape.append(tuple(type(item) for item in items))
+            items = tuple(dict.fromkeys(arg))
+            shape.append(tuple(_kind(item) for item in items))
             bound.extend(items)
-            cleaned.append(items)
+            split.append(_Bound(items, is_list=True))
         elif _is_bound(arg):
-            shape.append(type(arg))
+            shape.append(_kind(arg))
             bound.append(arg)
-            cleaned.append(arg)
+            split.append(_Bound((arg,), is_list=False))
         else:
-            shape.append(("as is", arg))
-            cleaned.append(arg)
-    return tuple(shape), bound, tuple(cleaned)
+            shape.append(("as is", type(arg), arg))
+            split.append(arg)
+    return tuple(shape), bound, tuple(split)
 
 
-def _with_stand_ins(args: tuple[Any, ...], round_: int) -> tuple[list[Any], list[Any]]:
-    """The arguments with each bound value replaced, and the stand-ins."""
+def _arguments(
+    split: tuple[Any, ...], round_: int | None
+) -> tuple[list[Any], list[Any]]:
+    """The builder's arguments: the values passed (``round_`` None) or
+    stand-ins for the bound ones; and the values put in."""
     out: list[Any] = []
-    stand_ins: list[Any] = []
-
-    def stand_in(value: object) -> object:
-        stand_ins.append(_stand_in(value, round_, len(stand_ins)))
-        return stand_ins[-1]
-
-    for arg in args:
-        if isinstance(arg, list):
-            out.append([stand_in(item) for item in arg])
-        elif _is_bound(arg):
-            out.append(stand_in(arg))
-        else:
+    put: list[Any] = []
+    for arg in split:
+        if not isinstance(arg, _Bound):
             out.append(arg)
-    return out, stand_ins
-
-
-def _adapters(alias: str) -> tuple[Callable[[Any], Any], ...]:
-    """The ways a value can reach the parameters: as it is, or as the
-    database's field adapts it (SQLite stores dates, times and UUIDs as
-    text)."""
-    ops = connections[alias].ops
-    return (
-        lambda value: value,
-        ops.adapt_datetimefield_value,
-        ops.adapt_datefield_value,
-        lambda value: value.hex,
-        str,
-    )
+            continue
+        values = [
+            value if round_ is None else _stand_in(value, round_, len(put) + i)
+            for i, value in enumerate(arg.values)
+        ]
+        put.extend(values)
+        out.append(values if arg.is_list else values[0])
+    return out, put
 
 
 def _same(a: object, b: object) -> bool:
@@ -176,53 +208,66 @@ class prepared(Generic[P, T]):  # named as the decorator it is
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> list[T]:
         if kwargs:
             raise TypeError(f"{self.build.__name__}() takes its arguments by position")
-        shape, bound, cleaned = _split(args)
+        shape, bound, split = _split(args)
         if self._model is None:
-            self._model = self.build(*_with_stand_ins(cleaned, 0)[0]).model
+            self._model = self.build(*_arguments(split, 0)[0]).model
         alias = router.db_for_read(self._model)
-        compiled = self._compiled.get((alias, shape))
+        try:
+            compiled = self._compiled.get((alias, shape))
+        except TypeError:  # an argument that cannot be a key: Django's way
+            return list(self.build(*args).using(alias))
         if compiled is None:
             if len(self._compiled) >= MAX_SHAPES:
-                return list(self.build(*cleaned).using(alias))
-            compiled = self._compiled[alias, shape] = self._compile(alias, cleaned)
-        params = compiled.bind(bound)
+                return list(self.build(*_arguments(split, None)[0]).using(alias))
+            compiled = self._compiled[alias, shape] = self._compile(alias, split)
+        connection = connections[alias]
+        params = compiled.bind(bound, connection.ops)
         if getattr(settings, "PREPARED_QUERIES_CHECK", False):
-            self._check(compiled, alias, cleaned, params)
+            self._check(compiled, alias, split, params)
         if compiled.empty:
             return []
         # A copy of the compiler, on this thread's connection, that answers
         # with the SQL compiled once and this call's parameters; read through
         # a clone of the queryset, so rows become objects as Django makes them.
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[alias]
+        compiler.connection = connection
         compiler.as_sql = lambda *_, **__: (compiled.sql, params)
         queryset = compiled.queryset._chain()  # type: ignore[attr-defined]  # Django's own clone
         queryset.query.get_compiler = lambda *_, **__: compiler
         return list(queryset)
 
-    def _compile(self, alias: str, cleaned: tuple[Any, ...]) -> _Compiled:
+    def _compile(self, alias: str, split: tuple[Any, ...]) -> _Compiled:
         name = self.build.__name__
+        ops = connections[alias].ops
         rounds = []
         for round_ in (0, 1):
-            args, stand_ins = _with_stand_ins(cleaned, round_)
+            args, stand_ins = _arguments(split, round_)
             queryset = self.build(*args).using(alias)
+            if queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]  # Django's own state
+                # Both would keep the first build's values, unchecked.
+                raise PreparedQueryError(
+                    f"{name}: prefetching and related managers are not prepared"
+                )
             compiler = queryset.query.get_compiler(using=alias)
             try:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:
-                return _Compiled(queryset, compiler, "", (), (), empty=True)
+                sql, params = "", ()
             rounds.append((queryset, compiler, sql, tuple(params), stand_ins))
         (queryset, compiler, sql, params, first), (_, _, other_sql, other, second) = (
             rounds
         )
+        compiler.connection = None  # each call gives its own thread's
+        if not sql and not other_sql:
+            # Matches nothing whatever the values (``__in`` an empty list).
+            return _Compiled(queryset, compiler, "", (), (), empty=True)
         if sql != other_sql or len(params) != len(other):
             raise PreparedQueryError(f"{name}: the SQL depends on the values passed")
         slots = []
-        adapters = _adapters(alias)
         for position, (a, b) in enumerate(zip(params, other, strict=True)):
             if _same(a, b):
                 continue
-            found = _place(first, second, a, b, adapters)
+            found = _place(first, second, a, b, ops)
             if found is None:
                 raise PreparedQueryError(
                     f"{name}: parameter {position} ({a!r}) is worked out from the"
@@ -241,11 +286,11 @@ class prepared(Generic[P, T]):  # named as the decorator it is
         self,
         compiled: _Compiled,
         alias: str,
-        cleaned: tuple[Any, ...],
+        split: tuple[Any, ...],
         params: tuple[Any, ...],
     ) -> None:
         """Fail unless Django compiles this call to the same SQL."""
-        queryset = self.build(*cleaned).using(alias)
+        queryset = self.build(*_arguments(split, None)[0]).using(alias)
         try:
             expected = queryset.query.get_compiler(using=alias).as_sql()
         except EmptyResultSet:
@@ -264,18 +309,15 @@ def first_of(queryset: QuerySet[Any, T]) -> QuerySet[Any, T]:
 
 
 def _place(
-    first: list[Any],
-    second: list[Any],
-    a: object,
-    b: object,
-    adapters: tuple[Callable[[Any], Any], ...],
-) -> tuple[int, Callable[[Any], Any]] | None:
-    """Which stand-in (and adapter) gave the parameters ``a`` and ``b``."""
+    first: list[Any], second: list[Any], a: object, b: object, ops: Any
+) -> tuple[int, str] | None:
+    """Which stand-in, through which adapter, gave the parameters ``a`` (in
+    the first round) and ``b`` (in the second)."""
     for index, (x, y) in enumerate(zip(first, second, strict=True)):
-        for adapt in adapters:
+        for name, adapt in _ADAPTERS.items():
             try:
-                if _same(adapt(x), a) and _same(adapt(y), b):
-                    return index, adapt
+                if _same(adapt(ops, x), a) and _same(adapt(ops, y), b):
+                    return index, name
             except (AttributeError, TypeError, ValueError):
                 continue
     return None

@@ -213,3 +213,73 @@ def test_each_thread_reads_on_its_own_connection(db):
     thread.start()
     thread.join()
     assert answers == [[]]
+
+
+def test_work_on_a_value_that_leaves_a_stand_in_alone_is_still_refused(practice):
+    """The stand-ins are chosen so that common work shows: strings have
+    capitals, spaces and LIKE's wildcards; the two rounds' dates lie a
+    thousand years apart, on either side of today."""
+
+    @prepared
+    def named(name: str) -> QuerySet[Client]:
+        return Client.objects.filter(given_name=name.strip().lower())
+
+    @prepared
+    def born_by(day: date) -> QuerySet[Client]:
+        return Client.objects.filter(date_of_birth__lte=min(day, date.today()))
+
+    for builder, value in ((named, "Ann"), (born_by, date(2000, 1, 1))):
+        with pytest.raises(PreparedQueryError, match="worked out from the values"):
+            builder(value)
+
+
+def test_a_value_escaped_for_like_is_refused_where_the_database_escapes_it(
+    practice, caseloads
+):
+    @prepared
+    def named_like(name: str) -> QuerySet[Client, str]:
+        return Client.objects.filter(given_name__iexact=name).values_list(
+            "given_name", flat=True
+        )
+
+    if connection.vendor == "sqlite":  # LIKE, with % and _ escaped in the value
+        with pytest.raises(PreparedQueryError, match="worked out from the values"):
+            named_like("ann")
+    else:  # UPPER(...) = UPPER(%s): the value as it is
+        assert named_like("ann") == ["Ann"]
+        assert named_like("a_n") == []
+
+
+def test_prefetching_is_refused(practice):
+    @prepared
+    def with_episodes(practice_id: int) -> QuerySet[Client]:
+        return Client.objects.filter(practice_id=practice_id).prefetch_related(
+            "episodes"
+        )
+
+    with pytest.raises(PreparedQueryError, match="prefetching"):
+        with_episodes(practice.pk)
+
+
+def test_an_argument_that_cannot_be_a_key_runs_through_django(
+    practice, alice, caseloads
+):
+    before = dict(clients_of._compiled)
+    # A list with None in it is passed as it is (None is not bound), and a
+    # list cannot key the cache: Django compiles it as usual.
+    assert _names(clients_of([alice.pk, None], practice.pk)) == ["Ann", "Ben"]
+    assert clients_of._compiled == before
+
+
+def test_a_naive_date_time_is_keyed_by_its_value(db):
+    """Django reads a naive date-time in the current time zone before it
+    binds it: such a value keys its own compile rather than reuse the aware
+    one's."""
+    aware = timezone.now()
+    naive = datetime(2026, 1, 1, 9, 0)
+    assert appointments_between(1, aware, aware) == []
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        assert appointments_between(1, naive, naive) == []
+    shapes = {shape for _, shape in appointments_between._compiled}
+    assert (int, datetime, datetime) in shapes
+    assert (int, ("as is", datetime, naive), ("as is", datetime, naive)) in shapes
