@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from alliance.accounts.models import User
 from alliance.aftercare.models import BoosterRequest, FollowUp
 from alliance.clients.models import Client, Episode
-from alliance.core.prepared import prepared
+from alliance.core.prepared import first_of, prepared
 from alliance.measures.change import DETERIORATION, IMPROVEMENT, NO_CHANGE
 from alliance.measures.models import Administration
 
@@ -124,22 +124,33 @@ class PortalAftercare:
     can_request: bool
 
 
+@prepared
+def _pending_followups(client_id: int) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(client_id=client_id, status__in=FollowUp.PENDING)
+        .defer(*_SEALED_FOLLOWUP)
+        .order_by("due_on", "id")[:CHART_LIMIT]
+    )
+
+
+@prepared
+def _pending_booster(client_id: int) -> QuerySet[BoosterRequest]:
+    return first_of(
+        BoosterRequest.objects.filter(
+            client_id=client_id, status__in=BoosterRequest.PENDING
+        ).defer(*_SEALED_BOOSTER)
+    )
+
+
 def portal_aftercare(
     client: Client, *, episode: Episode | EllipsisType | None = ...
 ) -> PortalAftercare | None:
     """Open check-ins, the next one, a pending booster session and whether one
     can be asked for; None when aftercare has nothing to show. Three queries,
     two when the caller passes the client's current ``episode`` (or None)."""
-    followups = list(
-        FollowUp.objects.filter(client=client, status__in=FollowUp.PENDING)
-        .defer(*_SEALED_FOLLOWUP)
-        .order_by("due_on", "id")[:CHART_LIMIT]
-    )
-    booster = (
-        BoosterRequest.objects.filter(client=client, status__in=BoosterRequest.PENDING)
-        .defer(*_SEALED_BOOSTER)
-        .first()
-    )
+    followups = _pending_followups(client.pk)
+    found = _pending_booster(client.pk)
+    booster = found[0] if found else None
     if episode is ...:
         episode = client.current_episode()
     in_aftercare = episode is not None and episode.phase == Episode.Phase.AFTERCARE

@@ -16,6 +16,7 @@ from alliance.alerts.models import RiskAlert
 from alliance.checkins.charts import MoodPoint, mood_svg
 from alliance.checkins.models import CheckIn
 from alliance.clients.models import Client, Episode
+from alliance.core.prepared import first_of, prepared
 
 CHART_WEEKS = 8
 
@@ -154,13 +155,19 @@ class PortalCheckIns:
     can_check_in: bool
 
 
+@prepared
+def _last_checkin(client_id: int) -> QuerySet[CheckIn]:
+    return first_of(CheckIn.objects.filter(client_id=client_id).defer("note"))
+
+
 def portal_checkins(
     client: Client, *, episode: Episode | EllipsisType | None = ...
 ) -> PortalCheckIns:
     """The portal home's card: when the client last checked in, and whether a
     new check-in can be made (an episode of care is open). Two queries, one
     when the caller passes the client's current ``episode`` (or None)."""
-    last = CheckIn.objects.filter(client=client).defer("note").first()
+    found = _last_checkin(client.pk)
+    last = found[0] if found else None
     if episode is ...:
         episode = client.current_episode()
     return PortalCheckIns(last, episode is not None)

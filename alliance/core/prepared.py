@@ -32,8 +32,9 @@ The arguments, by position:
 - a list or tuple of those is bound item by item, and its length is part of
   the shape; repeats are dropped first, as Django's ``__in`` does, so a
   builder may use a list only as a set;
-- anything else (``None``, booleans, naive date-times, non-string choices)
-  is part of the shape and passed as it is; a value that cannot be a
+- anything else (``None``, booleans, naive date-times, non-string choices),
+  and every keyword argument (a list's length limit, say: it is written
+  into the SQL), is part of the shape and passed as it is; a value that cannot be a
   dictionary key, and any shape past ``MAX_SHAPES``, is simply run by
   Django, so no argument can grow the cache without bound.
 
@@ -203,27 +204,31 @@ class prepared(Generic[P, T]):  # named as the decorator it is
         functools.update_wrapper(self, build)
         self.build: Callable[..., QuerySet[Any, Any]] = build
         self._model: Any = None
-        self._compiled: dict[tuple[str, tuple[Any, ...]], _Compiled] = {}
+        # (database alias, shape of the positional arguments, keyword options)
+        self._compiled: dict[
+            tuple[str, tuple[Any, ...], tuple[Any, ...]], _Compiled
+        ] = {}
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> list[T]:
-        if kwargs:
-            raise TypeError(f"{self.build.__name__}() takes its arguments by position")
         shape, bound, split = _split(args)
+        options = tuple(sorted(kwargs.items()))
+        build = functools.partial(self.build, **kwargs)
         if self._model is None:
-            self._model = self.build(*_arguments(split, 0)[0]).model
+            self._model = build(*_arguments(split, 0)[0]).model
         alias = router.db_for_read(self._model)
         try:
-            compiled = self._compiled.get((alias, shape))
+            compiled = self._compiled.get((alias, shape, options))
         except TypeError:  # an argument that cannot be a key: Django's way
-            return list(self.build(*args).using(alias))
+            return list(build(*args).using(alias))
         if compiled is None:
             if len(self._compiled) >= MAX_SHAPES:
-                return list(self.build(*_arguments(split, None)[0]).using(alias))
-            compiled = self._compiled[alias, shape] = self._compile(alias, split)
+                return list(build(*_arguments(split, None)[0]).using(alias))
+            compiled = self._compile(build, alias, split)
+            self._compiled[alias, shape, options] = compiled
         connection = connections[alias]
         params = compiled.bind(bound, connection.ops)
         if getattr(settings, "PREPARED_QUERIES_CHECK", False):
-            self._check(compiled, alias, split, params)
+            self._check(build, compiled, alias, split, params)
         if compiled.empty:
             return []
         # A copy of the compiler, on this thread's connection, that answers
@@ -236,13 +241,18 @@ class prepared(Generic[P, T]):  # named as the decorator it is
         queryset.query.get_compiler = lambda *_, **__: compiler
         return list(queryset)
 
-    def _compile(self, alias: str, split: tuple[Any, ...]) -> _Compiled:
+    def _compile(
+        self,
+        build: Callable[..., QuerySet[Any, Any]],
+        alias: str,
+        split: tuple[Any, ...],
+    ) -> _Compiled:
         name = self.build.__name__
         ops = connections[alias].ops
         rounds = []
         for round_ in (0, 1):
             args, stand_ins = _arguments(split, round_)
-            queryset = self.build(*args).using(alias)
+            queryset = build(*args).using(alias)
             if queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]  # Django's own state
                 # Both would keep the first build's values, unchecked.
                 raise PreparedQueryError(
@@ -284,13 +294,14 @@ class prepared(Generic[P, T]):  # named as the decorator it is
 
     def _check(
         self,
+        build: Callable[..., QuerySet[Any, Any]],
         compiled: _Compiled,
         alias: str,
         split: tuple[Any, ...],
         params: tuple[Any, ...],
     ) -> None:
         """Fail unless Django compiles this call to the same SQL."""
-        queryset = self.build(*_arguments(split, None)[0]).using(alias)
+        queryset = build(*_arguments(split, None)[0]).using(alias)
         try:
             expected = queryset.query.get_compiler(using=alias).as_sql()
         except EmptyResultSet:

@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from alliance.clients.models import Client
+from alliance.core.prepared import prepared
 from alliance.guides.library import Guide, all_guides
 from alliance.guides.models import GuideShare
 
 
 def shares_of(client: Client) -> QuerySet[GuideShare]:
     return GuideShare.objects.filter(client=client)
+
+
+def guide_count(client: Client) -> int:
+    """How many guides are shared with the client (the portal's link)."""
+    counted = _guide_count(client.pk)
+    return counted[0] if counted else 0
+
+
+@prepared
+def _guide_count(client_id: int) -> QuerySet[GuideShare, int]:
+    """One row with the count (none when nothing is shared)."""
+    return (
+        GuideShare.objects.filter(client_id=client_id)
+        .values("client_id")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("n", flat=True)
+    )
 
 
 @dataclass

@@ -213,17 +213,22 @@ class PortalItem:
     sent: list[Occurrence]
 
 
-def portal_homework(client: Client) -> list[PortalItem]:
-    """The client's active homework with the occurrences they can still fill
-    in (today's, or a one-off's, started or not) and what was sent in the last
-    week, where the clinician's comment shows; missed days are not nagged about."""
-    assignments = list(
+@prepared
+def _active_assignments(client_id: int) -> QuerySet[HomeworkAssignment]:
+    return (
         HomeworkAssignment.objects.filter(
-            client=client, status=HomeworkAssignment.Status.ACTIVE
+            client_id=client_id, status=HomeworkAssignment.Status.ACTIVE
         )
         .exclude(episode__phase__in=Episode.ENDED_PHASES)
         .select_related("client__practice")
     )
+
+
+def portal_homework(client: Client) -> list[PortalItem]:
+    """The client's active homework with the occurrences they can still fill
+    in (today's, or a one-off's, started or not) and what was sent in the last
+    week, where the clinician's comment shows; missed days are not nagged about."""
+    assignments = _active_assignments(client.pk)
     if not assignments:
         return []
     entries = _entries_by_assignment(assignments)

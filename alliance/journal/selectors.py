@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from alliance.clients.models import Client
+from alliance.core.prepared import prepared
 from alliance.journal.models import JournalEntry
 
 CHART_LATEST = 3
@@ -46,7 +47,19 @@ class PortalJournal:
 
 def portal_journal(client: Client) -> PortalJournal:
     """The portal home's line: how many entries, how many shared (one query)."""
-    counts = own_entries(client).aggregate(
-        count=Count("id"), shared=Count("id", filter=Q(shared_at__isnull=False))
+    rows = _journal_totals(client.pk)
+    return PortalJournal(*rows[0]) if rows else PortalJournal(0, 0)
+
+
+@prepared
+def _journal_totals(client_id: int) -> QuerySet[JournalEntry, tuple[int, int]]:
+    """One row of counts, or none when there is no entry."""
+    return (
+        JournalEntry.objects.filter(client_id=client_id)
+        .values("client_id")
+        .annotate(
+            count=Count("id"), shared=Count("id", filter=Q(shared_at__isnull=False))
+        )
+        .order_by()
+        .values_list("count", "shared")
     )
-    return PortalJournal(counts["count"], counts["shared"])

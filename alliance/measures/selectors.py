@@ -219,6 +219,19 @@ def _mark_due(
     return schedules
 
 
+def shares_progress(client: Client) -> bool:
+    """Whether the clinician shares any measure's progress with the client
+    (the portal home's link to it)."""
+    return bool(_shared_schedule(client.pk))
+
+
+@prepared
+def _shared_schedule(client_id: int) -> QuerySet[MeasureSchedule, int]:
+    return MeasureSchedule.objects.filter(
+        episode__client_id=client_id, share_with_client=True
+    ).values_list("pk", flat=True)[:1]
+
+
 def due_measures(episode: Episode, *, on: date | None = None) -> list[MeasureSchedule]:
     """The episode's active schedules that ask for a measure on ``on`` (today in
     the practice's time zone by default)."""

@@ -168,8 +168,22 @@ class PortalMessages:
 
 def portal_messages(client: Client) -> PortalMessages:
     """How many messages from the care team are new, for the portal home."""
-    summary = Message.objects.filter(client=client).aggregate(
-        unread=Count("id", filter=Q(from_client=False, read_at__isnull=True)),
-        last_at=Max("sent_at"),
+    rows = _portal_message_totals(client.pk)
+    return PortalMessages(*rows[0]) if rows else PortalMessages(0, None)
+
+
+@prepared
+def _portal_message_totals(
+    client_id: int,
+) -> QuerySet[Message, tuple[int, datetime | None]]:
+    """One row of totals, or none when there is no message."""
+    return (
+        Message.objects.filter(client_id=client_id)
+        .values("client_id")
+        .annotate(
+            unread=Count("id", filter=Q(from_client=False, read_at__isnull=True)),
+            last_at=Max("sent_at"),
+        )
+        .order_by()
+        .values_list("unread", "last_at")
     )
-    return PortalMessages(summary["unread"], summary["last_at"])

@@ -176,10 +176,22 @@ def awaiting_cosign(user: User, limit: int = UNSIGNED_LIMIT) -> list[ProgressNot
     """Signed notes of the user's current supervisees not yet co-signed, oldest
     first, at most ``limit`` (the whole queue is ``cosign_queue``, paged on
     its own page). Empty for anyone who supervises nobody."""
-    if not user.supervisee_ids():
+    supervisees = user.supervisee_ids()
+    if not supervisees:
         return []
-    return list(
-        cosign_queue(user).only(*_LISTING_FIELDS, "author__full_name", "author__email")[
-            :limit
-        ]
+    return _awaiting(supervisees, limit=limit)
+
+
+@prepared
+def _awaiting(supervisee_ids: list[int], *, limit: int) -> QuerySet[ProgressNote]:
+    """``cosign_queue`` of these supervisees, the listing's columns only."""
+    return (
+        ProgressNote.objects.filter(
+            author_id__in=supervisee_ids,
+            signed_at__isnull=False,
+            cosigned_at__isnull=True,
+        )
+        .select_related("session", "episode__client", "author")
+        .only(*_LISTING_FIELDS, "author__full_name", "author__email")
+        .order_by("signed_at", "id")[:limit]
     )

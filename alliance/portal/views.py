@@ -38,7 +38,7 @@ from alliance.clients.services import (
     current_consent_text,
     sign_consent,
 )
-from alliance.guides.selectors import shares_of
+from alliance.guides.selectors import guide_count
 from alliance.homework.selectors import portal_homework
 from alliance.journal.selectors import portal_journal
 from alliance.measures.charts import Point, progress_svg
@@ -50,6 +50,7 @@ from alliance.measures.selectors import (
     due_measures,
     safe_change,
     shared_progress,
+    shares_progress,
 )
 from alliance.measures.services import start_administration, submit_administration
 from alliance.messaging.selectors import portal_messages
@@ -104,7 +105,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
                 portal_toolbox=portal_toolbox(client),
                 relapse_plan=relapse_plan,
                 portal_relapse_plan=relapse_plan is not None,
-                portal_guides=shares_of(client).count(),
+                portal_guides=guide_count(client),
             ),
         )
     episode = client.portal_episode()
@@ -115,9 +116,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         for schedule in (due_measures(episode) if episode else [])
         if schedule.instrument not in started
     ]
-    shares = MeasureSchedule.objects.filter(
-        episode__client=client, share_with_client=True
-    ).exists()
+    shares = shares_progress(client)
     care_team_messages = portal_messages(client)
     termination = portal_termination(client)
     record(
@@ -141,7 +140,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             portal_aftercare=portal_aftercare(client, episode=episode),
             portal_checkins=portal_checkins(client, episode=episode),
             portal_journal=portal_journal(client),
-            portal_guides=shares_of(client).count(),
+            portal_guides=guide_count(client),
             portal_termination=termination,
             # The navigation's plan link too (its context processor's is lazy).
             portal_relapse_plan=termination is not None

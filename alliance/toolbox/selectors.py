@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from alliance.clients.models import Client
+from alliance.core.prepared import prepared
 from alliance.techniques.library import Technique
 from alliance.toolbox.forms import (
     LibrarySkillForm,
@@ -147,10 +149,24 @@ class PortalToolbox:
     archived: list[SkillRow]
 
 
+@prepared
+def _skills_of(client_id: int) -> QuerySet[Any]:
+    """The client's skills, annotated as ``_rows`` reads them."""
+    return _annotated(CopingSkill.objects.filter(client_id=client_id))
+
+
 def portal_toolbox(client: Client) -> PortalToolbox:
     """The client's skills with when each was last practised, for the portal
     home card and the toolbox page."""
-    rows = _rows(CopingSkill.objects.filter(client=client), with_practices=False)
+    rows = [
+        SkillRow(
+            s,
+            s.practice_count,
+            s.last_practised,
+            s.last_helpfulness,
+        )
+        for s in _skills_of(client.pk)
+    ]
     return PortalToolbox(
         [r for r in rows if not r.skill.is_archived],
         [r for r in rows if r.skill.is_archived],

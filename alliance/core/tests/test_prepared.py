@@ -51,7 +51,7 @@ def test_any_values_give_the_rows_django_gives(practice, alice, bob, caseloads):
     assert clients_of([alice.pk], practice.pk + 1000) == []
     # A compile for a list of one and one for a list of two; the repeat in
     # the list of three is dropped, as Django's __in drops it.
-    shapes = {shape for _, shape in clients_of._compiled}
+    shapes = {shape for _, shape, _ in clients_of._compiled}
     assert {((int,), int), ((int, int), int)} <= shapes
     assert ((int, int, int), int) not in shapes
 
@@ -172,9 +172,22 @@ def test_an_argument_the_query_ignores_is_refused(practice):
         of_practice(practice.pk, 5)
 
 
-def test_keyword_arguments_are_refused(practice):
-    with pytest.raises(TypeError, match="by position"):
-        clients_of(clinician_ids=[1], practice_id=practice.pk)
+def test_keyword_arguments_are_fixed_options(practice, alice, caseloads):
+    """A keyword argument is passed as it is and compiles its own SQL: a
+    list's length limit, which Django writes into the SQL text."""
+
+    @prepared
+    def first_clients(practice_id: int, *, limit: int) -> QuerySet[Client, str]:
+        return (
+            Client.objects.filter(practice_id=practice_id)
+            .order_by("given_name")
+            .values_list("given_name", flat=True)[:limit]
+        )
+
+    assert first_clients(practice.pk, limit=1) == ["Ann"]
+    assert first_clients(practice.pk, limit=2) == ["Ann", "Ben"]
+    assert first_clients(practice.pk, limit=1) == ["Ann"]
+    assert len(first_clients._compiled) == 2
 
 
 def test_the_check_finds_sql_that_changed_since_it_was_compiled(practice, settings):
@@ -280,6 +293,6 @@ def test_a_naive_date_time_is_keyed_by_its_value(db):
     assert appointments_between(1, aware, aware) == []
     with pytest.warns(RuntimeWarning, match="naive datetime"):
         assert appointments_between(1, naive, naive) == []
-    shapes = {shape for _, shape in appointments_between._compiled}
+    shapes = {shape for _, shape, _ in appointments_between._compiled}
     assert (int, datetime, datetime) in shapes
     assert (int, ("as is", datetime, naive), ("as is", datetime, naive)) in shapes
