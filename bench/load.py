@@ -135,7 +135,7 @@ def seed(n_clinicians: int, n_clients: int) -> tuple[list[dict], list[dict]]:
                     record_administration(episode, "phq9", answers, by=user, at=at)
                 charts.append(
                     (
-                        reverse("clients:detail", args=[client.uuid]),
+                        client.get_absolute_url(),
                         reverse("measures:history", args=[episode.uuid, "phq9"]),
                     )
                 )
@@ -193,7 +193,7 @@ def accounts_of(practice) -> tuple[list[dict], list[dict]]:
             episode = client.current_episode()
             charts.append(
                 (
-                    reverse("clients:detail", args=[client.uuid]),
+                    client.get_absolute_url(),
                     reverse("measures:history", args=[episode.uuid, "phq9"]),
                 )
             )
