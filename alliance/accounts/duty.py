@@ -18,15 +18,19 @@ from alliance.core.prepared import prepared
 
 
 def duty_clinicians(
-    practice: Practice, on: date | None = None
+    practice: Practice | int, on: date | None = None
 ) -> models.QuerySet[User]:
-    """The active clinicians and supervisors on duty for ``practice`` on the
-    practice-local day ``on`` (default: today)."""
-    day = on or practice.today()
+    """The active clinicians and supervisors on duty for ``practice`` (or
+    its id, with ``on`` given) on the practice-local day ``on`` (default:
+    today)."""
+    if on is None:
+        if not isinstance(practice, Practice):
+            raise TypeError("today is the practice's: pass the practice, or the day")
+        on = practice.today()
     return User.objects.clinicians().filter(
         practice=practice,
         duty_shifts__practice=practice,
-        duty_shifts__date=day,
+        duty_shifts__date=on,
     )
 
 
@@ -41,13 +45,8 @@ def is_on_duty(user: User, on: date | None = None) -> bool:
 def _on_duty(user_id: int, practice_id: int, day: date) -> models.QuerySet[User, int]:
     """``duty_clinicians`` narrowed to one user: their id, if on duty."""
     return (
-        User.objects.clinicians()
-        .filter(
-            pk=user_id,
-            practice_id=practice_id,
-            duty_shifts__practice_id=practice_id,
-            duty_shifts__date=day,
-        )
+        duty_clinicians(practice_id, day)
+        .filter(pk=user_id)
         .values_list("pk", flat=True)[:1]
     )
 

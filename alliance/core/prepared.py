@@ -313,6 +313,19 @@ class prepared(Generic[P, T]):  # named as the decorator it is
             )
 
 
+def totals(
+    queryset: QuerySet[Any, Any], by: str, **aggregates: Any
+) -> QuerySet[Any, Any]:
+    """``queryset.aggregate(**aggregates)`` as a queryset to prepare: one
+    row of the aggregates, grouped by ``by`` (a column every matching row
+    shares, such as the client), or no row when nothing matches; a flat
+    value for a single aggregate."""
+    rows: QuerySet[Any, Any] = queryset.values(by).annotate(**aggregates).order_by()
+    if len(aggregates) == 1:
+        return rows.values_list(*aggregates, flat=True)
+    return rows.values_list(*aggregates)
+
+
 def first_of(queryset: QuerySet[Any, T]) -> QuerySet[Any, T]:
     """What ``queryset.first()`` reads, as a queryset to prepare: its first
     row in its own order, else by primary key."""

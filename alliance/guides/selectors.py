@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from alliance.clients.models import Client
-from alliance.core.prepared import prepared
+from alliance.core.prepared import prepared, totals
 from alliance.guides.library import Guide, all_guides
 from alliance.guides.models import GuideShare
 
@@ -25,12 +25,8 @@ def guide_count(client: Client) -> int:
 @prepared
 def _guide_count(client_id: int) -> QuerySet[GuideShare, int]:
     """One row with the count (none when nothing is shared)."""
-    return (
-        GuideShare.objects.filter(client_id=client_id)
-        .values("client_id")
-        .annotate(n=Count("*"))
-        .order_by()
-        .values_list("n", flat=True)
+    return totals(
+        GuideShare.objects.filter(client_id=client_id), "client_id", n=Count("*")
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from alliance.clients.models import Client
-from alliance.core.prepared import prepared
+from alliance.core.prepared import prepared, totals
 from alliance.journal.models import JournalEntry
 
 CHART_LATEST = 3
@@ -54,12 +54,9 @@ def portal_journal(client: Client) -> PortalJournal:
 @prepared
 def _journal_totals(client_id: int) -> QuerySet[JournalEntry, tuple[int, int]]:
     """One row of counts, or none when there is no entry."""
-    return (
-        JournalEntry.objects.filter(client_id=client_id)
-        .values("client_id")
-        .annotate(
-            count=Count("id"), shared=Count("id", filter=Q(shared_at__isnull=False))
-        )
-        .order_by()
-        .values_list("count", "shared")
+    return totals(
+        JournalEntry.objects.filter(client_id=client_id),
+        "client_id",
+        count=Count("id"),
+        shared=Count("id", filter=Q(shared_at__isnull=False)),
     )

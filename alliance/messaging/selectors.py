@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client, clients_of_q
-from alliance.core.prepared import prepared
+from alliance.core.prepared import prepared, totals
 from alliance.messaging.models import Message, MessageAttachment
 
 PER_PAGE = 50
@@ -54,13 +54,10 @@ def unread_from_client(client: Client) -> int:
 @prepared
 def _unread_count(client_id: int) -> QuerySet[Message, int]:
     """One row with the count (none when there is nothing unread)."""
-    return (
-        Message.objects.filter(client_id=client_id)
-        .unread_by_clinician()
-        .values("client_id")
-        .annotate(n=Count("*"))
-        .order_by()
-        .values_list("n", flat=True)
+    return totals(
+        Message.objects.filter(client_id=client_id).unread_by_clinician(),
+        "client_id",
+        n=Count("*"),
     )
 
 
@@ -177,13 +174,9 @@ def _portal_message_totals(
     client_id: int,
 ) -> QuerySet[Message, tuple[int, datetime | None]]:
     """One row of totals, or none when there is no message."""
-    return (
-        Message.objects.filter(client_id=client_id)
-        .values("client_id")
-        .annotate(
-            unread=Count("id", filter=Q(from_client=False, read_at__isnull=True)),
-            last_at=Max("sent_at"),
-        )
-        .order_by()
-        .values_list("unread", "last_at")
+    return totals(
+        Message.objects.filter(client_id=client_id),
+        "client_id",
+        unread=Count("id", filter=Q(from_client=False, read_at__isnull=True)),
+        last_at=Max("sent_at"),
     )

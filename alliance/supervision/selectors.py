@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from alliance.accounts.models import User
 from alliance.clients.models import Client
-from alliance.core.prepared import prepared
+from alliance.core.prepared import prepared, totals
 from alliance.supervision.models import SupervisionSession
 
 
@@ -65,20 +65,13 @@ def summary_for_supervisee(user: User) -> SupervisionSummary | None:
 def _supervision_totals(
     supervisee_id: int, practice_id: int | None
 ) -> QuerySet[SupervisionSession, tuple[int, date, int]]:
-    """One row of totals, or none for no records: grouped by the supervisee
-    rather than ``aggregate()``, so the query is a queryset to prepare."""
-    return (
+    """One row of totals, or none for no records (``totals``)."""
+    return totals(
         SupervisionSession.objects.filter(  # type: ignore[misc]  # None: IS NULL, as at run time
             supervisee_id=supervisee_id, practice_id=practice_id
-        )
-        .values("supervisee_id")
-        .annotate(
-            n=Count("id", distinct=True),
-            last=Max("held_on"),
-            open=Count(
-                "actions", filter=Q(actions__done_at__isnull=True), distinct=True
-            ),
-        )
-        .order_by()
-        .values_list("n", "last", "open")
+        ),
+        "supervisee_id",
+        n=Count("id", distinct=True),
+        last=Max("held_on"),
+        open=Count("actions", filter=Q(actions__done_at__isnull=True), distinct=True),
     )

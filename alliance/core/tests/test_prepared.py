@@ -16,7 +16,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 from alliance.core import prepared as prepared_module
-from alliance.core.prepared import PreparedQueryError, prepared
+from alliance.core.prepared import PreparedQueryError, prepared, totals
 from alliance.scheduling.models import Appointment
 from conftest import make_client
 
@@ -296,3 +296,21 @@ def test_a_naive_date_time_is_keyed_by_its_value(db):
     shapes = {shape for _, shape, _ in appointments_between._compiled}
     assert (int, datetime, datetime) in shapes
     assert (int, ("as is", datetime, naive), ("as is", datetime, naive)) in shapes
+
+
+def test_totals_is_one_row_or_none(practice, alice, caseloads):
+    """``totals``: ``aggregate()`` as a queryset to prepare."""
+    from django.db.models import Count, Max
+
+    @prepared
+    def caseload(clinician_id: int) -> QuerySet[Client, tuple[int, date]]:
+        return totals(
+            Client.objects.filter(clinician_id=clinician_id),
+            "clinician_id",
+            n=Count("*"),
+            youngest=Max("date_of_birth"),
+        )
+
+    [(n, youngest)] = caseload(alice.pk)
+    assert (n, youngest) == (2, caseloads["alice"][0].date_of_birth)
+    assert caseload(alice.pk + 1000) == []
