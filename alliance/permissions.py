@@ -242,10 +242,9 @@ def get_client(
     request: HttpRequest, uuid: Any, *, write: bool = False, cover: bool = False
 ) -> Client:
     user = require_clinician(request)
-    found = _client_by_uuid(_as_uuid(uuid))
-    if not found:
+    client = _client_by_uuid.first(_as_uuid(uuid))
+    if client is None:
         raise Http404
-    client = found[0]
     via = _check_client(request, user, client, client, write, cover)
     record(
         user,
@@ -259,10 +258,9 @@ def get_client(
 
 def get_episode(request: HttpRequest, uuid: Any, *, write: bool = False) -> Episode:
     user = require_clinician(request)
-    found = _episode_by_uuid(_as_uuid(uuid))
-    if not found:
+    episode = _episode_by_uuid.first(_as_uuid(uuid))
+    if episode is None:
         raise Http404
-    episode = found[0]
     _check_client(request, user, episode.client, episode, write)
     record(user, "episode.edit" if write else "episode.view", episode, request=request)
     return episode
@@ -512,11 +510,10 @@ def get_own_client(
     user = _user(request)
     if user.role != User.Role.CLIENT:
         _deny(request, "portal.denied", status=403)
-    found = _client_of_login(user.pk)
-    if not found:
+    client = _client_of_login.first(user.pk)
+    if client is None:
         _deny(request, "portal.denied", status=403)
         raise PermissionDenied  # _deny raised already; this tells the type checker
-    client = found[0]
     # The portal navigation (portal.context_processors) reads the same record.
     request.portal_client = client  # type: ignore[attr-defined]
     if keepsake:

@@ -149,8 +149,7 @@ def portal_aftercare(
     can be asked for; None when aftercare has nothing to show. Three queries,
     two when the caller passes the client's current ``episode`` (or None)."""
     followups = _pending_followups(client.pk)
-    found = _pending_booster(client.pk)
-    booster = found[0] if found else None
+    booster = _pending_booster.first(client.pk)
     if episode is ...:
         episode = client.current_episode()
     in_aftercare = episode is not None and episode.phase == Episode.Phase.AFTERCARE

@@ -166,8 +166,7 @@ def portal_checkins(
     """The portal home's card: when the client last checked in, and whether a
     new check-in can be made (an episode of care is open). Two queries, one
     when the caller passes the client's current ``episode`` (or None)."""
-    found = _last_checkin(client.pk)
-    last = found[0] if found else None
+    last = _last_checkin.first(client.pk)
     if episode is ...:
         episode = client.current_episode()
     return PortalCheckIns(last, episode is not None)

@@ -226,8 +226,7 @@ class Client(UUIDModel):
         return self._portal_episode
 
     def _read_portal_episode(self) -> None:
-        found = _portal_episode(self.pk)
-        latest = found[0] if found else None
+        latest = _portal_episode.first(self.pk)
         if latest is not None:
             latest.client = self
         self._portal_episode = None
@@ -248,11 +247,10 @@ class Client(UUIDModel):
         )
 
     def current_episode(self) -> Episode | None:
-        found = _current_episode(self.pk)
-        if not found:
-            return None
-        found[0].client = self
-        return found[0]
+        episode = _current_episode.first(self.pk)
+        if episode is not None:
+            episode.client = self
+        return episode
 
 
 @prepared

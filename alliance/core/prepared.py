@@ -11,6 +11,7 @@ objects, and on later calls only puts the new values into the parameters::
         return RiskAlert.objects.filter(...).select_related("client")
 
     alerts = open_alerts([7, 9], 3)  # a list of RiskAlert, as list(queryset)
+    alert = open_alerts.first([7, 9], 3)  # the first of them, or None
 
 How the values find their places: the first call of a shape builds the
 queryset twice, each time with stand-in values of the same kinds, and
@@ -81,11 +82,6 @@ def _is_bound(value: object) -> bool:
     return isinstance(value, _BOUND) and not isinstance(value, bool)
 
 
-def _kind(value: object) -> object:
-    """What of a bound value its SQL may depend on: its type."""
-    return type(value)
-
-
 def _stand_in(value: object, round_: int, slot: int) -> object:
     """A value of the kind of ``value`` that no caller passes, different in
     each round and slot. The two rounds lie far apart (dates in 1901 and
@@ -94,9 +90,8 @@ def _stand_in(value: object, round_: int, slot: int) -> object:
     wildcards, so lower-casing, trimming or escaping one shows; integers fit
     the smallest integer column, so no lookup answers "out of range"."""
     if isinstance(value, datetime):
-        start = datetime(
-            1901 + 1000 * round_, 1, 1, tzinfo=UTC if value.tzinfo else None
-        )
+        # Always aware: a naive date-time is never bound (``_is_bound``).
+        start = datetime(1901 + 1000 * round_, 1, 1, tzinfo=UTC)
         return start + timedelta(days=slot, seconds=slot + 1)
     if isinstance(value, date):
         return date(1901 + 1000 * round_, 1, 1) + timedelta(days=slot)
@@ -160,11 +155,11 @@ def _split(args: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[Any], tuple[Any
     for arg in args:
         if isinstance(arg, (list, tuple)) and all(_is_bound(item) for item in arg):
             items = tuple(dict.fromkeys(arg))
-            shape.append(tuple(_kind(item) for item in items))
+            shape.append(tuple(type(item) for item in items))
             bound.extend(items)
             split.append(_Bound(items, is_list=True))
         elif _is_bound(arg):
-            shape.append(_kind(arg))
+            shape.append(type(arg))
             bound.append(arg)
             split.append(_Bound((arg,), is_list=False))
         else:
@@ -240,6 +235,12 @@ class prepared(Generic[P, T]):  # named as the decorator it is
         queryset = compiled.queryset._chain()  # type: ignore[attr-defined]  # Django's own clone
         queryset.query.get_compiler = lambda *_, **__: compiler
         return list(queryset)
+
+    def first(self, *args: P.args, **kwargs: P.kwargs) -> T | None:
+        """The first row of the result, or None: with ``first_of`` in the
+        builder, what ``.first()`` gives."""
+        rows = self(*args, **kwargs)
+        return rows[0] if rows else None
 
     def _compile(
         self,

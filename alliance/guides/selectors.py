@@ -18,8 +18,7 @@ def shares_of(client: Client) -> QuerySet[GuideShare]:
 
 def guide_count(client: Client) -> int:
     """How many guides are shared with the client (the portal's link)."""
-    counted = _guide_count(client.pk)
-    return counted[0] if counted else 0
+    return _guide_count.first(client.pk) or 0
 
 
 @prepared

@@ -47,8 +47,8 @@ class PortalJournal:
 
 def portal_journal(client: Client) -> PortalJournal:
     """The portal home's line: how many entries, how many shared (one query)."""
-    rows = _journal_totals(client.pk)
-    return PortalJournal(*rows[0]) if rows else PortalJournal(0, 0)
+    counts = _journal_totals.first(client.pk)
+    return PortalJournal(*counts) if counts else PortalJournal(0, 0)
 
 
 @prepared

@@ -47,8 +47,7 @@ def unread_for_client(client: Client) -> int:
 def unread_from_client(client: Client) -> int:
     """Messages from the client their clinician has not opened yet (the
     chart's summary): one query."""
-    rows = _unread_count(client.pk)
-    return rows[0] if rows else 0
+    return _unread_count.first(client.pk) or 0
 
 
 @prepared
@@ -165,8 +164,8 @@ class PortalMessages:
 
 def portal_messages(client: Client) -> PortalMessages:
     """How many messages from the care team are new, for the portal home."""
-    rows = _portal_message_totals(client.pk)
-    return PortalMessages(*rows[0]) if rows else PortalMessages(0, None)
+    summary = _portal_message_totals.first(client.pk)
+    return PortalMessages(*summary) if summary else PortalMessages(0, None)
 
 
 @prepared

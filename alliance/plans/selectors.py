@@ -201,8 +201,8 @@ def chart_plan(episode: Episode | None) -> ChartPlan | None:
     T-score, for the client chart; None without an open episode."""
     if episode is None:
         return None
-    found = _plan_of(episode.pk)
-    version = found[0].current if found else None
+    plan = _plan_of.first(episode.pk)
+    version = plan.current if plan else None
     goals = _chart_goals(episode.pk)
     for goal in goals:
         goal.episode = episode

@@ -11,8 +11,7 @@ from alliance.safety.models import SafetyPlanVersion
 
 def current_safety_plan(client: Client) -> SafetyPlanVersion | None:
     """The current version of the client's safety plan, or None (one query)."""
-    found = _latest_version(client.pk)
-    return found[0] if found else None
+    return _latest_version.first(client.pk)
 
 
 @prepared

@@ -46,8 +46,7 @@ def _next_booked(client_id: int, now: datetime) -> QuerySet[Appointment]:
 def next_appointment(client: Client) -> Appointment | None:
     """The client's next booked appointment still to come, for the chart's
     summary: one query."""
-    found = _next_booked(client.pk, timezone.now())
-    row = found[0] if found else None
+    row = _next_booked.first(client.pk, timezone.now())
     if row is not None:
         row.client = client
     return row

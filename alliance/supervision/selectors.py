@@ -55,10 +55,8 @@ def summary_for_supervisee(user: User) -> SupervisionSummary | None:
     """For the supervisee's home: how many records, the latest date and the
     agreed actions still open; ``None`` for someone with no record. One
     query."""
-    rows = _supervision_totals(user.pk, user.practice_id)
-    if not rows:
-        return None
-    return SupervisionSummary(*rows[0])
+    summary = _supervision_totals.first(user.pk, user.practice_id)
+    return SupervisionSummary(*summary) if summary else None
 
 
 @prepared

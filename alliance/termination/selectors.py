@@ -602,8 +602,7 @@ def current_plan(client: Client | int) -> RelapsePreventionPlanVersion | None:
     """The current version of the client's relapse-prevention plan (one query);
     ``client`` is a Client or its id."""
     client_id = client if isinstance(client, int) else client.pk
-    found = _current_plan(client_id)
-    return found[0] if found else None
+    return _current_plan.first(client_id)
 
 
 @prepared
@@ -617,8 +616,7 @@ def _current_plan(client_id: int) -> QuerySet[RelapsePreventionPlanVersion]:
 
 def shared_summary(client: Client) -> TerminationSummary | None:
     """The latest termination summary shared with the client."""
-    found = _shared_summary(client.pk)
-    return found[0] if found else None
+    return _shared_summary.first(client.pk)
 
 
 @prepared

@@ -16,7 +16,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.clients.models import Client, Episode
 from alliance.core import prepared as prepared_module
-from alliance.core.prepared import PreparedQueryError, prepared, totals
+from alliance.core.prepared import PreparedQueryError, first_of, prepared, totals
 from alliance.scheduling.models import Appointment
 from conftest import make_client
 
@@ -314,3 +314,15 @@ def test_totals_is_one_row_or_none(practice, alice, caseloads):
     [(n, youngest)] = caseload(alice.pk)
     assert (n, youngest) == (2, caseloads["alice"][0].date_of_birth)
     assert caseload(alice.pk + 1000) == []
+
+
+def test_first_is_the_first_row_or_none(practice, alice, caseloads):
+    """``.first()`` of a builder ending in ``first_of``: as ``.first()``."""
+
+    @prepared
+    def first_client(clinician_id: int) -> QuerySet[Client]:
+        return first_of(Client.objects.filter(clinician_id=clinician_id))
+
+    expected = Client.objects.filter(clinician_id=alice.pk).first()
+    assert first_client.first(alice.pk) == expected
+    assert first_client.first(alice.pk + 1000) is None
