@@ -87,12 +87,7 @@ def supervisee_overview(user: User) -> list[SuperviseeRow]:
     unsigned = _by(
         ProgressNote.objects.unsigned().filter(author_id__in=ids), "author_id"
     )
-    cosign = _by(
-        ProgressNote.objects.filter(
-            author_id__in=ids, signed_at__isnull=False, cosigned_at__isnull=True
-        ),
-        "author_id",
-    )
+    cosign = _by(ProgressNote.objects.awaiting_cosign_by(ids), "author_id")
     # As ``measures.selectors.due_for_clinician``: due today or earlier.
     due = _by(
         MeasureSchedule.objects.filter(

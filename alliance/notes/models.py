@@ -97,6 +97,14 @@ class ProgressNoteQuerySet(models.QuerySet["ProgressNote"]):
     def for_clinician(self, user: User) -> ProgressNoteQuerySet:
         return self.filter(author=user)
 
+    def awaiting_cosign_by(self, author_ids: list[int]) -> ProgressNoteQuerySet:
+        """Signed by one of these authors and not yet co-signed: a
+        supervisor's queue when they are the supervisees (the
+        ``note_awaiting_cosign`` index)."""
+        return self.filter(
+            author_id__in=author_ids, signed_at__isnull=False, cosigned_at__isnull=True
+        )
+
 
 class ProgressNote(UUIDModel):
     class Structure(models.TextChoices):

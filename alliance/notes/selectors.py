@@ -108,9 +108,7 @@ def cosign_queue(
     if supervisee_id is not None:
         supervisees = [pk for pk in supervisees if pk == supervisee_id]
     return (
-        ProgressNote.objects.filter(
-            author_id__in=supervisees, signed_at__isnull=False, cosigned_at__isnull=True
-        )
+        ProgressNote.objects.awaiting_cosign_by(supervisees)
         .select_related("session", "episode__client", "author")
         .defer(*_FREE_TEXT)
         .order_by("signed_at", "id")
@@ -135,11 +133,7 @@ class CosignSummary:
 def _awaiting_ids(supervisee_ids: list[int]) -> QuerySet[ProgressNote, int]:
     """Ids of notes awaiting co-signature, up to one past the cap."""
     return (
-        ProgressNote.objects.filter(
-            author_id__in=supervisee_ids,
-            signed_at__isnull=False,
-            cosigned_at__isnull=True,
-        )
+        ProgressNote.objects.awaiting_cosign_by(supervisee_ids)
         .order_by()
         .values_list("pk", flat=True)[: COSIGN_COUNT_CAP + 1]
     )
@@ -186,11 +180,7 @@ def awaiting_cosign(user: User, limit: int = UNSIGNED_LIMIT) -> list[ProgressNot
 def _awaiting(supervisee_ids: list[int], *, limit: int) -> QuerySet[ProgressNote]:
     """``cosign_queue`` of these supervisees, the listing's columns only."""
     return (
-        ProgressNote.objects.filter(
-            author_id__in=supervisee_ids,
-            signed_at__isnull=False,
-            cosigned_at__isnull=True,
-        )
+        ProgressNote.objects.awaiting_cosign_by(supervisee_ids)
         .select_related("session", "episode__client", "author")
         .only(*_LISTING_FIELDS, "author__full_name", "author__email")
         .order_by("signed_at", "id")[:limit]
