@@ -284,7 +284,16 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         """How many of these episodes are in each phase (phases with none
         left out). COUNT(*), so a clinician's open episodes are counted from
         the ``open_episode_by_clinician`` index alone."""
-        return dict(self.values_list("phase").annotate(n=models.Count("*")).order_by())
+        return dict(self.phase_counts())
+
+    def phase_counts(self) -> models.QuerySet[Episode, tuple[str, int]]:
+        """(phase, count) rows: the query ``count_by_phase`` reads, for a
+        prepared builder to return."""
+        return self.values_list("phase").annotate(n=models.Count("*")).order_by()
+
+    def open_of_clinicians(self, clinician_ids: list[int]) -> EpisodeQuerySet:
+        """Open episodes held by one of these clinicians."""
+        return self.open().filter(clinician_id__in=clinician_ids)
 
     def open_in_caseload_of(self, user: User) -> EpisodeQuerySet:
         """``in_caseload_of(user).open()``, read from the episodes alone: an
@@ -297,7 +306,7 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         clinician_ids = caseload_clinician_ids(user)
         if not clinician_ids:
             return self.none()
-        return self.open().filter(clinician_id__in=clinician_ids)
+        return self.open_of_clinicians(clinician_ids)
 
 
 def open_episodes_by_phase(user: User) -> dict[str, int]:
@@ -310,13 +319,7 @@ def open_episodes_by_phase(user: User) -> dict[str, int]:
 def _open_by_phase(
     clinician_ids: list[int],
 ) -> models.QuerySet[Episode, tuple[str, int]]:
-    return (
-        Episode.objects.open()
-        .filter(clinician_id__in=clinician_ids)
-        .values_list("phase")
-        .annotate(n=models.Count("*"))
-        .order_by()
-    )
+    return Episode.objects.open_of_clinicians(clinician_ids).phase_counts()
 
 
 class DischargeReason(models.TextChoices):
