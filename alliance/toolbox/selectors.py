@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
@@ -68,9 +67,9 @@ def _annotated(skills: QuerySet[CopingSkill]) -> QuerySet[CopingSkill]:
     )
 
 
-def _rows(skills: QuerySet[CopingSkill], *, with_practices: bool) -> list[SkillRow]:
-    found = list(_annotated(skills))
-    rows = [
+def _skill_rows(found: list[CopingSkill]) -> list[SkillRow]:
+    """A row for each skill read through ``_annotated``."""
+    return [
         SkillRow(
             s,
             s.practice_count,  # type: ignore[attr-defined]  # annotated on the queryset
@@ -79,6 +78,11 @@ def _rows(skills: QuerySet[CopingSkill], *, with_practices: bool) -> list[SkillR
         )
         for s in found
     ]
+
+
+def _rows(skills: QuerySet[CopingSkill], *, with_practices: bool) -> list[SkillRow]:
+    found = list(_annotated(skills))
+    rows = _skill_rows(found)
     if with_practices and rows:
         by_pk = {row.skill.pk: row for row in rows}
         for practice in SkillPractice.objects.filter(skill__in=found):
@@ -150,7 +154,7 @@ class PortalToolbox:
 
 
 @prepared
-def _skills_of(client_id: int) -> QuerySet[Any]:
+def _skills_of(client_id: int) -> QuerySet[CopingSkill]:
     """The client's skills, annotated as ``_rows`` reads them."""
     return _annotated(CopingSkill.objects.filter(client_id=client_id))
 
@@ -158,15 +162,7 @@ def _skills_of(client_id: int) -> QuerySet[Any]:
 def portal_toolbox(client: Client) -> PortalToolbox:
     """The client's skills with when each was last practised, for the portal
     home card and the toolbox page."""
-    rows = [
-        SkillRow(
-            s,
-            s.practice_count,
-            s.last_practised,
-            s.last_helpfulness,
-        )
-        for s in _skills_of(client.pk)
-    ]
+    rows = _skill_rows(_skills_of(client.pk))
     return PortalToolbox(
         [r for r in rows if not r.skill.is_archived],
         [r for r in rows if r.skill.is_archived],
