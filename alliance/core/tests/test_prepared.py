@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.clients.models import Client, Episode
+from alliance.clients.models import Client
 from alliance.core import prepared as prepared_module
 from alliance.core.prepared import PreparedQueryError, first_of, prepared, totals
+from alliance.notes.tests.helpers import book
 from alliance.scheduling.models import Appointment
 from conftest import make_client
 
@@ -84,16 +85,8 @@ def appointments_between(
 
 
 def test_datetimes_are_bound_as_the_database_stores_them(practice, alice, cleo):
-    at = timezone.now().replace(microsecond=0) + timedelta(days=1)
-    episode = Episode.objects.get(client=cleo)
-    first = Appointment.objects.create(
-        clinician=alice,
-        client=cleo,
-        episode=episode,
-        starts_at=at,
-        ends_at=at + timedelta(hours=1),
-        created_by=alice,
-    )
+    first = book(cleo, hours_ago=-24)  # tomorrow, through the service
+    at = first.starts_at
     hour = timedelta(hours=1)
     assert appointments_between(alice.pk, at - hour, at + hour) == [(first.pk, at)]
     assert appointments_between(alice.pk, at + hour, at + 2 * hour) == []
