@@ -17,7 +17,6 @@ from alliance.clients.models import (
     Client,
     Episode,
     caseload_clinician_ids,
-    clients_of_q,
     open_episodes_by_phase,
 )
 from alliance.core.prepared import prepared
@@ -97,7 +96,7 @@ def _open_alerts(
     """``RiskAlert.objects.in_caseload_of(user).open()``, as the home lists
     them."""
     return (
-        RiskAlert.objects.filter(clients_of_q(clinician_ids, practice_id, "client"))
+        RiskAlert.objects.of_clients_of(clinician_ids, practice_id=practice_id)
         .open()
         .select_related("client")
         .only(*_ALERT_FIELDS, *Client.listing_fields("client"))
